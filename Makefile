@@ -1,0 +1,46 @@
+# peerkit: `make serve` and `make test` set everything up from uv.lock on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
+ADDR ?= 127.0.0.1:8000
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve build check schema lint test clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+setup: $(VENV)/.synced ## Install the pinned Python dependencies into .venv
+
+serve: setup ## Serve the reference site on http://127.0.0.1:8000, rebuilding on change
+	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
+
+build: setup ## Build the reference site into site/ (fails on any module error)
+	$(VENV)/bin/mkdocs build --strict
+
+check: setup ## Check every module in modules/
+	$(VENV)/bin/peerkit check modules
+
+schema: setup ## Regenerate schema/module.schema.json from the model
+	$(VENV)/bin/peerkit schema -o schema/module.schema.json
+
+lint: setup
+	$(VENV)/bin/ruff check src tests macros.py
+	$(VENV)/bin/ruff format --check src tests macros.py
+	$(VENV)/bin/mypy
+
+test: setup lint ## Run every test
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf site .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,67 @@
+"""Findings: what validation says about a file, and the one way they are printed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem in one file, at the line a person should look at."""
+
+    path: Path
+    line: int
+    message: str
+    severity: Severity = Severity.error
+
+    def location(self, root: Path | None = None) -> str:
+        return f"{display_path(self.path, root)}:{self.line}"
+
+    def format(self, root: Path | None = None) -> str:
+        """`path:line: message`, with `warning: ` before the message for warnings."""
+        prefix = "warning: " if self.severity is Severity.warning else ""
+        return f"{self.location(root)}: {prefix}{self.message}"
+
+    def github_annotation(self, root: Path | None = None) -> str:
+        """A GitHub Actions workflow command, so CI shows the finding on the line itself."""
+        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = display_path(self.path, root).replace(",", "%2C").replace(":", "%3A")
+        return f"::{self.severity.value} file={path},line={self.line}::{message}"
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """`path` relative to `root` (default: the working directory) where it lies inside it."""
+    base = (root or Path.cwd()).resolve()
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(base).as_posix()
+    except ValueError:
+        return os.path.relpath(resolved, base) if resolved.anchor == base.anchor else str(path)
+
+
+def errors(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.error]
+
+
+def summary(findings: list[Finding], files_checked: int) -> str:
+    """One closing line, e.g. `2 errors in 1 of 8 module files`."""
+    errs = errors(findings)
+    warns = len(findings) - len(errs)
+    if not findings:
+        return f"No problems in {files_checked} module file{'s' if files_checked != 1 else ''}."
+    bad_files = len({f.path for f in findings})
+    parts = []
+    if errs:
+        parts.append(f"{len(errs)} error{'s' if len(errs) != 1 else ''}")
+    if warns:
+        parts.append(f"{warns} warning{'s' if warns != 1 else ''}")
+    return f"{' and '.join(parts)} in {bad_files} of {files_checked} module files."

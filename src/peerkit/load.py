@@ -1,0 +1,291 @@
+"""Module files to the model, with every mistake reported at its line."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from peerkit import safeyaml
+from peerkit.findings import Finding
+from peerkit.model import Module, ModuleFile, Value
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FRONT_MATTER_BYTES = 256 * 1024
+
+_FENCE = re.compile(r"^---[ \t]*$")
+_END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+def module_paths(folder: Path) -> list[Path]:
+    """Every module file under `folder`: Markdown files, except READMEs and `_`-prefixed ones."""
+    return sorted(
+        p
+        for p in folder.rglob("*.md")
+        if p.name.lower() != "readme.md"
+        and not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts)
+    )
+
+
+def load_module(path: Path) -> tuple[ModuleFile | None, list[Finding]]:
+    """Read one module file. Returns the module (None when it has errors) and its findings."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Finding(path, 1, f"cannot read file: {exc.strerror}")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Finding(path, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Finding(path, line, "file is not UTF-8 text")]
+    return parse_module(path, text)
+
+
+def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding]]:
+    """Parse module text (front-matter and Markdown body) that came from `path`."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+        return None, [
+            Finding(
+                path, 1, "no front-matter: a module file starts with a line of three dashes (---)"
+            )
+        ]
+    end = next((i for i in range(1, len(lines)) if _END_FENCE.match(lines[i].rstrip("\r\n"))), None)
+    if end is None:
+        return None, [
+            Finding(path, 1, "front-matter is not closed: add a line of three dashes (---)")
+        ]
+    front = "".join(lines[1:end])
+    if len(front.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        return None, [
+            Finding(path, 1, f"front-matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB")
+        ]
+    offset = 2  # the YAML's first line is the file's second
+
+    try:
+        data, key_lines, problems = safeyaml.load(front)
+    except safeyaml.YAMLProblem as problem:
+        return None, [Finding(path, problem.line + offset, problem.message)]
+    findings = [Finding(path, p.line + offset, p.message) for p in problems]
+    line_map = {key: line + offset for key, line in key_lines.items()}
+    if not isinstance(data, dict):
+        findings.append(
+            Finding(path, offset, "front-matter should be a set of keys such as 'id: ...'")
+        )
+        return None, findings
+
+    try:
+        module = Module.model_validate(data)
+    except ValidationError as exc:
+        # A value the YAML reader refused is already reported: skip what follows from it.
+        refused = [p.path for p in problems]
+        details = [
+            e
+            for e in exc.errors()
+            if not any(_data_loc(e["loc"], data)[: len(r)] == r for r in refused)
+        ]
+        findings.extend(_describe_errors(path, details, data, line_map))
+        module = None
+    if findings or module is None:
+        return None, sorted(findings)
+    return (
+        ModuleFile(
+            path=path,
+            module=module,
+            body="".join(lines[end + 1 :]),
+            body_line=end + 2,
+            lines=line_map,
+        ),
+        [],
+    )
+
+
+def load_folder(folder: Path) -> tuple[list[ModuleFile], list[Finding], int]:
+    """Load every module file in `folder`: (the valid modules, all findings, files read)."""
+    paths = module_paths(folder)
+    files: list[ModuleFile] = []
+    findings: list[Finding] = []
+    for path in paths:
+        module_file, found = load_module(path)
+        findings.extend(found)
+        if module_file is not None:
+            files.append(module_file)
+    return files, findings, len(paths)
+
+
+# --- turning pydantic's errors into sentences a module author can act on -----------------
+
+
+def _describe_errors(
+    path: Path,
+    errors: Iterable[ErrorDetails],
+    data: dict[str, Any],
+    line_map: dict[tuple[str | int, ...], int],
+) -> list[Finding]:
+    findings = []
+    seen: set[tuple[int, str]] = set()
+    for error in errors:
+        loc = _data_loc(error["loc"], data)
+        line = _line_of(loc, line_map)
+        message = _message(error, loc, data)
+        if (line, message) not in seen:
+            seen.add((line, message))
+            findings.append(Finding(path, line, message))
+    return findings
+
+
+def _data_loc(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
+    """Pydantic's location without the entries that name validators rather than keys."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(part, str):
+            out.append(part)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int):
+            out.append(part)
+            node = node[part] if 0 <= part < len(node) else None
+        elif node is None and isinstance(part, str) and not part.startswith(("function-", "json-")):
+            out.append(part)  # a missing key below a present one
+        # other parts ('function-after[...]', 'str' in unions) describe validators: skip them
+    return tuple(out)
+
+
+def _line_of(loc: tuple[str | int, ...], line_map: dict[tuple[str | int, ...], int]) -> int:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in line_map:
+            return line_map[loc[:end]]
+    return 2
+
+
+def _where(loc: tuple[str | int, ...], data: Any) -> str:
+    """A readable key path: list items are named by their `id` when they have one."""
+    text = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            item_id = item.get("id") if isinstance(item, dict) else None
+            text += f".{item_id}" if isinstance(item_id, str) and item_id else f"#{part + 1}"
+            node = item
+        else:
+            text += f".{part}" if text else part
+            node = node.get(part) if isinstance(node, dict) else None
+    return text
+
+
+def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model class whose keys are valid at `loc` (for "did you mean" suggestions)."""
+    model: type[BaseModel] = Module
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        found = _find_model(field.annotation)
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def _find_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _find_model(arg)
+        if found is not None:
+            return found
+    meta = getattr(annotation, "__origin__", None)
+    return _find_model(meta) if meta is not None and meta is not annotation else None
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes/no"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of keys"
+    if value is None:
+        return "empty"
+    return type(value).__name__
+
+
+def _message(error: ErrorDetails, loc: tuple[str | int, ...], data: dict[str, Any]) -> str:
+    kind = error["type"]
+    given = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        parent = _where(loc[:-1], data)
+        text = f"missing required key '{loc[-1]}'"
+        return f"{parent}: {text}" if parent else text
+    where = _where(loc, data) or "front-matter"
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        hint = _did_you_mean(str(loc[-1]), model.model_fields) if model else ""
+        parent = _where(loc[:-1], data)
+        text = f"unknown key '{loc[-1]}'{hint}"
+        return f"{parent}: {text}" if parent else text
+    if kind == "enum" and loc and loc[0] == "values":
+        choices = [v.value for v in Value]
+        return (
+            f"{where}: unknown value '{given}'{_did_you_mean(str(given), choices)}; "
+            f"values are: {', '.join(choices)}"
+        )
+    if kind == "enum":
+        return f"{where}: '{given}' is not one of {ctx.get('expected', '')}"
+    if kind == "string_type":
+        hint = " (put it in quotes)" if isinstance(given, int | float | bool) else ""
+        return f"{where}: should be text, not {_kind(given)}{hint}"
+    if kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "version":
+            return f'{where}: \'{given}\' should be a version like "1.0" or "2.1.3"'
+        return (
+            f"{where}: '{given}' is not a valid id; use lowercase letters, digits and hyphens,"
+            f" like '{_slugify(str(given))}'"
+        )
+    if kind in {"string_too_short", "too_short"}:
+        if isinstance(given, list):
+            needed = ctx.get("min_length", 1)
+            return f"{where}: needs at least {needed} item{'s' if needed != 1 else ''}"
+        return f"{where}: should not be empty"
+    if kind in {"string_too_long", "too_long"}:
+        return f"{where}: is too long (at most {ctx.get('max_length')} characters)"
+    if kind == "list_type":
+        return (
+            f"{where}: should be a list (one item per line, each starting with '- '),"
+            f" not {_kind(given)}"
+        )
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return f"{where}: should be a set of keys, not {_kind(given)}"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"{where}: should be a whole number, not {_kind(given)}"
+    if kind in {"greater_than_equal", "greater_than"}:
+        return f"{where}: should be at least {ctx.get('ge', ctx.get('gt'))}"
+    if kind in {"less_than_equal", "less_than"}:
+        return f"{where}: should be at most {ctx.get('le', ctx.get('lt'))}"
+    if kind == "value_error":
+        return f"{where}: {ctx.get('error', error['msg'])}"
+    return f"{where}: {error['msg'][0].lower()}{error['msg'][1:]}"
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-id"

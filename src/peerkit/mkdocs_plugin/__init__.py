@@ -1,0 +1,1 @@
+"""MkDocs glue: the only part of peerkit that imports mkdocs."""

@@ -1,0 +1,137 @@
+"""The `peerkit` MkDocs plugin: a dispatcher from MkDocs events to peerkit's core.
+
+Per build it checks the curriculum once, stops the build on any error (each reported as
+`path:line: message`), and adds one generated page per module. Module pages carry
+`render_macros: false` so mkdocs-macros, whose Jinja is not sandboxed, never renders them.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from peerkit.curriculum import check_folder
+from peerkit.findings import Severity, summary
+from peerkit.mkdocs_plugin.config import PeerkitConfig
+from peerkit.mkdocs_plugin.toc import toc_from_html
+from peerkit.model import Curriculum
+from peerkit.render import Link, Renderer
+
+log = logging.getLogger("mkdocs.plugins.peerkit")
+
+STYLESHEET = "assets/peerkit/peerkit.css"
+_ASSETS = Path(__file__).parent.parent / "render" / "assets"
+
+
+class PeerkitPlugin(BasePlugin[PeerkitConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.curriculum: Curriculum | None = None
+        self.renderer: Renderer | None = None
+        self.module_urls: dict[str, str] = {}
+        self._module_pages: set[str] = set()
+
+    # --- configuration ----------------------------------------------------------------
+
+    def modules_dir(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").parent / self.config.modules_dir
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.insert(0, STYLESHEET)
+        return config
+
+    # --- loading and generating pages -------------------------------------------------
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return files
+        custom_dir = config.theme.custom_dir
+        template_dirs = [Path(custom_dir) / "peerkit"] if custom_dir else []
+        result = check_folder(self.modules_dir(config), template_dirs)
+        for finding in result.findings:
+            report = log.error if finding.severity is Severity.error else log.warning
+            report(finding.format())
+        if not result.ok:
+            raise PluginError(f"peerkit: {summary(result.findings, result.files_checked)}")
+
+        self.curriculum = result.curriculum
+        self.renderer = Renderer(result.curriculum, template_dirs)
+        files.append(File.generated(config, STYLESHEET, abs_src_path=str(_ASSETS / "peerkit.css")))
+
+        prefix = self.config.pages_path.strip("/")
+        generated = {
+            f.module.id: File.generated(config, f"{prefix}/{f.module.id}.md", content="")
+            for f in result.curriculum.files
+        }
+        self.module_urls = {module_id: file.url for module_id, file in generated.items()}
+        self._module_pages = {file.src_uri for file in generated.values()}
+        for module_file in result.curriculum.files:
+            file = generated[module_file.module.id]
+            page = self.renderer.module_page(module_file, self.link_from(file.url))
+            meta = {
+                # Material writes these into <title> and <meta> unescaped: escape them here.
+                "title": str(escape(page.title)),
+                "description": str(escape(page.description)),
+                "render_macros": False,
+                "peerkit_module": module_file.module.id,
+            }
+            file.content_string = (
+                f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n\n{page.markdown}"
+            )
+            files.append(file)
+        self._fill_nav(config, [f.src_uri for f in generated.values()])
+        return files
+
+    def link_from(self, page_url: str) -> Link:
+        """Hrefs from the page at `page_url` to module pages (and anchors on them)."""
+
+        def link(module_id: str, anchor: str | None = None) -> str:
+            target = self.module_urls.get(module_id, "")
+            href = get_relative_url(target, page_url) if target != page_url else ""
+            return href + (f"#{anchor}" if anchor else "") if href or anchor else "./"
+
+        return link
+
+    def _fill_nav(self, config: MkDocsConfig, module_pages: list[str]) -> None:
+        """With an explicit nav, list module pages under `nav_section` (kept in its place)."""
+        if config.nav is None:
+            return
+        title = self.config.nav_section
+        for item in config.nav:
+            if isinstance(item, dict) and title in item:
+                existing = item[title] if isinstance(item[title], list) else [item[title]]
+                kept = [e for e in existing if e not in module_pages]
+                item[title] = kept + module_pages
+                return
+        config.nav.append({title: module_pages})
+
+    # --- per page ---------------------------------------------------------------------
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if page.file.src_uri in self._module_pages:
+            page.toc = toc_from_html(html)
+        return html
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
+        if self.config.enabled:
+            server.watch(str(self.modules_dir(config)))
+        return server

@@ -1,0 +1,301 @@
+"""The curriculum as typed data.
+
+This module is the one source of the front-matter schema: validation, the JSON Schema for
+editors (`peerkit schema`) and every renderer read these classes.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=SLUG_PATTERN, max_length=80),
+    Field(description="Lowercase letters, digits and single hyphens, e.g. `power-walk`."),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+CardText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+
+
+class Value(StrEnum):
+    """The fixed values vocabulary: CHIME (Leamy et al., 2011) and the Values Framework for
+    Peer Working (Scottish Recovery Network, 2012). Hope and empowerment belong to both."""
+
+    connection = "connection"
+    hope = "hope"
+    identity = "identity"
+    meaning = "meaning"
+    empowerment = "empowerment"
+    experience = "experience"
+    authenticity = "authenticity"
+    responsibility = "responsibility"
+    mutuality = "mutuality"
+
+
+CHIME = (Value.connection, Value.hope, Value.identity, Value.meaning, Value.empowerment)
+PEER_VALUES = (
+    Value.hope,
+    Value.experience,
+    Value.authenticity,
+    Value.responsibility,
+    Value.mutuality,
+    Value.empowerment,
+)
+
+
+class Format(StrEnum):
+    in_person = "in-person"
+    online = "online"
+    both = "both"
+
+    @property
+    def label(self) -> str:
+        return {"in-person": "In person", "online": "Online", "both": "In person or online"}[
+            self.value
+        ]
+
+
+class Strict(BaseModel):
+    """Base for every front-matter object: unknown keys are errors, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Range(Strict):
+    """A span of whole numbers, written `90-120` or `90` in front-matter."""
+
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if self.min > self.max:
+            raise ValueError(
+                f"starts higher than it ends ({self.min}-{self.max}); "
+                f"write it as {self.max}-{self.min}"
+            )
+        return self
+
+    def __str__(self) -> str:
+        return str(self.min) if self.min == self.max else f"{self.min}\N{EN DASH}{self.max}"
+
+
+_RANGE_TEXT = re.compile(r"^\s*(\d+)\s*(?:-|\N{EN DASH}|to)\s*(\d+)\s*$")
+
+
+def _parse_range(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value  # let validation report it as the wrong type
+    if isinstance(value, int):
+        return {"min": value, "max": value}
+    if isinstance(value, str):
+        match = _RANGE_TEXT.match(value)
+        if match:
+            return {"min": int(match[1]), "max": int(match[2])}
+        if value.strip().isdigit():
+            return {"min": int(value), "max": int(value)}
+        raise ValueError(f"'{value}' is not a range; write it like 20-30 or 20")
+    return value
+
+
+RangeField = Annotated[
+    Range,
+    BeforeValidator(_parse_range),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1},
+                {"type": "string", "pattern": "^\\s*\\d+\\s*(-|\N{EN DASH}|to)\\s*\\d+\\s*$"},
+            ],
+            "description": "A number, or a range written like `20-30`.",
+        }
+    ),
+]
+
+
+class Prompt(Strict):
+    """A reflection prompt. Written as plain text, or with an `id` for a stable anchor."""
+
+    text: Text
+    id: Slug | None = None
+
+
+def _parse_prompt(value: Any) -> Any:
+    return {"text": value} if isinstance(value, str) else value
+
+
+PromptField = Annotated[
+    Prompt,
+    BeforeValidator(_parse_prompt),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1},
+                {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string", "minLength": 1},
+                        "id": {"type": "string", "pattern": SLUG_PATTERN},
+                    },
+                    "required": ["text"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
+class Source(Strict):
+    """A work whose facts the module relies on."""
+
+    author: ShortText
+    title: ShortText
+    year: int = Field(ge=1800, le=2100)
+    publisher: ShortText | None = None
+
+
+class Handout(Strict):
+    """A participant handout. `body` is plain text: a blank line starts a paragraph and lines
+    starting with `- ` or `1. ` make lists."""
+
+    id: Slug
+    title: ShortText
+    body: Text
+
+
+class CardSet(Strict):
+    """Printable cards a trainer cuts out, optionally sorted into named piles."""
+
+    items: list[CardText] = Field(min_length=1)
+    sort_into: list[ShortText] = Field(
+        default_factory=list, description="Names of the piles or circles cards are sorted into."
+    )
+
+
+class Activity(Strict):
+    """One timed activity in a module."""
+
+    id: Slug = Field(description="Unique across the whole curriculum; used as the page anchor.")
+    title: ShortText
+    aim: Text
+    minutes: RangeField
+    group_size: RangeField
+    format: Format
+    materials: list[ShortText] = Field(default_factory=list)
+    preparation: list[Text] = Field(default_factory=list)
+    steps: list[Text] = Field(min_length=1)
+    facilitator_notes: Text | None = None
+    content_notes: list[Text] = Field(default_factory=list)
+    online_variation: Text | None = None
+    alternative: Text | None = Field(
+        default=None, description="A gentler option, or how someone can step out."
+    )
+    reflection: list[PromptField] = Field(default_factory=list)
+    handouts: list[Slug] = Field(
+        default_factory=list, description="Ids of this module's handouts the activity uses."
+    )
+    cards: CardSet | None = None
+
+
+class Module(Strict):
+    """A training module: the front-matter of one file in `modules/`."""
+
+    id: Slug
+    title: ShortText
+    summary: Text
+    version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")] = Field(
+        description='Quote it: `version: "1.0"`.'
+    )
+    duration: RangeField = Field(description="Total minutes for the session, breaks included.")
+    outcomes: list[Text] = Field(min_length=1)
+    themes: list[ShortText] = Field(min_length=1)
+    values: list[Value] = Field(min_length=1)
+    audience: list[ShortText] = Field(min_length=1)
+    format: Format
+    group_size: RangeField
+    content_notes: list[Text] = Field(default_factory=list)
+    prerequisites: list[Slug] = Field(default_factory=list)
+    licence: ShortText
+    adapted_from: Text | None = None
+    sources: list[Source] = Field(default_factory=list)
+    facilitator_notes: Text | None = None
+    easy_read: list[Text] = Field(
+        default_factory=list, description="An Easy Read summary: short sentences, one idea each."
+    )
+    reflection: list[PromptField] = Field(default_factory=list)
+    handouts: list[Handout] = Field(default_factory=list)
+    activities: list[Activity] = Field(min_length=1)
+
+    def activity_minutes(self) -> Range:
+        """The shortest and longest the activities can take, back to back."""
+        return Range(
+            min=sum(a.minutes.min for a in self.activities),
+            max=sum(a.minutes.max for a in self.activities),
+        )
+
+    def handout(self, handout_id: str) -> Handout | None:
+        return next((h for h in self.handouts if h.id == handout_id), None)
+
+
+class ModuleFile(BaseModel):
+    """A loaded module: its data, its Markdown body and where each came from."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    path: Path
+    module: Module
+    body: str
+    body_line: int = Field(description="1-based line in the file where the body starts.")
+    lines: dict[tuple[str | int, ...], int] = Field(
+        default_factory=dict, description="Source line of each front-matter key path."
+    )
+
+    def line_of(self, *key_path: str | int) -> int:
+        """The source line of the deepest known key on `key_path`."""
+        for end in range(len(key_path), -1, -1):
+            line = self.lines.get(tuple(key_path[:end]))
+            if line is not None:
+                return line
+        return 1
+
+
+class Curriculum(BaseModel):
+    """Every module loaded from one folder, in a stable order."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    files: list[ModuleFile]
+
+    @property
+    def modules(self) -> list[Module]:
+        return [f.module for f in self.files]
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)
+
+    def file_of(self, module_id: str) -> ModuleFile | None:
+        return next((f for f in self.files if f.module.id == module_id), None)
+
+    def activity(self, activity_id: str) -> tuple[Module, Activity] | None:
+        for module in self.modules:
+            for activity in module.activities:
+                if activity.id == activity_id:
+                    return module, activity
+        return None

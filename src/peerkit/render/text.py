@@ -1,0 +1,65 @@
+"""Front-matter text to HTML: plain text only, always escaped.
+
+Front-matter comes from volunteers, so it is never read as Markdown or HTML. Two conventions
+give it shape: a blank line starts a new paragraph, and lines starting with `- ` (or `1. `)
+make a list.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+_BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
+_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+
+
+def plain(text: str | None) -> Markup:
+    """Escaped HTML for a block of plain text: paragraphs and lists."""
+    if not text:
+        return Markup("")
+    parts: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", text.strip()):
+        parts.extend(_block(block.splitlines()))
+    return Markup("\n".join(parts))
+
+
+def inline(text: str | None) -> Markup:
+    """Escaped HTML for text that must stay inside one element (line breaks become spaces)."""
+    return escape(" ".join((text or "").split()))
+
+
+def _block(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    paragraph: list[str] = []
+    items: list[str] = []
+    kind = ""
+
+    def flush() -> None:
+        nonlocal kind
+        if paragraph:
+            out.append(f"<p>{inline(' '.join(paragraph))}</p>")
+            paragraph.clear()
+        if items:
+            tag = "ol" if kind == "number" else "ul"
+            out.append(f"<{tag}>" + "".join(f"<li>{inline(i)}</li>" for i in items) + f"</{tag}>")
+            items.clear()
+        kind = ""
+
+    for line in lines:
+        bullet, number = _BULLET.match(line), _NUMBER.match(line)
+        match, this_kind = (bullet, "bullet") if bullet else (number, "number")
+        if match:
+            if paragraph or (items and kind != this_kind):
+                flush()
+            kind = this_kind
+            items.append(match[1])
+        elif items and line.startswith((" ", "\t")):
+            items[-1] += " " + line.strip()  # a wrapped list item
+        else:
+            if items:
+                flush()
+            paragraph.append(line)
+    flush()
+    return out
