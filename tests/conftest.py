@@ -48,6 +48,7 @@ def mkdocs_build(root: Path, *args: str) -> Build:
 
 def copy_site(dest: Path, *, modules: dict[str, str] | None = None) -> Path:
     """A copy of the reference site's config, docs and overrides; modules replaced if given."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "macros.py"):
         shutil.copy(ROOT / name, dest / name)
     for name in ("docs", "overrides"):

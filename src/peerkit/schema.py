@@ -12,8 +12,9 @@ def module_schema() -> dict[str, Any]:
     schema = Module.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "peerkit module front-matter",
         **schema,
+        "title": "peerkit module",
+        "description": "The YAML front-matter of one training module in modules/.",
     }
 
 

@@ -305,6 +305,8 @@ def _body_message(exc: BaseException) -> str:
         return f"not available in module pages: {exc}"
     if isinstance(exc, SecurityError):
         return f"refused: {exc}"
+    if isinstance(exc, TypeError) and "no loader" in str(exc):
+        return "module pages cannot include, import or extend templates"
     return str(exc)
 
 

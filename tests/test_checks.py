@@ -1,0 +1,47 @@
+"""Checks across modules: prerequisites and their cycles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FIXTURES
+
+from peerkit.curriculum import check_folder
+
+MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+
+
+def module(module_id: str, prerequisites: list[str]) -> str:
+    return (
+        MINIMAL.replace("id: listening\n", f"id: {module_id}\n")
+        .replace("listening-pairs", f"{module_id}-pairs")
+        .replace("licence:", f"prerequisites: [{', '.join(prerequisites)}]\nlicence:")
+    )
+
+
+def test_a_three_module_cycle_is_reported_once(tmp_path: Path) -> None:
+    for name, prereqs in {"a": ["c"], "b": ["a"], "c": ["b"], "d": ["a"]}.items():
+        (tmp_path / f"{name}.md").write_text(module(name, prereqs), encoding="utf-8")
+    result = check_folder(tmp_path)
+    assert [f.format(root=tmp_path) for f in result.findings] == [
+        "a.md:14: prerequisites go round in a circle: a → c → b → a"
+    ]
+
+
+def test_a_module_cannot_be_its_own_prerequisite(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(module("a", ["a"]), encoding="utf-8")
+    result = check_folder(tmp_path)
+    assert [f.format(root=tmp_path) for f in result.findings] == [
+        "a.md:14: prerequisites: module 'a' lists itself"
+    ]
+
+
+def test_prerequisites_link_to_their_module(tmp_path: Path) -> None:
+    for name, prereqs in {"a": [], "b": ["a"]}.items():
+        (tmp_path / f"{name}.md").write_text(module(name, prereqs), encoding="utf-8")
+    result = check_folder(tmp_path)
+    assert result.ok
+    from peerkit.render import Renderer
+
+    page = Renderer(result.curriculum).module_page(result.curriculum.files[1]).markdown
+    assert '<strong>Before this module:</strong> <a href="../a/">Listening well</a>' in page

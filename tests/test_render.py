@@ -1,0 +1,144 @@
+"""Rendering: escaped front-matter, the body sandbox, and pages that place their activities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from peerkit.curriculum import check_folder
+from peerkit.load import parse_module
+from peerkit.model import Curriculum, ModuleFile
+from peerkit.render import BodyError, Renderer
+from peerkit.render.text import plain
+
+MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+
+
+def module_file(text: str, name: str = "m.md") -> ModuleFile:
+    loaded, findings = parse_module(Path(name), text)
+    assert loaded is not None, [f.format() for f in findings]
+    return loaded
+
+
+def render(text: str) -> str:
+    loaded = module_file(text)
+    return Renderer(Curriculum(files=[loaded])).module_page(loaded).markdown
+
+
+def body_error(body: str) -> str:
+    with pytest.raises(BodyError) as caught:
+        render(MINIMAL + body)
+    return "\n".join(f.format() for f in caught.value.findings)
+
+
+def test_plain_text_makes_paragraphs_and_lists_and_escapes() -> None:
+    html = plain("Intro <b>bold</b>\nsame paragraph\n\n- one\n- two & three\n\n1. first\n2. second")
+    assert html == (
+        "<p>Intro &lt;b&gt;bold&lt;/b&gt; same paragraph</p>\n"
+        "<ul><li>one</li><li>two &amp; three</li></ul>\n"
+        "<ol><li>first</li><li>second</li></ol>"
+    )
+
+
+def test_a_page_without_macros_renders_every_activity_in_order() -> None:
+    text = MINIMAL.replace(
+        "---\n## About",
+        "  - id: listening-second\n    title: Second activity\n    aim: Another aim.\n"
+        "    minutes: 10\n    group_size: 2-12\n    format: online\n    steps: [Do it.]\n"
+        "---\n## About",
+    )
+    page = render(text)
+    first, second = page.index('id="listening-pairs"'), page.index('id="listening-second"')
+    assert page.index("## About this module") < first < second
+
+
+def test_an_activity_placed_by_the_body_is_not_repeated() -> None:
+    page = render(MINIMAL + '\n## The activity\n\n{{ activity("listening-pairs") }}\n\nAfter.\n')
+    assert page.count('<h2 id="listening-pairs">') == 1
+    assert page.index("## The activity") < page.index('id="listening-pairs"') < page.index("After.")
+
+
+def test_activity_shows_time_group_format_materials_at_a_glance() -> None:
+    page = render(MINIMAL)
+    assert "<dt>Time</dt><dd>15\N{EN DASH}20 minutes</dd>" in page
+    assert "<dt>Group size</dt><dd>2\N{EN DASH}12 people</dd>" in page
+    assert "<dt>Format</dt><dd>In person or online</dd>" in page
+    assert "<dt>Materials</dt><dd>timer</dd>" in page
+
+
+def test_facilitator_notes_fold_away_and_content_notes_come_first() -> None:
+    text = MINIMAL.replace(
+        "    alternative:",
+        "    facilitator_notes: Watch the time.\n    content_notes: [Talking about feelings]\n"
+        "    alternative:",
+    )
+    page = render(text)
+    section = page[page.index('<section class="peerkit-activity"') :]
+    assert section.index("Content note") < section.index("Aim:")
+    assert '<details class="peerkit-facilitator" data-audience="facilitators">' in section
+    assert "<p>Watch the time.</p>\n</details>" in section
+
+
+def test_every_prompt_has_a_heading_with_a_stable_anchor() -> None:
+    text = MINIMAL.replace(
+        "  - When did you last feel really listened to?",
+        "  - When did you last feel really listened to?\n"
+        "  - id: listening-noticing\n    text: What do you notice in your body when you listen?",
+    )
+    page = render(text)
+    assert '<h3 id="listening-reflect-1" class="peerkit-prompt">When did you last' in page
+    assert '<h3 id="listening-noticing" class="peerkit-prompt">What do you notice' in page
+
+
+def test_front_matter_is_escaped_in_every_fragment() -> None:
+    evil = "<script>alert(1)</script>"
+    text = MINIMAL.replace("title: Listening in pairs", f'title: "{evil}"').replace(
+        "Pair up.", f'"{evil} & [link](javascript:alert(1)) {{: onclick=x}}"'
+    )
+    page = render(text)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_literal_braces_come_out_as_text_not_evaluated() -> None:
+    page = render(MINIMAL + "\nWrite {% raw %}{{ 7*7 }}{% endraw %} and {{ '{{' }}.\n")
+    assert "Write {{ 7*7 }} and {{." in page
+    assert "49" not in page
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "{{ cycler.__init__.__globals__.os.getcwd() }}",
+            "m.md:36: 'cycler' is not something a module page can use",
+        ),
+        (
+            "{{ activity.__globals__ }}",
+            "m.md:36: refused: access to attribute '__globals__' of 'method' object is unsafe.",
+        ),
+        ("{{ 'x' * 100000000 }}", "m.md:36: refused: that multiplication makes too large a value"),
+        ("{{ 2 ** 1000000 }}", "m.md:36: refused: the ** operator is not available"),
+        ("{{ lipsum() }}", "m.md:36: 'lipsum' is not something a module page can use"),
+        (
+            "{% include 'x.html' %}",
+            "m.md:36: module pages cannot include, import or extend templates",
+        ),
+        ("text\n{{ activity( }}", "m.md:37: template syntax error: unexpected '}'"),
+    ],
+)
+def test_the_body_sandbox_refuses_with_a_line(body: str, message: str) -> None:
+    assert body_error("\n" + body + "\n").startswith(message)
+
+
+def test_the_sandbox_escape_never_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr("os.getcwd", lambda: calls.append("getcwd") or "/")
+    (tmp_path / "m.md").write_text(
+        MINIMAL + "\n{{ cycler.__init__.__globals__.os.getcwd() }}\n", encoding="utf-8"
+    )
+    result = check_folder(tmp_path)
+    assert not result.ok
+    assert calls == []

@@ -1,0 +1,60 @@
+"""One schema source: the committed JSON Schema is the model's, and editors can use it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import FIXTURES, ROOT
+
+from peerkit import safeyaml
+from peerkit.schema import module_schema, module_schema_text
+
+SCHEMA_FILE = ROOT / "schema" / "module.schema.json"
+
+
+def front_matter(path: Path) -> object:
+    text = path.read_text(encoding="utf-8")
+    data, _, problems = safeyaml.load(text.split("---\n", 2)[1])
+    assert not problems
+    return data
+
+
+def test_committed_schema_matches_the_model() -> None:
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == module_schema_text(), (
+        "schema/module.schema.json is out of date: run 'make schema'"
+    )
+
+
+def test_schema_command_reports_a_stale_file(tmp_path: Path) -> None:
+    stale = tmp_path / "module.schema.json"
+    stale.write_text("{}\n", encoding="utf-8")
+    command = [sys.executable, "-m", "peerkit", "schema", "-o", str(stale), "--check"]
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert proc.returncode == 1
+    assert "is out of date" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "path", [*sorted((ROOT / "modules").glob("*.md")), FIXTURES / "minimal.md"]
+)
+def test_schema_accepts_valid_modules(path: Path) -> None:
+    jsonschema.Draft202012Validator(module_schema()).validate(front_matter(path))
+
+
+def test_schema_rejects_what_the_checker_rejects() -> None:
+    validator = jsonschema.Draft202012Validator(module_schema())
+    for case in ("unknown-key", "unknown-value", "missing-key", "wrong-type"):
+        data = front_matter(FIXTURES / "broken" / case / "listening.md")
+        assert list(validator.iter_errors(data)), case
+
+
+def test_module_files_point_editors_at_the_schema() -> None:
+    for path in sorted((ROOT / "modules").glob("*.md")):
+        second_line = path.read_text(encoding="utf-8").splitlines()[1]
+        assert second_line == "# yaml-language-server: $schema=../schema/module.schema.json"
+    assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))["title"] == "peerkit module"

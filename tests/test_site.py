@@ -1,0 +1,158 @@
+"""The reference site and small fixture sites, built with MkDocs' own command."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT, Build, copy_site, mkdocs_build
+
+from peerkit.load import load_module
+
+MUTUALITY = ROOT / "modules" / "mutuality.md"
+MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+
+
+def text_of(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_mutuality_page_shows_every_activity_title_aim_and_prompt(reference_build: Build) -> None:
+    module_file, _ = load_module(MUTUALITY)
+    assert module_file is not None
+    module = module_file.module
+    page = squash(text_of(reference_build.page("modules/mutuality/index.html")))
+    for activity in module.activities:
+        assert squash(activity.title) in page
+        assert squash(activity.aim) in page
+        for prompt in activity.reflection:
+            assert squash(prompt.text) in page
+    for prompt in module.reflection:
+        assert squash(prompt.text) in page
+
+
+def test_module_pages_are_in_the_nav_and_list_activities_in_the_toc(
+    reference_build: Build,
+) -> None:
+    home = reference_build.page("index.html")
+    assert 'href="modules/mutuality/"' in home
+    page = reference_build.page("modules/mutuality/index.html")
+    toc = page[page.index('data-md-component="toc"') :]
+    toc = toc[: toc.index("</nav>")]
+    assert 'href="#mutuality-both-give-both-receive"' in toc
+    assert "Both give, both receive" in toc
+
+
+def search_index(build: Build) -> list[dict[str, str]]:
+    docs = json.loads((build.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return docs["docs"]  # type: ignore[no-any-return]
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]{5,}", text.lower()))
+
+
+def test_search_finds_an_activity_by_a_word_only_in_its_aim(reference_build: Build) -> None:
+    module_file, _ = load_module(MUTUALITY)
+    assert module_file is not None
+    entries = search_index(reference_build)
+    checked = 0
+    for activity in module_file.module.activities:
+        elsewhere = set().union(
+            *(
+                words(e["title"] + " " + e["text"])
+                for e in entries
+                if not e["location"].endswith(f"#{activity.id}")
+            )
+        )
+        only_in_aim = sorted(words(activity.aim) - elsewhere)
+        if not only_in_aim:
+            continue
+        word = only_in_aim[0]
+        hits = [e["location"] for e in entries if word in words(e["title"] + " " + e["text"])]
+        assert hits == [f"modules/mutuality/#{activity.id}"], word
+        checked += 1
+    assert checked, "no activity aim has a word of its own to search for"
+
+
+HOST = re.compile(
+    r"""(?:src|href|action|srcset|content)\s*=\s*["']?\s*(?:https?:)?//([^/"'\s>]+)"""
+)
+
+
+def test_built_html_references_no_other_host(reference_build: Build) -> None:
+    found: dict[str, set[str]] = {}
+    for path in reference_build.site.rglob("*"):
+        if path.suffix in {".html", ".css", ".xml"} and path.is_file():
+            for host in HOST.findall(path.read_text(encoding="utf-8", errors="replace")):
+                found.setdefault(host, set()).add(path.name)
+    # sitemap.xml names pages by site_url; with none set it lists no host at all.
+    assert found == {}
+
+
+def test_module_prose_with_escaped_braces_is_not_rendered_by_macros(tmp_path: Path) -> None:
+    body = "\nWrite {% raw %}{{ 7*7 }}{% endraw %} to show braces.\n"
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL + body})
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.output
+    page = build.page("modules/listening/index.html")
+    assert "Write {{ 7*7 }} to show braces." in page
+    assert "Write 49" not in page
+
+
+def test_a_sandbox_escape_fails_the_build_and_never_runs(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    attack = "\n{{ cycler.__init__.__globals__.os.system('touch " + str(marker) + "') }}\n"
+    root = copy_site(tmp_path / "site-root", modules={"listening.md": MINIMAL + attack})
+    build = mkdocs_build(root)
+    assert build.returncode == 1
+    assert (
+        "modules/listening.md:36: 'cycler' is not something a module page can use" in build.output
+    )
+    assert not marker.exists()
+    assert not (root / "site" / "modules").exists()
+
+
+EVIL = "<script>alert(1)</script>"
+
+
+def test_script_in_front_matter_comes_out_escaped_everywhere(tmp_path: Path) -> None:
+    text = (
+        MINIMAL.replace("title: Listening well", f'title: "{EVIL}"')
+        .replace("summary: A short", "summary: '\"><script>alert(2)</script>' # A short")
+        .replace("title: Listening in pairs", f'title: "{EVIL}"')
+        .replace("  - Pair up.", f'  - "{EVIL}"')
+    )
+    root = copy_site(tmp_path, modules={"listening.md": text})
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.output
+    for path in build.site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".xml"}:
+            content = path.read_text(encoding="utf-8")
+            assert "<script>alert" not in content, path
+            assert "\\u003cscript\\u003ealert" not in content, path
+            assert "&amp;lt;script" not in content, path  # escaped once, not twice
+    page = build.page("modules/listening/index.html")
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; - " in page
+    assert '<meta name="description" content="&#34;&gt;&lt;script&gt;alert(2)' in page or (
+        '<meta name="description" content="&quot;&gt;&lt;script&gt;alert(2)' in page
+    )
+    assert '<h2 id="listening-pairs">&lt;script&gt;alert(1)&lt;/script&gt;' in page
+
+
+def test_strict_build_fails_on_a_broken_module_with_the_check_message(tmp_path: Path) -> None:
+    root = copy_site(tmp_path)
+    broken = FIXTURES / "broken" / "bad-range" / "listening.md"
+    shutil.copy(broken, root / "modules" / "listening.md")
+    expected = (FIXTURES / "broken" / "bad-range" / "expected.txt").read_text(encoding="utf-8")
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 1
+    assert "modules/" + expected.strip() in build.output
+    assert "Aborted" in build.output or "Error" in build.output
