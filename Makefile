@@ -10,7 +10,11 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build check schema lint test clean
+# Debian packages the tests need: Chromium for browser tests and a font to render with.
+DEBIAN_PACKAGES := chromium fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup system-deps serve build check schema lint test clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -21,6 +25,14 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	@touch $@
 
 setup: $(VENV)/.synced ## Install the pinned Python dependencies into .venv
+
+system-deps: ## Install the Debian packages the tests need, when missing
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing $$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 serve: setup ## Serve the reference site on http://127.0.0.1:8000, rebuilding on change
 	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
@@ -39,7 +51,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check src tests macros.py
 	$(VENV)/bin/mypy
 
-test: setup lint ## Run every test
+test: setup system-deps lint ## Run every test
 	$(VENV)/bin/pytest
 
 clean:

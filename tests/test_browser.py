@@ -1,0 +1,75 @@
+"""The reference site in a real browser: search, accessibility and privacy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from browser import CHROMIUM, CHROMIUM_ARGS, serve
+from conftest import Build
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+
+
+@pytest.fixture(scope="module")
+def base_url(reference_build: Build) -> Iterator[str]:
+    with serve(reference_build.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_search_for_a_word_in_an_aim_lands_on_the_activity(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    page.get_by_role("textbox", name="Search").first.click()
+    # "grey" appears, in the reference curriculum, only in this activity's aim.
+    page.keyboard.type("grey areas")
+    # Material lists each matching page, then its matching sections, best first.
+    results = page.locator("a.md-search-result__link[href*='#']")
+    expect(results.first).to_have_attribute(
+        "href", re.compile(r"/modules/mutuality/\?h=grey\+areas#mutuality-mutual-or-one-sided$")
+    )
+    results.first.click()
+    expect(page).to_have_url(re.compile(r"/modules/mutuality/.*#mutuality-mutual-or-one-sided$"))
+    expect(page.locator("#mutuality-mutual-or-one-sided")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["", "modules/mutuality/"])
+def test_pages_pass_axe_wcag_aa(page: Page, base_url: str, path: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    page.goto(base_url + path)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    violations = Axe().run(page, options=WCAG).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+
+
+def test_pages_request_nothing_from_other_origins(page: Page, base_url: str) -> None:
+    origin = urlsplit(base_url).netloc
+    elsewhere: list[str] = []
+    page.on("request", lambda r: urlsplit(r.url).netloc != origin and elsewhere.append(r.url))
+    for path in ["", "modules/mutuality/", "writing-modules/"]:
+        page.goto(base_url + path, wait_until="networkidle")
+    page.get_by_role("textbox", name="Search").first.click()
+    page.keyboard.type("mutuality")
+    page.wait_for_load_state("networkidle")
+    assert elsewhere == []
