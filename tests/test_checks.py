@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES
-
 from peerkit.curriculum import check_folder
+
+from conftest import FIXTURES
 
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 from peerkit.curriculum import check_folder
 from peerkit.load import parse_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.render import BodyError, Renderer
 from peerkit.render.text import plain
+
+from conftest import FIXTURES
 
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
 

@@ -11,10 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 from peerkit.curriculum import check_folder
 from peerkit.load import MAX_FRONT_MATTER_BYTES, parse_module
+
+from conftest import FIXTURES
 
 CASES = sorted(p for p in (FIXTURES / "broken").iterdir() if p.is_dir())
 

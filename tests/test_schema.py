@@ -9,10 +9,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, ROOT
 
 from peerkit import safeyaml
 from peerkit.schema import module_schema, module_schema_text
+
+from conftest import FIXTURES, ROOT
 
 SCHEMA_FILE = ROOT / "schema" / "module.schema.json"
 

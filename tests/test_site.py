@@ -8,9 +8,9 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, Build, copy_site, mkdocs_build
-
 from peerkit.load import load_module
+
+from conftest import FIXTURES, ROOT, Build, copy_site, mkdocs_build
 
 MUTUALITY = ROOT / "modules" / "mutuality.md"
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
