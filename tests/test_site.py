@@ -42,7 +42,12 @@ def test_module_pages_are_in_the_nav_and_list_activities_in_the_toc(
     reference_build: Build,
 ) -> None:
     home = reference_build.page("index.html")
-    assert 'href="modules/mutuality/"' in home
+    nav = home[home.index('class="md-nav md-nav--primary"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert re.search(
+        r'href="modules/mutuality/" class="md-nav__link">\s*<span class="md-ellipsis">\s*Mutuality',
+        squash(nav),
+    )
     page = reference_build.page("modules/mutuality/index.html")
     toc = page[page.index('data-md-component="toc"') :]
     toc = toc[: toc.index("</nav>")]
@@ -156,3 +161,38 @@ def test_strict_build_fails_on_a_broken_module_with_the_check_message(tmp_path: 
     assert build.returncode == 1
     assert "modules/" + expected.strip() in build.output
     assert "Aborted" in build.output or "Error" in build.output
+
+
+def test_a_site_can_override_peerkit_templates(tmp_path: Path) -> None:
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    (root / "overrides" / "peerkit").mkdir()
+    (root / "overrides" / "peerkit" / "handout.html").write_text("unused", encoding="utf-8")
+    (root / "overrides" / "peerkit" / "activity.html").write_text(
+        '<section class="our-activity"><h2 id="{{ activity.id }}">{{ activity.title }}</h2>'
+        "<p>{{ activity.minutes.max }} minutes at most</p></section>",
+        encoding="utf-8",
+    )
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.output
+    page = build.page("modules/listening/index.html")
+    assert '<section class="our-activity"><h2 id="listening-pairs">Listening in pairs</h2>' in page
+    assert "<p>20 minutes at most</p>" in page
+
+
+def test_a_macro_mistake_in_a_docs_page_fails_the_build(tmp_path: Path) -> None:
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    (root / "docs" / "index.md").write_text('# Home\n\n{{ module_card("listenin") }}\n')
+    build = mkdocs_build(root)
+    assert build.returncode != 0  # mkdocs-macros exits with its own code, 100
+    assert "module_card('listenin'): no module with that id (did you mean 'listening'?)" in (
+        build.output
+    )
+
+
+def test_docs_pages_link_module_cards_relative_to_themselves(tmp_path: Path) -> None:
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    (root / "docs" / "guide").mkdir()
+    (root / "docs" / "guide" / "index.md").write_text("# Guide\n\n{{ module_card('listening') }}\n")
+    build = mkdocs_build(root)
+    assert build.returncode == 0, build.output
+    assert '<a href="../modules/listening/">Listening well</a>' in build.page("guide/index.html")

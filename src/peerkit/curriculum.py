@@ -1,49 +1,56 @@
-"""Load, check and dry-render a folder of modules: the one entry point every front end uses."""
+"""Load, check and render a folder of modules: the one entry point every front end uses."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
 from peerkit.load import load_folder
-from peerkit.model import Curriculum
-from peerkit.render import BodyError, Renderer
+from peerkit.model import Curriculum, ModuleFile
+from peerkit.render import BodyError, Link, RenderedModule, Renderer, default_link
 
 
 @dataclass(frozen=True)
 class Result:
-    """A checked curriculum: the modules that loaded, every finding, how many files were read."""
+    """A checked curriculum: the modules that loaded, their pages, every finding, files read."""
 
     curriculum: Curriculum
     findings: list[Finding]
     files_checked: int
+    pages: dict[str, RenderedModule] = field(default_factory=dict)
+    """Each module's rendered page, by module id."""
 
     @property
     def ok(self) -> bool:
         return not errors(self.findings)
 
 
-def check_folder(folder: Path, template_dirs: Sequence[Path] = ()) -> Result:
-    """Load every module in `folder`, run every check and render every body once.
+def check_folder(
+    folder: Path,
+    template_dirs: Sequence[Path] = (),
+    link_for: Callable[[ModuleFile], Link] = lambda _: default_link,
+) -> Result:
+    """Load every module in `folder`, run every check and render every page once.
 
     Rendering is part of checking: a body that calls an unknown activity or uses a name the
-    sandbox refuses is a mistake in the module, reported at its line.
+    sandbox refuses is a mistake in the module, reported at its line. `link_for` gives the
+    link function for each module's page (the default suits pages at `<prefix>/<id>/`).
     """
     if not folder.is_dir():
-        missing = Finding(folder, 1, "no such folder of modules")
-        return Result(Curriculum(files=[]), [missing], 0)
+        return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
     files, findings, count = load_folder(folder)
+    if count == 0:
+        findings.append(Finding(folder, 1, "no module files (*.md) in this folder"))
     findings.extend(run_checks(files))
     curriculum = Curriculum(files=files)
     renderer = Renderer(curriculum, template_dirs)
+    pages: dict[str, RenderedModule] = {}
     for module_file in files:
         try:
-            renderer.module_page(module_file)
+            pages[module_file.module.id] = renderer.module_page(module_file, link_for(module_file))
         except BodyError as exc:
             findings.extend(exc.findings)
-    if not files and count == 0:
-        findings.append(Finding(folder, 1, "no module files (*.md) in this folder"))
-    return Result(curriculum, sorted(set(findings)), count)
+    return Result(curriculum, sorted(set(findings)), count, pages)

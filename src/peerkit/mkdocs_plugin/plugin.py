@@ -8,6 +8,7 @@ Per build it checks the curriculum once, stops the build on any error (each repo
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def __init__(self) -> None:
         self.curriculum: Curriculum | None = None
         self.renderer: Renderer | None = None
-        self.module_urls: dict[str, str] = {}
+        self._page_files: dict[str, File] = {}
+        self._page_file: Callable[[str], File] = self._page_files.__getitem__
         self._module_pages: set[str] = set()
 
     # --- configuration ----------------------------------------------------------------
@@ -62,7 +64,21 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             return files
         custom_dir = config.theme.custom_dir
         template_dirs = [Path(custom_dir) / "peerkit"] if custom_dir else []
-        result = check_folder(self.modules_dir(config), template_dirs)
+        prefix = self.config.pages_path.strip("/")
+        self._page_files = {}
+
+        def page_file(module_id: str) -> File:
+            if module_id not in self._page_files:
+                src_uri = f"{prefix}/{module_id}.md"
+                self._page_files[module_id] = File.generated(config, src_uri, content="")
+            return self._page_files[module_id]
+
+        self._page_file = page_file
+        result = check_folder(
+            self.modules_dir(config),
+            template_dirs,
+            link_for=lambda module_file: self.link_from(page_file(module_file.module.id).url),
+        )
         for finding in result.findings:
             report = log.error if finding.severity is Severity.error else log.warning
             report(finding.format())
@@ -72,36 +88,28 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.curriculum = result.curriculum
         self.renderer = Renderer(result.curriculum, template_dirs)
         files.append(File.generated(config, STYLESHEET, abs_src_path=str(_ASSETS / "peerkit.css")))
-
-        prefix = self.config.pages_path.strip("/")
-        generated = {
-            f.module.id: File.generated(config, f"{prefix}/{f.module.id}.md", content="")
-            for f in result.curriculum.files
-        }
-        self.module_urls = {module_id: file.url for module_id, file in generated.items()}
-        self._module_pages = {file.src_uri for file in generated.values()}
-        for module_file in result.curriculum.files:
-            file = generated[module_file.module.id]
-            page = self.renderer.module_page(module_file, self.link_from(file.url))
+        for module_id, page in result.pages.items():
             meta = {
                 # Material writes these into <title> and <meta> unescaped: escape them here.
                 "title": str(escape(page.title)),
                 "description": str(escape(page.description)),
                 "render_macros": False,
-                "peerkit_module": module_file.module.id,
+                "peerkit_module": module_id,
             }
+            file = page_file(module_id)
             file.content_string = (
                 f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n\n{page.markdown}"
             )
             files.append(file)
-        self._fill_nav(config, [f.src_uri for f in generated.values()])
+        self._module_pages = {page_file(module_id).src_uri for module_id in result.pages}
+        self._fill_nav(config, [page_file(module_id).src_uri for module_id in result.pages])
         return files
 
     def link_from(self, page_url: str) -> Link:
         """Hrefs from the page at `page_url` to module pages (and anchors on them)."""
 
         def link(module_id: str, anchor: str | None = None) -> str:
-            target = self.module_urls.get(module_id, "")
+            target = self._page_file(module_id).url
             href = get_relative_url(target, page_url) if target != page_url else ""
             return href + (f"#{anchor}" if anchor else "") if href or anchor else "./"
 
