@@ -42,12 +42,8 @@ def test_module_pages_are_in_the_nav_and_list_activities_in_the_toc(
     reference_build: Build,
 ) -> None:
     home = reference_build.page("index.html")
-    nav = home[home.index('class="md-nav md-nav--primary"') :]
-    nav = nav[: nav.index("</nav>")]
-    assert re.search(
-        r'href="modules/mutuality/" class="md-nav__link">\s*<span class="md-ellipsis">\s*Mutuality',
-        squash(nav),
-    )
+    nav_link = '<a href="modules/mutuality/" class="md-nav__link"> <span class="md-ellipsis"> Mut'
+    assert nav_link in squash(home)
     page = reference_build.page("modules/mutuality/index.html")
     toc = page[page.index('data-md-component="toc"') :]
     toc = toc[: toc.index("</nav>")]
