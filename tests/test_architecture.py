@@ -14,6 +14,7 @@ CORE = [
     "peerkit.findings",
     "peerkit.render",
     "peerkit.render.text",
+    "peerkit.render.sanitize",
     "peerkit.curriculum",
     "peerkit.schema",
     "peerkit.cli",

@@ -143,3 +143,28 @@ def test_the_sandbox_escape_never_runs(tmp_path: Path, monkeypatch: pytest.Monke
     result = check_folder(tmp_path)
     assert not result.ok
     assert calls == []
+
+
+KEPT = [
+    '<img src="../assets/map.png" alt="map">',
+    '<a href="../other/#x" class="headerlink">¶</a>',
+    '<details class="peerkit-facilitator" data-audience="facilitators"><summary>S</summary>'
+    "</details>",
+]
+
+
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        ("<p>Hi<script>alert(1)</script></p>", "<p>Hi</p>"),
+        ('<p onclick="alert(1)">Hi</p>', "<p>Hi</p>"),
+        ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<img src="https://tracker.example/p.gif" alt="p">', '<img alt="p">'),
+        ('<img src="//tracker.example/p.gif" alt="p">', '<img alt="p">'),
+        *((html, html) for html in KEPT),
+    ],
+)
+def test_module_page_html_is_cleaned(dirty: str, clean: str) -> None:
+    from peerkit.render.sanitize import clean_html
+
+    assert clean_html(dirty) == clean

@@ -192,3 +192,27 @@ def test_docs_pages_link_module_cards_relative_to_themselves(tmp_path: Path) -> 
     build = mkdocs_build(root)
     assert build.returncode == 0, build.output
     assert '<a href="../modules/listening/">Listening well</a>' in build.page("guide/index.html")
+
+
+def test_raw_html_in_module_prose_cannot_run_or_fetch(tmp_path: Path) -> None:
+    prose = (
+        "\n## Our group\n\n"
+        "<script>alert(1)</script>\n\n"
+        '<p onmouseover="alert(2)">Hover</p>\n\n'
+        '<img src="https://tracker.example/pixel.gif" onerror="alert(3)" alt="pixel">\n\n'
+        '<iframe src="https://elsewhere.example/"></iframe>\n\n'
+        "[Click me](javascript:alert(4))\n\n"
+        "| Kept | Table |\n|:-----|------:|\n| a | b |\n\n"
+        "<details><summary>Kept</summary>Still here.</details>\n"
+    )
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL + prose})
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.output
+    page = build.page("modules/listening/index.html")
+    article = page[page.index('<article class="md-content__inner') :]
+    for gone in ("alert(", "<iframe", "javascript:", "tracker.example", "onmouseover"):
+        assert gone not in article
+    assert "<p>Hover</p>" in article
+    assert '<th style="text-align:left">Kept</th>' in article
+    assert "<details><summary>Kept</summary>Still here.</details>" in article
+    assert '<section class="peerkit-activity" aria-labelledby="listening-pairs">' in article

@@ -28,6 +28,7 @@ from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.render import Link, Renderer
+from peerkit.render.sanitize import clean_html
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
 
@@ -133,8 +134,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if page.file.src_uri in self._module_pages:
-            page.toc = toc_from_html(html)
+        if page.file.src_uri not in self._module_pages:
+            return html
+        # Module prose may hold raw HTML from anyone: keep only what cannot run or fetch.
+        html = clean_html(html)
+        page.toc = toc_from_html(html)
         return html
 
     def on_serve(
