@@ -5,19 +5,13 @@ Each check takes loaded modules and returns findings; none of them prints anythi
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from peerkit.findings import Finding
+from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
-
-
-def _hint(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _here(path: Path, line: int) -> str:
@@ -72,7 +66,7 @@ def handouts_resolve(files: list[ModuleFile]) -> Iterable[Finding]:
                         f.path,
                         f.line_of("activities", a_index, "handouts", h_index),
                         f"activities.{activity.id}.handouts: no handout '{handout_id}' in this "
-                        f"module{_hint(handout_id, defined)}",
+                        f"module{did_you_mean(handout_id, defined)}",
                     )
 
 
@@ -108,7 +102,7 @@ def prerequisites_resolve(files: list[ModuleFile]) -> Iterable[Finding]:
                     f.path,
                     line,
                     f"prerequisites: no module with id '{prerequisite}'"
-                    f"{_hint(prerequisite, known)}",
+                    f"{did_you_mean(prerequisite, known)}",
                 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,6 +47,12 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return resolved.relative_to(base).as_posix()
     except ValueError:
         return os.path.relpath(resolved, base) if resolved.anchor == base.anchor else str(path)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` when one of `choices` is close to `word`, else nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def errors(findings: Iterable[Finding]) -> list[Finding]:

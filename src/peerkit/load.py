@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from peerkit import safeyaml
-from peerkit.findings import Finding
+from peerkit.findings import Finding, did_you_mean
 from peerkit.model import Module, ModuleFile, Value
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -208,11 +207,6 @@ def _find_model(annotation: Any) -> type[BaseModel] | None:
     return _find_model(meta) if meta is not None and meta is not annotation else None
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "yes/no"
@@ -240,14 +234,14 @@ def _message(error: ErrorDetails, loc: tuple[str | int, ...], data: dict[str, An
     where = _where(loc, data) or "front-matter"
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
-        hint = _did_you_mean(str(loc[-1]), model.model_fields) if model else ""
+        hint = did_you_mean(str(loc[-1]).lower(), model.model_fields) if model else ""
         parent = _where(loc[:-1], data)
         text = f"unknown key '{loc[-1]}'{hint}"
         return f"{parent}: {text}" if parent else text
     if kind == "enum" and loc and loc[0] == "values":
         choices = [v.value for v in Value]
         return (
-            f"{where}: unknown value '{given}'{_did_you_mean(str(given), choices)}; "
+            f"{where}: unknown value '{given}'{did_you_mean(str(given).lower(), choices)}; "
             f"values are: {', '.join(choices)}"
         )
     if kind == "enum":

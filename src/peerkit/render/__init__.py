@@ -24,7 +24,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from peerkit.findings import Finding
+from peerkit.findings import Finding, did_you_mean
 from peerkit.model import PEER_VALUES, Curriculum, Module, ModuleFile, Prompt
 from peerkit.render.text import inline, plain
 
@@ -193,10 +193,8 @@ class Renderer:
     def module_card(self, module_id: str, level: int = 3) -> Markup:
         module = self.curriculum.module(str(module_id))
         if module is None:
-            known = [m.id for m in self.curriculum.modules]
-            raise MacroError(
-                f"module_card('{module_id}'): no module with that id{_hint(str(module_id), known)}"
-            )
+            hint = did_you_mean(str(module_id), [m.id for m in self.curriculum.modules])
+            raise MacroError(f"module_card('{module_id}'): no module with that id{hint}")
         return self._fragment("module_card.html", module=module, level=level)
 
     def module_cards(self, level: int = 3) -> Markup:
@@ -269,7 +267,7 @@ class Renderer:
 
     def _hint_activity(self, activity_id: str) -> str:
         known = [a.id for m in self.curriculum.modules for a in m.activities]
-        return _hint(str(activity_id), known)
+        return did_you_mean(str(activity_id), known)
 
 
 class BodyError(Exception):
@@ -278,13 +276,6 @@ class BodyError(Exception):
     def __init__(self, findings: list[Finding]) -> None:
         super().__init__("; ".join(f.message for f in findings))
         self.findings = findings
-
-
-def _hint(word: str, choices: Sequence[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _template_line(exc: BaseException) -> int:
