@@ -8,7 +8,6 @@ Per build it checks the curriculum once, stops the build on any error (each repo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +42,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.curriculum: Curriculum | None = None
         self.renderer: Renderer | None = None
         self._page_files: dict[str, File] = {}
-        self._page_file: Callable[[str], File] = self._page_files.__getitem__
         self._module_pages: set[str] = set()
+        self._mkdocs_config: MkDocsConfig | None = None
 
     # --- configuration ----------------------------------------------------------------
 
@@ -65,20 +64,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             return files
         custom_dir = config.theme.custom_dir
         template_dirs = [Path(custom_dir) / "peerkit"] if custom_dir else []
-        prefix = self.config.pages_path.strip("/")
-        self._page_files = {}
-
-        def page_file(module_id: str) -> File:
-            if module_id not in self._page_files:
-                src_uri = f"{prefix}/{module_id}.md"
-                self._page_files[module_id] = File.generated(config, src_uri, content="")
-            return self._page_files[module_id]
-
-        self._page_file = page_file
+        self._mkdocs_config, self._page_files = config, {}
         result = check_folder(
             self.modules_dir(config),
             template_dirs,
-            link_for=lambda module_file: self.link_from(page_file(module_file.module.id).url),
+            link_for=lambda module_file: self.link_from(self.page_file(module_file.module.id).url),
         )
         for finding in result.findings:
             report = log.error if finding.severity is Severity.error else log.warning
@@ -97,20 +87,30 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "render_macros": False,
                 "peerkit_module": module_id,
             }
-            file = page_file(module_id)
+            file = self.page_file(module_id)
             file.content_string = (
                 f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n\n{page.markdown}"
             )
             files.append(file)
-        self._module_pages = {page_file(module_id).src_uri for module_id in result.pages}
-        self._fill_nav(config, [page_file(module_id).src_uri for module_id in result.pages])
+        module_pages = [self.page_file(module_id).src_uri for module_id in result.pages]
+        self._module_pages = set(module_pages)
+        self._fill_nav(config, module_pages)
         return files
+
+    def page_file(self, module_id: str) -> File:
+        """A module's generated page, made on first use in each build."""
+        if module_id not in self._page_files:
+            if self._mkdocs_config is None:
+                raise PluginError("peerkit: module pages are made only during a build")
+            src_uri = f"{self.config.pages_path.strip('/')}/{module_id}.md"
+            self._page_files[module_id] = File.generated(self._mkdocs_config, src_uri, content="")
+        return self._page_files[module_id]
 
     def link_from(self, page_url: str) -> Link:
         """Hrefs from the page at `page_url` to module pages (and anchors on them)."""
 
         def link(module_id: str, anchor: str | None = None) -> str:
-            target = self._page_file(module_id).url
+            target = self.page_file(module_id).url
             href = get_relative_url(target, page_url) if target != page_url else ""
             return href + (f"#{anchor}" if anchor else "") if href or anchor else "./"
 
