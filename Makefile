@@ -5,6 +5,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 UV_VERSION := 0.13.9
 ADDR ?= 127.0.0.1:8000
+SIZES ?= 10,50
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -14,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 DEBIAN_PACKAGES := chromium fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps serve build check schema lint test clean
+.PHONY: setup system-deps serve build check schema lint test bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -47,12 +48,15 @@ schema: setup ## Regenerate schema/module.schema.json from the model
 	$(VENV)/bin/peerkit schema -o schema/module.schema.json
 
 lint: setup
-	$(VENV)/bin/ruff check src tests macros.py
-	$(VENV)/bin/ruff format --check src tests macros.py
+	$(VENV)/bin/ruff check src tests bench macros.py
+	$(VENV)/bin/ruff format --check src tests bench macros.py
 	$(VENV)/bin/mypy
 
 test: setup system-deps lint ## Run every test
 	$(VENV)/bin/pytest
+
+bench: setup ## Time builds and checks against plain MkDocs (ratios, same run)
+	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache .mypy_cache

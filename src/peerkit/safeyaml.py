@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 MAX_DEPTH = 32
 
@@ -50,8 +53,24 @@ class Problems:
         self.items.append(YAMLProblem(node.start_mark.line, message, path))
 
 
-class _Composer(yaml.SafeLoader):
-    """SafeLoader whose composer refuses anchors and aliases before anything is built."""
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _Reader(Composer, CParser, SafeConstructor, Resolver):
+        """libyaml's parser (about 15 times faster) under PyYAML's Python composer."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            Composer.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+    _Reader = yaml.SafeLoader  # type: ignore[misc,assignment]
+
+
+class _Composer(_Reader):
+    """A reader whose composer refuses anchors and aliases before anything is built."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()
@@ -98,7 +117,7 @@ def load(text: str) -> tuple[Any, dict[KeyPath, int], list[YAMLProblem]]:
 
 
 def _build(
-    loader: yaml.SafeLoader,
+    loader: SafeConstructor,
     node: Node,
     path: KeyPath,
     lines: dict[KeyPath, int],
@@ -139,8 +158,8 @@ def _build(
     return None
 
 
-def _line(event: yaml.Event) -> int:
-    return event.start_mark.line if event.start_mark else 0
+def _line(event: yaml.Event | None) -> int:
+    return event.start_mark.line if event is not None and event.start_mark else 0
 
 
 def _short(tag: str) -> str:
