@@ -104,6 +104,7 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # one Renderer per build: no need to stat templates per call
         )
         self.fragments.filters["plain"] = plain
         self.fragments.filters["inline"] = inline
