@@ -9,10 +9,21 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import markdown
 import pytest
+
+from peerkit.model import ModuleFile
+from peerkit.render import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def page_html(renderer: Renderer, module_file: ModuleFile) -> str:
+    """A module page's final HTML, with Python-Markdown standing in for MkDocs."""
+    rendered = renderer.module_page(module_file)
+    extensions = ["toc", "attr_list", "md_in_html", "tables"]
+    return rendered.finish(markdown.markdown(rendered.markdown, extensions=extensions))
 
 
 @dataclass

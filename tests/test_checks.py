@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from peerkit.curriculum import check_folder
+from peerkit.render import Renderer
 
-from conftest import FIXTURES
+from conftest import FIXTURES, page_html
 
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
 
@@ -41,7 +42,5 @@ def test_prerequisites_link_to_their_module(tmp_path: Path) -> None:
         (tmp_path / f"{name}.md").write_text(module(name, prereqs), encoding="utf-8")
     result = check_folder(tmp_path)
     assert result.ok
-    from peerkit.render import Renderer
-
-    page = Renderer(result.curriculum).module_page(result.curriculum.files[1]).markdown
+    page = page_html(Renderer(result.curriculum), result.curriculum.files[1])
     assert '<strong>Before this module:</strong> <a href="../a/">Listening well</a>' in page

@@ -26,8 +26,7 @@ from peerkit.findings import Severity, summary
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
-from peerkit.render import Link, Renderer
-from peerkit.render.sanitize import clean_html
+from peerkit.render import Link, RenderedModule, Renderer
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
 
@@ -42,7 +41,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.curriculum: Curriculum | None = None
         self.renderer: Renderer | None = None
         self._page_files: dict[str, File] = {}
-        self._module_pages: set[str] = set()
+        self._module_pages: dict[str, RenderedModule] = {}
         self._mkdocs_config: MkDocsConfig | None = None
 
     # --- configuration ----------------------------------------------------------------
@@ -92,9 +91,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n\n{page.markdown}"
             )
             files.append(file)
-        module_pages = [self.page_file(module_id).src_uri for module_id in result.pages]
-        self._module_pages = set(module_pages)
-        self._fill_nav(config, module_pages)
+        self._module_pages = {
+            self.page_file(module_id).src_uri: page for module_id, page in result.pages.items()
+        }
+        self._fill_nav(config, list(self._module_pages))
         return files
 
     def page_file(self, module_id: str) -> File:
@@ -134,10 +134,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        if page.file.src_uri not in self._module_pages:
+        rendered = self._module_pages.get(page.file.src_uri)
+        if rendered is None:
             return html
-        # Module prose may hold raw HTML from anyone: keep only what cannot run or fetch.
-        html = clean_html(html)
+        # Cleans the author's HTML and puts peerkit's fragments into their slots.
+        html = rendered.finish(html)
         page.toc = toc_from_html(html)
         return html
 

@@ -13,7 +13,8 @@ from html import escape, unescape
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 _HEADING = re.compile(r"<h([23])\b([^>]*)>(.*?)</h\1>", re.DOTALL)
-_ID = re.compile(r'\bid="([^"]+)"')
+# Only plain ids: the theme writes them into links unescaped.
+_ID = re.compile(r'\bid="([^\W_][\w-]*)"')
 _PERMALINK = re.compile(r'<a [^>]*class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -26,7 +27,7 @@ def toc_from_html(html: str) -> TableOfContents:
         if anchor is None or "peerkit-prompt" in attributes:
             continue
         text = " ".join(unescape(_TAG.sub("", _PERMALINK.sub("", inner))).split())
-        link = AnchorLink(escape(text, quote=False), unescape(anchor[1]), int(level))
+        link = AnchorLink(escape(text, quote=False), anchor[1], int(level))
         if level == "3" and items:
             items[-1].children.append(link)
         elif level == "2":

@@ -1,18 +1,20 @@
 """Curriculum data to HTML fragments and module pages.
 
-Two Jinja environments, both sandboxed and autoescaping:
+Fragments (activity, reflection, handout, module card…) come from peerkit's templates, in an
+autoescaping sandboxed Jinja environment; a site may override any of them by placing a file
+of the same name in `overrides/peerkit/`. Module bodies are untrusted and render through
+`peerkit.render.body`, which allows nothing but text and macro calls.
 
-- the *fragment* environment renders peerkit's templates (activity, reflection, module card…),
-  which a site may override by placing files of the same name in `overrides/peerkit/`;
-- the *body* environment renders module bodies, which are untrusted. It has no loader, no
-  filters and no globals except peerkit's macros, and an undefined name is an error.
+A module page is Markdown in which every fragment is a *slot*, a placeholder element. After
+a Markdown renderer has turned the page into HTML, `RenderedModule.finish` cleans each run of
+the author's HTML on its own (so an unclosed tag cannot swallow what follows) and puts the
+fragments back, so peerkit's own HTML never passes through Markdown or the cleaner.
 """
 
 from __future__ import annotations
 
-import operator
 import re
-import traceback
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,76 +22,74 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from peerkit.findings import Finding, did_you_mean
-from peerkit.model import PEER_VALUES, Curriculum, Module, ModuleFile, Prompt
+from peerkit.model import Curriculum, Module, ModuleFile, Prompt
+from peerkit.render.body import BodyProblem, render_body
+from peerkit.render.sanitize import clean_html
 from peerkit.render.text import inline, plain
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards")
+"""What a module body or a docs page may call."""
 
 Link = Callable[[str, str | None], str]
 """`link(module_id, anchor)` → an href from the page being rendered to that module."""
 
 
 def default_link(module_id: str, anchor: str | None = None) -> str:
+    """Links between module pages that sit side by side at `<prefix>/<id>/`."""
     return f"../{module_id}/" + (f"#{anchor}" if anchor else "")
-
-
-MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards")
-"""What a module body or a docs page may call."""
 
 
 class MacroError(Exception):
     """A macro was called wrongly from a page (e.g. with an unknown id)."""
 
 
+class BodyError(Exception):
+    """A module body that failed to render; carries findings with file and line."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("; ".join(f.message for f in findings))
+        self.findings = findings
+
+
+_SLOT = re.compile(r'<div data-peerkit-slot="([0-9a-f]+-[0-9]+)"></div>')
+
+
 @dataclass
 class RenderedModule:
-    """A module page as Markdown (peerkit's HTML blocks around the author's body)."""
+    """A module page: Markdown with slots, and the HTML fragment for each slot."""
 
     markdown: str
     title: str
     description: str
+    fragments: dict[str, str]
+
+    def finish(self, html: str) -> str:
+        """The page's final HTML from the HTML its Markdown became."""
+        parts = _SLOT.split(html)
+        for index in range(len(parts)):
+            if index % 2:
+                parts[index] = self.fragments.get(parts[index], "")
+            elif parts[index].strip():
+                parts[index] = clean_html(parts[index])
+        return "".join(parts)
 
 
 @dataclass
 class _PageState:
-    """What a page's body has placed itself, so the rest can be added in order."""
+    """One page being rendered: what its body has placed, and its slots if it has any."""
 
     module: Module | None
     link: Link
+    slots: dict[str, str] | None = None
     placed_activities: list[str] = field(default_factory=list)
     placed_reflection: bool = False
     placed_handouts: list[str] = field(default_factory=list)
-
-
-class _BodySandbox(ImmutableSandboxedEnvironment):
-    """No exponentiation and no multiplying text or lists into huge values."""
-
-    intercepted_binops = frozenset({"*", "**"})
-    MAX_PRODUCT = 10_000
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, jinja2.Undefined):
-            obj._fail_with_undefined_error()  # name the unknown thing, not its attribute
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        if isinstance(obj, jinja2.Undefined):
-            obj._fail_with_undefined_error()
-        return super().getitem(obj, argument)
-
-    def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
-        if operator_ == "**":
-            raise SecurityError("the ** operator is not available in module pages")
-        if isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple):
-            size = len(left) * right if isinstance(left, str | list | tuple) else len(right) * left
-            if size > self.MAX_PRODUCT:
-                raise SecurityError("that multiplication makes too large a value")
-        return operator.mul(left, right)
 
 
 class Renderer:
@@ -108,15 +108,18 @@ class Renderer:
         )
         self.fragments.filters["plain"] = plain
         self.fragments.filters["inline"] = inline
-        self.fragments.globals["peer_values"] = [v.value for v in PEER_VALUES]
         self._state: _PageState | None = None
+        # Slot names are unguessable, so a body cannot forge one.
+        self._nonce = secrets.token_hex(8)
 
     # --- page state ---------------------------------------------------------------------
 
     @contextmanager
-    def page(self, module: Module | None, link: Link = default_link) -> Iterator[_PageState]:
+    def page(
+        self, module: Module | None, link: Link = default_link, *, slots: bool = False
+    ) -> Iterator[_PageState]:
         """Render macros for one page: `module` is the page's module, if it is a module page."""
-        outer, self._state = self._state, _PageState(module, link)
+        outer, self._state = self._state, _PageState(module, link, {} if slots else None)
         try:
             yield self._state
         finally:
@@ -128,19 +131,27 @@ class Renderer:
 
     def _fragment(self, name: str, **context: Any) -> Markup:
         html = self.fragments.get_template(name).render(link=self.state.link, **context)
-        # Blank lines would end Markdown's raw HTML block, so a fragment never has one.
-        return Markup("\n\n" + re.sub(r"\n\s*\n", "\n", html.strip()) + "\n\n")
+        slots = self.state.slots
+        if slots is None:
+            # Blank lines would end Markdown's raw HTML block, so a fragment never has one.
+            return Markup("\n\n" + re.sub(r"\n\s*\n", "\n", html.strip()) + "\n\n")
+        key = f"{self._nonce}-{len(slots)}"
+        slots[key] = html.strip()
+        return Markup(f'\n\n<div data-peerkit-slot="{key}"></div>\n\n')
 
     # --- macros -------------------------------------------------------------------------
 
     def activity(self, activity_id: str) -> Markup:
         found = self.curriculum.activity(str(activity_id))
         if found is None:
+            known = [a.id for m in self.curriculum.modules for a in m.activities]
             raise MacroError(
                 f"activity('{activity_id}'): no activity with that id"
-                f"{self._hint_activity(activity_id)}"
+                f"{did_you_mean(str(activity_id), known)}"
             )
         module, activity = found
+        if activity.id in self.state.placed_activities:
+            raise MacroError(f"activity('{activity_id}') is already on this page")
         self.state.placed_activities.append(activity.id)
         here = self.state.module
         return self._fragment(
@@ -148,7 +159,7 @@ class Renderer:
             module=module,
             activity=activity,
             elsewhere=here is not None and here.id != module.id,
-            prompts=self._prompts(activity.id, activity.reflection),
+            prompts=prompt_anchors(activity.id, activity.reflection),
             handouts=[h for h in (module.handout(i) for i in activity.handouts) if h],
         )
 
@@ -163,13 +174,15 @@ class Renderer:
         module = self.curriculum.module(str(of))
         if module is not None:
             if self.state.module is not None and module.id == self.state.module.id:
+                if self.state.placed_reflection:
+                    raise MacroError("reflection() is already on this page")
                 self.state.placed_reflection = True
             return self._fragment(
                 "reflection.html",
                 heading="Reflection",
                 anchor=f"{module.id}-reflection",
                 level=2,
-                prompts=self._prompts(module.id, module.reflection),
+                prompts=prompt_anchors(module.id, module.reflection),
             )
         found = self.curriculum.activity(str(of))
         if found is None:
@@ -180,13 +193,17 @@ class Renderer:
             heading=f"Reflection: {activity.title}",
             anchor=f"{activity.id}-reflection",
             level=2,
-            prompts=self._prompts(activity.id, activity.reflection),
+            prompts=prompt_anchors(activity.id, activity.reflection),
         )
 
     def handout(self, handout_id: str) -> Markup:
-        for module in self.curriculum.modules:
+        """A handout: this page's module's own first, then any module's."""
+        here = [self.state.module] if self.state.module else []
+        for module in [*here, *self.curriculum.modules]:
             found = module.handout(str(handout_id))
             if found is not None:
+                if found.id in self.state.placed_handouts:
+                    raise MacroError(f"handout('{handout_id}') is already on this page")
                 self.state.placed_handouts.append(found.id)
                 return self._fragment("handout.html", module=module, handout=found, level=2)
         raise MacroError(f"handout('{handout_id}'): no handout with that id")
@@ -196,11 +213,13 @@ class Renderer:
         if module is None:
             hint = did_you_mean(str(module_id), [m.id for m in self.curriculum.modules])
             raise MacroError(f"module_card('{module_id}'): no module with that id{hint}")
-        return self._fragment("module_card.html", module=module, level=level)
+        return self._fragment("module_card.html", module=module, level=_level(level))
 
     def module_cards(self, level: int = 3) -> Markup:
         """A card for every module, in curriculum order."""
-        return self._fragment("module_cards.html", modules=self.curriculum.modules, level=level)
+        return self._fragment(
+            "module_cards.html", modules=self.curriculum.modules, level=_level(level)
+        )
 
     def macros(self) -> dict[str, Callable[..., Markup]]:
         """The macros a page may call, by name."""
@@ -211,8 +230,12 @@ class Renderer:
     def module_page(self, module_file: ModuleFile, link: Link = default_link) -> RenderedModule:
         """The whole page for one module. Raises `BodyError` when its body cannot render."""
         module = module_file.module
-        with self.page(module, link) as state:
-            body = self.render_body(module_file)
+        with self.page(module, link, slots=True) as state:
+            try:
+                body = render_body(module_file.body, self.macros())
+            except BodyProblem as problem:
+                line = module_file.body_line + max(problem.line, 1) - 1
+                raise BodyError([Finding(module_file.path, line, problem.message)]) from None
             rest = [a for a in module.activities if a.id not in state.placed_activities]
             parts = [
                 self._fragment(
@@ -229,77 +252,24 @@ class Renderer:
                 parts.append(self.reflection(module.id))
             handouts = [h for h in module.handouts if h.id not in state.placed_handouts]
             parts.append(self._fragment("module_footer.html", module=module, handouts=handouts))
+            fragments = state.slots or {}
         return RenderedModule(
             markdown="\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n",
             title=module.title,
             description=module.summary,
+            fragments=fragments,
         )
 
-    def render_body(self, module_file: ModuleFile) -> str:
-        """The module's Markdown body with its macro calls rendered in the sandbox."""
-        env = _BodySandbox(
-            autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
-        )
-        env.globals.clear()
-        env.filters.clear()
-        env.globals.update(self.macros())
-        source = module_file.body
-        try:
-            template = env.from_string(source)
-            return template.render()
-        except jinja2.TemplateSyntaxError as exc:
-            line = exc.lineno
-            message = f"template syntax error: {exc.message}"
-        except (jinja2.UndefinedError, SecurityError, MacroError, TypeError) as exc:
-            line = _template_line(exc)
-            message = _body_message(exc)
-        except RecursionError as exc:
-            line = _template_line(exc)
-            message = "a macro calls itself without end"
-        raise BodyError(
-            [Finding(module_file.path, module_file.body_line + max(line, 1) - 1, message)]
-        )
 
-    # --- helpers ------------------------------------------------------------------------
-
-    def _prompts(self, owner: str, prompts: Sequence[Prompt]) -> list[tuple[str, Prompt]]:
-        """Each prompt with its anchor: its own id, or its owner's id and position."""
-        return [(p.id or f"{owner}-reflect-{n}", p) for n, p in enumerate(prompts, start=1)]
-
-    def _hint_activity(self, activity_id: str) -> str:
-        known = [a.id for m in self.curriculum.modules for a in m.activities]
-        return did_you_mean(str(activity_id), known)
+def prompt_anchors(owner: str, prompts: Sequence[Prompt]) -> list[tuple[str, Prompt]]:
+    """Each prompt with its anchor: its own id, or its owner's id and position."""
+    return [(p.id or f"{owner}-reflect-{n}", p) for n, p in enumerate(prompts, start=1)]
 
 
-class BodyError(Exception):
-    """A module body that failed to render; carries findings with file and line."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        super().__init__("; ".join(f.message for f in findings))
-        self.findings = findings
-
-
-def _template_line(exc: BaseException) -> int:
-    """The line in the body template where `exc` was raised (Jinja maps frames to it)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<template>"]
-    return frames[-1].lineno if frames and frames[-1].lineno else 1
-
-
-def _body_message(exc: BaseException) -> str:
-    if isinstance(exc, jinja2.UndefinedError):
-        name = re.search(r"'([^']+)' is undefined", str(exc))
-        if name:
-            return (
-                f"'{name[1]}' is not something a module page can use; the macros are "
-                f"{', '.join(MACRO_NAMES)} "
-                "(to show {{ as text, write {{ '{{' }})"
-            )
-        return f"not available in module pages: {exc}"
-    if isinstance(exc, SecurityError):
-        return f"refused: {exc}"
-    if isinstance(exc, TypeError) and "no loader" in str(exc):
-        return "module pages cannot include, import or extend templates"
-    return str(exc)
+def _level(level: Any) -> int:
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 6:
+        raise MacroError(f"level={level!r}: a heading level is a whole number from 1 to 6")
+    return level
 
 
 __all__ = [
@@ -310,4 +280,5 @@ __all__ = [
     "RenderedModule",
     "Renderer",
     "default_link",
+    "prompt_anchors",
 ]

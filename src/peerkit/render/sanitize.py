@@ -8,6 +8,8 @@ images from other hosts go too. The markup Markdown and peerkit's templates prod
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"section", "input"}
@@ -23,11 +25,20 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }
 
 
-def _local_sources_only(tag: str, attribute: str, value: str) -> str | None:
-    """Images load only from the site itself: a picture from elsewhere is a request to
-    another host (a tracking pixel, for one) every time the page is read."""
-    if attribute == "src" and (value.startswith("//") or ":" in value.split("/", 1)[0]):
+_SAFE_ID = re.compile(r"^[^\W_][\w-]*$")
+_RELATIVE_SRC = re.compile(r"^(?![/\\])[\w.~%+-]+(?:/[\w.~%+-]+)*$")
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    """Keep ids that cannot pose as the theme's own (Material's start with `__`), no
+    `data-md-*` hooks for the theme's scripts, and images only from this site: a picture
+    from elsewhere is a request to another host (a tracking pixel, say) on every visit."""
+    if attribute == "id":
+        return value if _SAFE_ID.match(value) else None
+    if attribute.startswith("data-md"):
         return None
+    if attribute == "src":
+        return value if _RELATIVE_SRC.match(value) else None
     return value
 
 
@@ -39,7 +50,7 @@ def clean_html(html: str) -> str:
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
         generic_attribute_prefixes={"data-", "aria-"},
-        attribute_filter=_local_sources_only,
+        attribute_filter=_attribute_filter,
         filter_style_properties={"text-align"},
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,

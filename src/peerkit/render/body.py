@@ -1,0 +1,122 @@
+"""Module bodies: Markdown from untrusted hands, with peerkit's macro calls in it.
+
+A body may show text and call peerkit's macros with plain values, e.g.
+`{{ activity("power-walk") }}`, and nothing else: no loops, conditions, filters, attribute
+access or arithmetic. That is checked on the parsed template before anything runs, then the
+body renders in Jinja's immutable sandbox with no globals but the macros, so neither Python's
+internals nor a runaway loop are within reach.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+
+class BodyProblem(Exception):
+    """A body that cannot render; `line` is 1-based within the body."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+_TAG_NAMES: dict[type[nodes.Node], str] = {
+    nodes.For: "for",
+    nodes.If: "if",
+    nodes.Assign: "set",
+    nodes.AssignBlock: "set",
+    nodes.Macro: "macro",
+    nodes.CallBlock: "call",
+    nodes.FilterBlock: "filter",
+    nodes.With: "with",
+    nodes.Include: "include",
+    nodes.Import: "import",
+    nodes.FromImport: "from … import",
+    nodes.Extends: "extends",
+    nodes.Block: "block",
+    nodes.ScopedEvalContextModifier: "autoescape",
+}
+
+
+def render_body(source: str, macros: Mapping[str, Callable[..., Markup]]) -> str:
+    """Render `source` with `macros`; raises `BodyProblem` with the line of the first mistake."""
+    env = ImmutableSandboxedEnvironment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
+    env.globals.clear()
+    env.filters.clear()
+    env.tests.clear()
+    env.globals.update(macros)
+    try:
+        tree = env.parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise BodyProblem(exc.lineno, f"template syntax error: {exc.message}") from None
+    for line, message in _refusals(tree, macros):
+        raise BodyProblem(line, message)
+    try:
+        return env.from_string(tree).render()
+    except Exception as exc:
+        raise BodyProblem(_template_line(exc), _describe(exc)) from None
+
+
+def _refusals(tree: nodes.Template, macros: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
+    """Everything in the body other than text, constants and macro calls with constants."""
+    for statement in tree.body:
+        if not isinstance(statement, nodes.Output):
+            tag = _TAG_NAMES.get(type(statement), type(statement).__name__.lower())
+            yield (
+                statement.lineno,
+                f"module pages cannot use {{% {tag} %}}: they hold text and calls such as "
+                '{{ activity("id") }} (to show {% as text, wrap it in {% raw %}…{% endraw %})',
+            )
+            continue
+        for expression in statement.nodes:
+            problem = _expression_problem(expression, macros)
+            if problem:
+                yield expression.lineno, problem
+
+
+def _expression_problem(expression: nodes.Node, macros: Mapping[str, Any]) -> str | None:
+    if isinstance(expression, nodes.TemplateData | nodes.Const):
+        return None
+    for name in expression.find_all(nodes.Name):
+        if name.name not in macros:
+            return (
+                f"'{name.name}' is not something a module page can use; the macros are "
+                f"{', '.join(macros)} (to show {{{{ as text, write {{{{ '{{{{' }}}})"
+            )
+    if (
+        isinstance(expression, nodes.Call)
+        and isinstance(expression.node, nodes.Name)
+        and all(isinstance(arg, nodes.Const) for arg in expression.args)
+        and all(isinstance(kw.value, nodes.Const) for kw in expression.kwargs)
+        and expression.dyn_args is None
+        and expression.dyn_kwargs is None
+    ):
+        return None
+    return (
+        "module pages can only call peerkit's macros with plain values, "
+        'like {{ activity("id") }} or {{ reflection() }}'
+    )
+
+
+def _template_line(exc: BaseException) -> int:
+    """The body line where `exc` was raised (Jinja maps template frames to it)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<template>"]
+    return frames[-1].lineno if frames and frames[-1].lineno else 1
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TypeError) and "argument" in str(exc):
+        return f"wrong arguments: {str(exc).replace('Renderer.', '')}"
+    if isinstance(exc, RecursionError):
+        return "a macro calls itself without end"
+    return str(exc) or type(exc).__name__
