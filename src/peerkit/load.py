@@ -17,6 +17,10 @@ from peerkit.model import Module, ModuleFile, Value
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")  # editors' lines: only \n ends one
+# YAML counts these as line breaks where editors do not, which would skew every line number.
+_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+_SEPARATOR_MESSAGE = "an invisible line separator (U+{:04X}) is here: delete it"
 _FENCE = re.compile(r"^---[ \t]*$")
 _END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -49,7 +53,13 @@ def load_module(path: Path) -> tuple[ModuleFile | None, list[Finding]]:
 
 def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding]]:
     """Parse module text (front-matter and Markdown body) that came from `path`."""
-    lines = text.splitlines(keepends=True)
+    separators = [
+        Finding(path, text.count("\n", 0, m.start()) + 1, _SEPARATOR_MESSAGE.format(ord(m[0])))
+        for m in _SEPARATORS.finditer(text)
+    ]
+    if separators:
+        return None, separators
+    lines = _LINE.findall(text)
     if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
         return None, [
             Finding(

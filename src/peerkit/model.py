@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -30,6 +31,27 @@ Slug = Annotated[
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+_OWN_NUMBER = re.compile(r"^\s*(\d+[.)]|step\s+\d+\b)", re.IGNORECASE)
+
+
+def _unnumbered(step: str) -> str:
+    own = _OWN_NUMBER.match(step)
+    if own:
+        raise ValueError(f"starts with its own number '{own[1]}': steps are numbered for you")
+    return step
+
+
+def _no_repeats(items: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    for item in items:
+        if item in seen:
+            raise ValueError(f"'{item}' is listed twice")
+        seen.add(item)
+    return items
+
+
+Step = Annotated[Text, AfterValidator(_unnumbered)]
+
 CardText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 
 
@@ -102,6 +124,8 @@ _RANGE_TEXT = re.compile(r"^\s*(\d+)\s*(?:-|\N{EN DASH}|to)\s*(\d+)\s*$")
 def _parse_range(value: Any) -> Any:
     if isinstance(value, bool):
         return value  # let validation report it as the wrong type
+    if isinstance(value, float):
+        raise ValueError(f"{value} is not a whole number; write it like 20-30 or 20")
     if isinstance(value, int):
         return {"min": value, "max": value}
     if isinstance(value, str):
@@ -114,19 +138,33 @@ def _parse_range(value: Any) -> Any:
     return value
 
 
-RangeField = Annotated[
-    Range,
-    BeforeValidator(_parse_range),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 1},
-                {"type": "string", "pattern": "^\\s*\\d+\\s*(-|\N{EN DASH}|to)\\s*\\d+\\s*$"},
-            ],
-            "description": "A number, or a range written like `20-30`.",
-        }
-    ),
+_RANGE_SCHEMA = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "integer", "minimum": 1},
+            {"type": "string", "pattern": "^\\s*\\d+\\s*(-|\N{EN DASH}|to)\\s*\\d+\\s*$"},
+        ],
+        "description": "A number, or a range written like `20-30`.",
+    }
+)
+
+
+def _at_most(limit: int, unit: str) -> AfterValidator:
+    def check(value: Range) -> Range:
+        if value.max > limit:
+            raise ValueError(f"{value.max} {unit} is more than the most allowed, {limit}")
+        return value
+
+    return AfterValidator(check)
+
+
+Minutes = Annotated[
+    Range, BeforeValidator(_parse_range), _at_most(8 * 60, "minutes"), _RANGE_SCHEMA
 ]
+Duration = Annotated[
+    Range, BeforeValidator(_parse_range), _at_most(5 * 24 * 60, "minutes"), _RANGE_SCHEMA
+]
+GroupSize = Annotated[Range, BeforeValidator(_parse_range), _at_most(500, "people"), _RANGE_SCHEMA]
 
 
 class Prompt(Strict):
@@ -137,7 +175,11 @@ class Prompt(Strict):
 
 
 def _parse_prompt(value: Any) -> Any:
-    return {"text": value} if isinstance(value, str) else value
+    if isinstance(value, str):
+        return {"text": value}
+    if not isinstance(value, dict):
+        raise ValueError("should be the text of a question, or 'text:' with an 'id:'")
+    return value
 
 
 PromptField = Annotated[
@@ -189,18 +231,24 @@ class CardSet(Strict):
     )
 
 
+# Lists in which no item may appear twice.
+UniqueTexts = Annotated[list[ShortText], AfterValidator(_no_repeats)]
+UniqueValues = Annotated[list[Value], AfterValidator(_no_repeats)]
+UniqueIds = Annotated[list[Slug], AfterValidator(_no_repeats)]
+
+
 class Activity(Strict):
     """One timed activity in a module."""
 
     id: Slug = Field(description="Unique across the whole curriculum; used as the page anchor.")
     title: ShortText
     aim: Text
-    minutes: RangeField
-    group_size: RangeField
+    minutes: Minutes
+    group_size: GroupSize
     format: Format
     materials: list[ShortText] = Field(default_factory=list)
     preparation: list[Text] = Field(default_factory=list)
-    steps: list[Text] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1, description="Numbered for you: do not number them.")
     facilitator_notes: Text | None = None
     content_notes: list[Text] = Field(default_factory=list)
     online_variation: Text | None = None
@@ -208,7 +256,7 @@ class Activity(Strict):
         default=None, description="A gentler option, or how someone can step out."
     )
     reflection: list[PromptField] = Field(default_factory=list)
-    handouts: list[Slug] = Field(
+    handouts: UniqueIds = Field(
         default_factory=list, description="Ids of this module's handouts the activity uses."
     )
     cards: CardSet | None = None
@@ -223,15 +271,15 @@ class Module(Strict):
     version: Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+){0,2}$")] = Field(
         description='Quote it: `version: "1.0"`.'
     )
-    duration: RangeField = Field(description="Total minutes for the session, breaks included.")
+    duration: Duration = Field(description="Total minutes for the session, breaks included.")
     outcomes: list[Text] = Field(min_length=1)
-    themes: list[ShortText] = Field(min_length=1)
-    values: list[Value] = Field(min_length=1)
-    audience: list[ShortText] = Field(min_length=1)
+    themes: UniqueTexts = Field(min_length=1)
+    values: UniqueValues = Field(min_length=1)
+    audience: UniqueTexts = Field(min_length=1)
     format: Format
-    group_size: RangeField
+    group_size: GroupSize
     content_notes: list[Text] = Field(default_factory=list)
-    prerequisites: list[Slug] = Field(default_factory=list)
+    prerequisites: UniqueIds = Field(default_factory=list)
     licence: ShortText
     adapted_from: Text | None = None
     sources: list[Source] = Field(default_factory=list)

@@ -28,6 +28,8 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_TEXT_TAGS = {"tag:yaml.org,2002:value", _MERGE_TAG}
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 KeyPath = tuple[str | int, ...]
@@ -103,6 +105,14 @@ def load(text: str) -> tuple[Any, dict[KeyPath, int], list[YAMLProblem]]:
             mark = exc.problem_mark or exc.context_mark
             problem = exc.problem or exc.context or "unreadable YAML"
             raise YAMLProblem(mark.line if mark else 0, f"YAML syntax error: {problem}") from None
+        except yaml.reader.ReaderError as exc:
+            line = text.count("\n", 0, exc.position)
+            shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+            raise YAMLProblem(
+                line, f"{shown} is not allowed in YAML: delete it or retype the text around it"
+            ) from None
+        except yaml.YAMLError as exc:
+            raise YAMLProblem(0, f"YAML error: {exc}") from None
         except RecursionError:
             raise YAMLProblem(0, f"nested more than {MAX_DEPTH} levels deep") from None
     finally:
@@ -126,6 +136,8 @@ def _build(
     if len(path) > MAX_DEPTH:
         problems.add(node, path, f"nested more than {MAX_DEPTH} levels deep")
         return None
+    if isinstance(node, ScalarNode) and node.tag in _PLAIN_TEXT_TAGS and not node.style:
+        return node.value  # `=` and `<<` resolve to YAML 1.1 special tags: they are just text
     allowed = _SCALAR_TAGS if isinstance(node, ScalarNode) else {_SEQ_TAG, _MAP_TAG}
     if node.tag not in allowed:
         problems.add(
@@ -133,7 +145,13 @@ def _build(
         )
         return None
     if isinstance(node, ScalarNode):
-        return loader.yaml_constructors[node.tag](loader, node)
+        try:
+            return loader.yaml_constructors[node.tag](loader, node)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            problems.add(
+                node, path, f"cannot read '{node.value[:40]}'; put it in quotes if it is text"
+            )
+            return None
     if isinstance(node, SequenceNode):
         items = []
         for index, child in enumerate(node.value):
@@ -143,6 +161,9 @@ def _build(
     if isinstance(node, MappingNode):
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE_TAG:
+                problems.add(key_node, path, "merge keys (<<) are not allowed: write keys out")
+                continue
             if not (isinstance(key_node, ScalarNode) and key_node.tag == "tag:yaml.org,2002:str"):
                 shown = key_node.value if isinstance(key_node, ScalarNode) else "a list or mapping"
                 problems.add(key_node, path, f"key {shown!r} must be plain text (put it in quotes)")
