@@ -5,60 +5,65 @@ Each check takes loaded modules and returns findings; none of them prints anythi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from pathlib import Path
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+from markdown.extensions.toc import slugify
 
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
+from peerkit.render import prompt_anchors
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
 
 
-def _here(path: Path, line: int) -> str:
-    return f"{path.name}:{line}"
+RESERVED_MODULE_IDS = {"index"}
+"""Ids a module page cannot have: `modules/index/` would replace the section's own page."""
+
+_Use = tuple[str, ModuleFile, int]  # an id, where it is defined, and the line
 
 
-def unique_module_ids(files: list[ModuleFile]) -> Iterable[Finding]:
-    first: dict[str, ModuleFile] = {}
-    for f in files:
-        other = first.setdefault(f.module.id, f)
-        if other is not f:
-            yield Finding(
-                f.path,
-                f.line_of("id"),
-                f"module id '{f.module.id}' is already used by "
-                f"{_here(other.path, other.line_of('id'))}",
-            )
-
-
-def unique_activity_ids(files: list[ModuleFile]) -> Iterable[Finding]:
-    """Activity ids are page anchors and what session plans refer to: unique everywhere."""
+def _repeats(kind: str, uses: Iterable[_Use]) -> Iterator[Finding]:
+    """A finding for each use of an id after its first."""
     first: dict[str, tuple[ModuleFile, int]] = {}
+    for item_id, f, line in uses:
+        other = first.setdefault(item_id, (f, line))
+        if other != (f, line):
+            where = (
+                f"on line {other[1]}" if other[0] is f else f"in {other[0].path.name}:{other[1]}"
+            )
+            label = f"the anchor #{item_id}" if kind == "anchor" else f"{kind} id '{item_id}'"
+            yield Finding(f.path, line, f"{label} is already used {where}: rename one")
+
+
+def unique_ids(files: list[ModuleFile]) -> Iterable[Finding]:
+    """Module, activity and handout ids name pages, anchors and what session plans use:
+    each is unique across the whole curriculum."""
+    yield from _repeats("module", ((f.module.id, f, f.line_of("id")) for f in files))
+    yield from _repeats(
+        "activity",
+        (
+            (a.id, f, f.line_of("activities", i, "id"))
+            for f in files
+            for i, a in enumerate(f.module.activities)
+        ),
+    )
+    yield from _repeats(
+        "handout",
+        (
+            (h.id, f, f.line_of("handouts", i, "id"))
+            for f in files
+            for i, h in enumerate(f.module.handouts)
+        ),
+    )
     for f in files:
-        for index, activity in enumerate(f.module.activities):
-            line = f.line_of("activities", index, "id")
-            other = first.setdefault(activity.id, (f, line))
-            if other != (f, line):
-                yield Finding(
-                    f.path,
-                    line,
-                    f"activity id '{activity.id}' is already used by "
-                    f"{_here(other[0].path, other[1])}",
-                )
+        if f.module.id in RESERVED_MODULE_IDS:
+            yield Finding(f.path, f.line_of("id"), f"module id '{f.module.id}' is reserved")
 
 
 def handouts_resolve(files: list[ModuleFile]) -> Iterable[Finding]:
     for f in files:
-        defined: dict[str, int] = {}
-        for index, handout in enumerate(f.module.handouts):
-            line = f.line_of("handouts", index, "id")
-            if handout.id in defined:
-                yield Finding(
-                    f.path,
-                    line,
-                    f"handout id '{handout.id}' is already used on line {defined[handout.id]}",
-                )
-            defined.setdefault(handout.id, line)
+        defined = [h.id for h in f.module.handouts]
         for a_index, activity in enumerate(f.module.activities):
             for h_index, handout_id in enumerate(activity.handouts):
                 if handout_id not in defined:
@@ -70,24 +75,41 @@ def handouts_resolve(files: list[ModuleFile]) -> Iterable[Finding]:
                     )
 
 
-def prompt_ids_unique(files: list[ModuleFile]) -> Iterable[Finding]:
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
+_EXPLICIT_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
+_FENCE = re.compile(r"^(```|~~~)")
+
+
+def body_anchors(f: ModuleFile) -> Iterator[tuple[str, int]]:
+    """The anchors Markdown gives the body's headings (its default slugs), with their lines."""
+    in_code = False
+    for number, line in enumerate(f.body.splitlines(), start=f.body_line):
+        if _FENCE.match(line):
+            in_code = not in_code
+        heading = None if in_code else _HEADING.match(line)
+        if heading:
+            explicit = _EXPLICIT_ID.search(heading[1])
+            yield (explicit[1] if explicit else slugify(heading[1], "-")), number
+
+
+def anchors_unique(files: list[ModuleFile]) -> Iterable[Finding]:
+    """Every anchor on a module page is unique, so each link lands where it says."""
     for f in files:
-        seen: set[str] = set()
-        places = [(("reflection",), f.module.reflection)] + [
-            (("activities", i, "reflection"), a.reflection)
-            for i, a in enumerate(f.module.activities)
+        module = f.module
+        uses: list[_Use] = [(module.id, f, f.line_of("id"))]
+        for i, activity in enumerate(module.activities):
+            uses.append((activity.id, f, f.line_of("activities", i, "id")))
+        for i, handout in enumerate(module.handouts):
+            uses.append((f"handout-{handout.id}", f, f.line_of("handouts", i, "id")))
+        owners = [(module.id, ("reflection",), module.reflection)] + [
+            (a.id, ("activities", i, "reflection"), a.reflection)
+            for i, a in enumerate(module.activities)
         ]
-        for key, prompts in places:
-            for index, prompt in enumerate(prompts):
-                if prompt.id is None:
-                    continue
-                if prompt.id in seen:
-                    yield Finding(
-                        f.path,
-                        f.line_of(*key, index),
-                        f"reflection prompt id '{prompt.id}' is used twice in this module",
-                    )
-                seen.add(prompt.id)
+        for owner, key, prompts in owners:
+            for index, (anchor, _) in enumerate(prompt_anchors(owner, prompts)):
+                uses.append((anchor, f, f.line_of(*key, index)))
+        uses.extend((anchor, f, line) for anchor, line in body_anchors(f))
+        yield from _repeats("anchor", sorted(uses, key=lambda use: use[2]))
 
 
 def prerequisites_resolve(files: list[ModuleFile]) -> Iterable[Finding]:
@@ -107,31 +129,46 @@ def prerequisites_resolve(files: list[ModuleFile]) -> Iterable[Finding]:
 
 
 def prerequisites_acyclic(files: list[ModuleFile]) -> Iterable[Finding]:
-    """Report each prerequisite cycle once, at the entry in its first module that starts it."""
+    """Report prerequisite cycles, each at the module in it whose id sorts first.
+
+    A depth-first search visits every module once (linear time); each edge back to a module
+    still on the search path closes a cycle.
+    """
     by_id = {f.module.id: f for f in files}
     graph = {
         f.module.id: [p for p in f.module.prerequisites if p in by_id and p != f.module.id]
         for f in files
     }
-    reported: set[frozenset[str]] = set()
+    done: set[str] = set()
     for start in sorted(graph):
-        stack: list[tuple[str, list[str]]] = [(start, [start])]
-        while stack:
-            node, trail = stack.pop()
-            for nxt in graph[node]:
-                if nxt == start:
-                    cycle = frozenset(trail)
-                    if cycle not in reported:
-                        reported.add(cycle)
-                        f = by_id[start]
-                        index = f.module.prerequisites.index(trail[1] if len(trail) > 1 else start)
-                        yield Finding(
-                            f.path,
-                            f.line_of("prerequisites", index),
-                            "prerequisites go round in a circle: " + " → ".join([*trail, start]),
-                        )
-                elif nxt not in trail and nxt > start:
-                    stack.append((nxt, [*trail, nxt]))
+        if start in done:
+            continue
+        path: list[str] = [start]
+        on_path = {start}
+        pending = [iter(graph[start])]
+        while pending:
+            nxt = next(pending[-1], None)
+            if nxt is None:
+                finished = path.pop()
+                on_path.discard(finished)
+                done.add(finished)
+                pending.pop()
+                continue
+            if nxt in on_path:
+                cycle = path[path.index(nxt) :]
+                first = cycle.index(min(cycle))
+                cycle = cycle[first:] + cycle[:first]
+                f = by_id[cycle[0]]
+                index = f.module.prerequisites.index(cycle[1] if len(cycle) > 1 else cycle[0])
+                yield Finding(
+                    f.path,
+                    f.line_of("prerequisites", index),
+                    "prerequisites go round in a circle: " + " → ".join([*cycle, cycle[0]]),
+                )
+            elif nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                pending.append(iter(graph[nxt]))
 
 
 def activities_fit_duration(files: list[ModuleFile]) -> Iterable[Finding]:
@@ -147,10 +184,9 @@ def activities_fit_duration(files: list[ModuleFile]) -> Iterable[Finding]:
 
 
 CHECKS: tuple[Check, ...] = (
-    unique_module_ids,
-    unique_activity_ids,
+    unique_ids,
     handouts_resolve,
-    prompt_ids_unique,
+    anchors_unique,
     prerequisites_resolve,
     prerequisites_acyclic,
     activities_fit_duration,
