@@ -44,3 +44,25 @@ def test_prerequisites_link_to_their_module(tmp_path: Path) -> None:
     assert result.ok
     page = page_html(Renderer(result.curriculum), result.curriculum.files[1])
     assert '<strong>Before this module:</strong> <a href="../a/">Listening well</a>' in page
+
+
+def test_many_interlinked_prerequisites_are_checked_without_blowing_up(tmp_path: Path) -> None:
+    # Every module needs every later one: 2**30 paths for a search that follows them all.
+    ids = [f"m{i:02}" for i in range(30)]
+    for i, module_id in enumerate(ids):
+        later = ids[i + 1 :] + (["m00"] if module_id == "m29" else [])
+        (tmp_path / f"{module_id}.md").write_text(module(module_id, later), encoding="utf-8")
+    findings = [f.format(root=tmp_path) for f in check_folder(tmp_path).findings]
+    assert findings == [
+        "m00.md:14: prerequisites go round in a circle: " + " → ".join([*ids, "m00"])
+    ]
+
+
+def test_a_line_separator_is_reported_where_an_editor_shows_it() -> None:
+    from peerkit.load import parse_module
+
+    text = MINIMAL.replace("summary: A short", "summary: A\u2028short")
+    _, findings = parse_module(Path("m.md"), text)
+    assert [f.format() for f in findings] == [
+        "m.md:4: an invisible line separator (U+2028) is here: delete it"
+    ]

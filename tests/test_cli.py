@@ -69,3 +69,14 @@ def test_check_on_a_missing_folder_fails(tmp_path: Path) -> None:
     proc = peerkit("check", "nowhere", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.startswith("nowhere:1: no such folder of modules")
+
+
+def test_a_value_cannot_forge_report_lines_or_ci_commands(tmp_path: Path) -> None:
+    (tmp_path / "modules").mkdir()
+    forged = 'id: "bad\\n::error file=README.md,line=1::forged\\nmodules/x.md:1: fake"\n'
+    (tmp_path / "modules" / "m.md").write_text(f"---\n{forged}---\n", encoding="utf-8")
+    proc = peerkit("check", cwd=tmp_path, env={"CI": "true"})
+    assert proc.returncode == 1
+    for line in proc.stdout.splitlines():
+        assert line.startswith(("modules/m.md:", "::error file=modules/m.md,")), line
+    assert "bad\\n::error file=README.md" in proc.stdout

@@ -196,3 +196,16 @@ def test_a_forged_slot_in_prose_shows_nothing_of_peerkits() -> None:
     page = render(MINIMAL + '\n<div data-peerkit-slot="0000000000000000-0"></div>\n')
     assert page.count('<section class="peerkit-activity"') == 1
     assert "data-peerkit-slot" not in page
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("3. Breathe out\n4. Relax", '<ol start="3"><li>Breathe out</li><li>Relax</li></ol>'),
+        ("2012. A big year.", "<p>2012. A big year.</p>"),
+        ("1. Only one", "<ol><li>Only one</li></ol>"),
+        ("- a wrapped\n  item\n- next", "<ul><li>a wrapped item</li><li>next</li></ul>"),
+    ],
+)
+def test_plain_text_lists_keep_their_numbers(text: str, html: str) -> None:
+    assert plain(text) == html

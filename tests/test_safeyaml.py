@@ -29,6 +29,10 @@ def test_plain_data_with_the_line_of_every_key() -> None:
         ("a: 1\na: 2\n", 1, "key 'a' appears twice: keep one"),
         ("1: one\n", 0, "key '1' must be plain text (put it in quotes)"),
         ("a: " + "[" * 40 + "]" * 40 + "\n", 0, "nested more than 32 levels deep"),
+        ("<<: {x: 1}\n", 0, "merge keys (<<) are not allowed"),
+        ("a: 1\nduration: 2024-02-30\n", 1, "cannot read '2024-02-30'; put it in quotes"),
+        ("n: " + "9" * 5000 + "\n", 0, "cannot read '9999"),
+        ('a: 1\ntitle: "form\x0cfeed"\n', 1, "U+000C is not allowed in YAML"),
     ],
 )
 def test_refused_yaml(text: str, line: int, message: str) -> None:
@@ -48,3 +52,9 @@ def test_no_python_object_is_ever_built() -> None:
     data, _, problems = safeyaml.load("a: !!python/object/apply:os.system ['true']\n")
     assert data == {"a": None}
     assert problems
+
+
+def test_yaml_1_1_special_scalars_are_just_text() -> None:
+    data, _, problems = safeyaml.load("a: =\nb: <<\n")
+    assert data == {"a": "=", "b": "<<"}
+    assert problems == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,18 +26,27 @@ class Finding:
     severity: Severity = Severity.error
 
     def location(self, root: Path | None = None) -> str:
-        return f"{display_path(self.path, root)}:{self.line}"
+        return f"{one_line(display_path(self.path, root))}:{self.line}"
 
     def format(self, root: Path | None = None) -> str:
-        """`path:line: message`, with `warning: ` before the message for warnings."""
+        """`path:line: message` on one line, with `warning: ` first for warnings."""
         prefix = "warning: " if self.severity is Severity.warning else ""
-        return f"{self.location(root)}: {prefix}{self.message}"
+        return f"{self.location(root)}: {prefix}{one_line(self.message)}"
 
     def github_annotation(self, root: Path | None = None) -> str:
         """A GitHub Actions workflow command, so CI shows the finding on the line itself."""
         message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         path = display_path(self.path, root).replace(",", "%2C").replace(":", "%3A")
         return f"::{self.severity.value} file={path},line={self.line}::{message}"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with control characters shown as escapes: a value quoted in a message can
+    never start a new line of the report (or a forged CI command)."""
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

@@ -11,8 +11,8 @@ import re
 
 from markupsafe import Markup, escape
 
-_BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
-_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+_BULLET = re.compile(r"^\s*([-*•])\s+(.*)$")
+_NUMBER = re.compile(r"^\s*(\d{1,3})[.)]\s+(.*)$")
 
 
 def plain(text: str | None) -> Markup:
@@ -31,10 +31,11 @@ def inline(text: str | None) -> Markup:
 
 
 def _block(lines: list[str]) -> list[str]:
+    """HTML for one block (no blank lines): paragraphs and lists, in the order written."""
     out: list[str] = []
     paragraph: list[str] = []
     items: list[str] = []
-    kind = ""
+    kind, start = "", 1
 
     def flush() -> None:
         nonlocal kind
@@ -43,18 +44,25 @@ def _block(lines: list[str]) -> list[str]:
             paragraph.clear()
         if items:
             tag = "ol" if kind == "number" else "ul"
-            out.append(f"<{tag}>" + "".join(f"<li>{inline(i)}</li>" for i in items) + f"</{tag}>")
+            first = f' start="{start}"' if kind == "number" and start != 1 else ""
+            out.append(
+                f"<{tag}{first}>" + "".join(f"<li>{inline(i)}</li>" for i in items) + f"</{tag}>"
+            )
             items.clear()
         kind = ""
 
-    for line in lines:
+    for index, line in enumerate(lines):
         bullet, number = _BULLET.match(line), _NUMBER.match(line)
+        if number and not items and not _starts_a_list(number, lines[index + 1 :]):
+            number = None  # "2012. A big year." is a sentence, not a list
         match, this_kind = (bullet, "bullet") if bullet else (number, "number")
         if match:
             if paragraph or (items and kind != this_kind):
                 flush()
+            if not items:
+                start = int(match[1]) if this_kind == "number" else 1
             kind = this_kind
-            items.append(match[1])
+            items.append(match[2])
         elif items and line.startswith((" ", "\t")):
             items[-1] += " " + line.strip()  # a wrapped list item
         else:
@@ -63,3 +71,9 @@ def _block(lines: list[str]) -> list[str]:
             paragraph.append(line)
     flush()
     return out
+
+
+def _starts_a_list(number: re.Match[str], rest: list[str]) -> bool:
+    """A numbered line starts a list if it is number 1 or the next line carries on counting."""
+    following = _NUMBER.match(rest[0]) if rest else None
+    return number[1] == "1" or (following is not None and int(following[1]) == int(number[1]) + 1)
