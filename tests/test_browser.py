@@ -73,3 +73,13 @@ def test_pages_request_nothing_from_other_origins(page: Page, base_url: str) -> 
     page.keyboard.type("mutuality")
     page.wait_for_load_state("networkidle")
     assert elsewhere == []
+
+
+def test_facilitator_notes_print_open(page: Page, base_url: str) -> None:
+    page.goto(base_url + "modules/mutuality/")
+    notes = page.locator("details.peerkit-facilitator").first
+    expect(notes).not_to_have_attribute("open", "")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    expect(notes).to_have_attribute("open", "")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    expect(notes).not_to_have_attribute("open", "")

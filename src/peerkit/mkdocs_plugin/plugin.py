@@ -31,6 +31,7 @@ from peerkit.render import Link, RenderedModule, Renderer
 log = logging.getLogger("mkdocs.plugins.peerkit")
 
 STYLESHEET = "assets/peerkit/peerkit.css"
+SCRIPT = "assets/peerkit/peerkit.js"
 _ASSETS = Path(__file__).parent.parent / "render" / "assets"
 
 
@@ -54,6 +55,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             return config
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
+        if SCRIPT not in [str(script) for script in config.extra_javascript]:
+            config.extra_javascript.append(SCRIPT)
         return config
 
     # --- loading and generating pages -------------------------------------------------
@@ -77,7 +80,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
         self.curriculum = result.curriculum
         self.renderer = Renderer(result.curriculum, template_dirs)
-        files.append(File.generated(config, STYLESHEET, abs_src_path=str(_ASSETS / "peerkit.css")))
+        for asset in (STYLESHEET, SCRIPT):
+            files.append(
+                File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
+            )
         for module_id, page in result.pages.items():
             meta = {
                 # Material writes these into <title> and <meta> unescaped: escape them here.
