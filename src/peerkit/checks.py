@@ -12,7 +12,7 @@ from markdown.extensions.toc import slugify
 
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
-from peerkit.render import prompt_anchors
+from peerkit.render import page_anchors
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
 
@@ -75,39 +75,39 @@ def handouts_resolve(files: list[ModuleFile]) -> Iterable[Finding]:
                     )
 
 
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$")
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _EXPLICIT_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
-_FENCE = re.compile(r"^(```|~~~)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
 def body_anchors(f: ModuleFile) -> Iterator[tuple[str, int]]:
-    """The anchors Markdown gives the body's headings (its default slugs), with their lines."""
+    """The anchors Markdown's default slugs give the body's headings, with their lines.
+
+    A close reading, not Markdown itself: the build checks the finished page as well.
+    """
     in_code = False
+    previous = ""
     for number, line in enumerate(f.body.splitlines(), start=f.body_line):
         if _FENCE.match(line):
             in_code = not in_code
-        heading = None if in_code else _HEADING.match(line)
-        if heading:
-            explicit = _EXPLICIT_ID.search(heading[1])
-            yield (explicit[1] if explicit else slugify(heading[1], "-")), number
+        atx = None if in_code else _ATX.match(line)
+        setext = not in_code and previous.strip() and _SETEXT.match(line)
+        text = atx[1] if atx else previous if setext else None
+        previous = line
+        if text is None:
+            continue
+        explicit = _EXPLICIT_ID.search(text)
+        anchor = explicit[1] if explicit else slugify(_LINK.sub(r"\1", text), "-")
+        if anchor:  # Markdown numbers headings that slugify to nothing: _1, _2…
+            yield anchor, number - (1 if setext and not atx else 0)
 
 
 def anchors_unique(files: list[ModuleFile]) -> Iterable[Finding]:
     """Every anchor on a module page is unique, so each link lands where it says."""
     for f in files:
-        module = f.module
-        uses: list[_Use] = [(module.id, f, f.line_of("id"))]
-        for i, activity in enumerate(module.activities):
-            uses.append((activity.id, f, f.line_of("activities", i, "id")))
-        for i, handout in enumerate(module.handouts):
-            uses.append((f"handout-{handout.id}", f, f.line_of("handouts", i, "id")))
-        owners = [(module.id, ("reflection",), module.reflection)] + [
-            (a.id, ("activities", i, "reflection"), a.reflection)
-            for i, a in enumerate(module.activities)
-        ]
-        for owner, key, prompts in owners:
-            for index, (anchor, _) in enumerate(prompt_anchors(owner, prompts)):
-                uses.append((anchor, f, f.line_of(*key, index)))
+        uses = [(anchor, f, line) for anchor, line in page_anchors(f)]
         uses.extend((anchor, f, line) for anchor, line in body_anchors(f))
         yield from _repeats("anchor", sorted(uses, key=lambda use: use[2]))
 

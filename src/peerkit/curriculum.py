@@ -10,7 +10,7 @@ from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
 from peerkit.load import load_folder
 from peerkit.model import Curriculum, ModuleFile
-from peerkit.render import BodyError, Link, RenderedModule, Renderer, default_link
+from peerkit.render import Link, PageError, RenderedModule, Renderer, default_link
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,6 @@ def check_folder(
     for module_file in files:
         try:
             pages[module_file.module.id] = renderer.module_page(module_file, link_for(module_file))
-        except BodyError as exc:
+        except PageError as exc:
             findings.extend(exc.findings)
     return Result(curriculum, sorted(set(findings)), count, pages)

@@ -19,7 +19,7 @@ MAX_FRONT_MATTER_BYTES = 256 * 1024
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+$")  # editors' lines: only \n ends one
 # YAML counts these as line breaks where editors do not, which would skew every line number.
-_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+_SEPARATORS = re.compile("[\u2028\u2029\x85]|\r(?!\n)")
 _SEPARATOR_MESSAGE = "an invisible line separator (U+{:04X}) is here: delete it"
 _FENCE = re.compile(r"^---[ \t]*$")
 _END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")

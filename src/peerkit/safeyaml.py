@@ -87,6 +87,11 @@ class _Composer(_Reader):
                 _line(event),
                 f"anchors (&{anchor}) are not allowed: write each value out in full",
             )
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            raise YAMLProblem(
+                _line(event), f"tags such as '{_short(tag)}' are not allowed: write plain values"
+            )
         return super().compose_node(parent, index)
 
 
@@ -147,7 +152,7 @@ def _build(
     if isinstance(node, ScalarNode):
         try:
             return loader.yaml_constructors[node.tag](loader, node)
-        except (ValueError, OverflowError, yaml.YAMLError):
+        except Exception:  # a value PyYAML cannot build is the author's to fix, not a crash
             problems.add(
                 node, path, f"cannot read '{node.value[:40]}'; put it in quotes if it is text"
             )

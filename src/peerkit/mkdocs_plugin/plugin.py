@@ -26,7 +26,7 @@ from peerkit.findings import Severity, summary
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
-from peerkit.render import Link, RenderedModule, Renderer
+from peerkit.render import Link, PageError, RenderedModule, Renderer
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
 
@@ -144,7 +144,12 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if rendered is None:
             return html
         # Cleans the author's HTML and puts peerkit's fragments into their slots.
-        html = rendered.finish(html)
+        try:
+            html = rendered.finish(html)
+        except PageError as exc:
+            for finding in exc.findings:
+                log.error(finding.format())
+            raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
         page.toc = toc_from_html(html)
         return html
 

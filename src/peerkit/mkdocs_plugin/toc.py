@@ -14,7 +14,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 _HEADING = re.compile(r"<h([23])\b([^>]*)>(.*?)</h\1>", re.DOTALL)
 # Only plain ids: the theme writes them into links unescaped.
-_ID = re.compile(r'\bid="([^\W_][\w-]*)"')
+_ID = re.compile(r'\bid="((?!__)[\w-]+)"')
 _PERMALINK = re.compile(r'<a [^>]*class="headerlink"[^>]*>.*?</a>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 

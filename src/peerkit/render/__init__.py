@@ -49,8 +49,8 @@ class MacroError(Exception):
     """A macro was called wrongly from a page (e.g. with an unknown id)."""
 
 
-class BodyError(Exception):
-    """A module body that failed to render; carries findings with file and line."""
+class PageError(Exception):
+    """A module page that failed to render; carries findings with file and line."""
 
     def __init__(self, findings: list[Finding]) -> None:
         super().__init__("; ".join(f.message for f in findings))
@@ -58,26 +58,99 @@ class BodyError(Exception):
 
 
 _SLOT = re.compile(r'<div data-peerkit-slot="([0-9a-f]+-[0-9]+)"></div>')
+_ANY_ID = re.compile(r'\sid="([^"]*)"')
+
+SECTIONS = ("outcomes", "running-order", "reflection", "handouts", "easy-read", "about")
+"""The module page's own sections; each has the anchor `<module id>-<section>`."""
+
+
+def section_anchors(module: Module) -> dict[str, str]:
+    return {name: f"{module.id}-{name}" for name in SECTIONS}
+
+
+def page_anchors(module_file: ModuleFile) -> list[tuple[str, int]]:
+    """The anchors peerkit puts on a module's page, each with the line that names it."""
+    f, module = module_file, module_file.module
+    anchors = [(module.id, f.line_of("id"))]
+    anchors += [(anchor, f.line_of("id")) for anchor in section_anchors(module).values()]
+    for i, activity in enumerate(module.activities):
+        anchors.append((activity.id, f.line_of("activities", i, "id")))
+    for i, handout in enumerate(module.handouts):
+        anchors.append((f"handout-{handout.id}", f.line_of("handouts", i, "id")))
+    owners = [(module.id, ("reflection",), module.reflection)] + [
+        (a.id, ("activities", i, "reflection"), a.reflection)
+        for i, a in enumerate(module.activities)
+    ]
+    for owner, key, prompts in owners:
+        for index, (anchor, _) in enumerate(prompt_anchors(owner, prompts)):
+            anchors.append((anchor, f.line_of(*key, index)))
+    return anchors
 
 
 @dataclass
 class RenderedModule:
     """A module page: Markdown with slots, and the HTML fragment for each slot."""
 
+    source: ModuleFile
     markdown: str
-    title: str
-    description: str
     fragments: dict[str, str]
 
+    @property
+    def title(self) -> str:
+        return self.source.module.title
+
+    @property
+    def description(self) -> str:
+        return self.source.module.summary
+
     def finish(self, html: str) -> str:
-        """The page's final HTML from the HTML its Markdown became."""
+        """The page's final HTML from the HTML its Markdown became.
+
+        Raises `PageError` if a fragment did not survive Markdown (a macro call inside an
+        HTML comment, say) or if two elements on the page share an id.
+        """
         parts = _SLOT.split(html)
+        lost = self.fragments.keys() - set(parts[1::2])
+        if lost:
+            raise PageError(
+                [
+                    self._finding(
+                        "a block peerkit placed on this page was lost (is a macro call "
+                        "inside a code block or an HTML comment?)"
+                    )
+                ]
+            )
         for index in range(len(parts)):
             if index % 2:
                 parts[index] = self.fragments.get(parts[index], "")
             elif parts[index].strip():
                 parts[index] = clean_html(parts[index])
-        return "".join(parts)
+        page = "".join(parts)
+        self._check_ids(page)
+        return page
+
+    def _check_ids(self, page: str) -> None:
+        lines = dict(page_anchors(self.source))
+        seen: set[str] = set()
+        repeated: list[str] = []
+        for anchor in _ANY_ID.findall(page):
+            if anchor in seen and anchor not in repeated:
+                repeated.append(anchor)
+            seen.add(anchor)
+        if repeated:
+            raise PageError(
+                [
+                    self._finding(
+                        f"the anchor #{anchor} is on the page more than once: rename a heading or "
+                        "an id so that links land in one place",
+                        lines.get(anchor),
+                    )
+                    for anchor in repeated
+                ]
+            )
+
+    def _finding(self, message: str, line: int | None = None) -> Finding:
+        return Finding(self.source.path, line or self.source.body_line, message)
 
 
 @dataclass
@@ -88,7 +161,8 @@ class _PageState:
     link: Link
     slots: dict[str, str] | None = None
     placed_activities: list[str] = field(default_factory=list)
-    placed_reflection: bool = False
+    placed_prompts: list[str] = field(default_factory=list)
+    """Owners (module or activity ids) whose reflection prompts are on the page."""
     placed_handouts: list[str] = field(default_factory=list)
 
 
@@ -153,6 +227,7 @@ class Renderer:
         if activity.id in self.state.placed_activities:
             raise MacroError(f"activity('{activity_id}') is already on this page")
         self.state.placed_activities.append(activity.id)
+        self._place_prompts(activity.id, bool(activity.reflection))
         here = self.state.module
         return self._fragment(
             "activity.html",
@@ -173,14 +248,11 @@ class Renderer:
             of = self.state.module.id
         module = self.curriculum.module(str(of))
         if module is not None:
-            if self.state.module is not None and module.id == self.state.module.id:
-                if self.state.placed_reflection:
-                    raise MacroError("reflection() is already on this page")
-                self.state.placed_reflection = True
+            self._place_prompts(module.id, True)
             return self._fragment(
                 "reflection.html",
                 heading="Reflection",
-                anchor=f"{module.id}-reflection",
+                anchor=section_anchors(module)["reflection"],
                 level=2,
                 prompts=prompt_anchors(module.id, module.reflection),
             )
@@ -188,6 +260,9 @@ class Renderer:
         if found is None:
             raise MacroError(f"reflection('{of}'): no module or activity with that id")
         _, activity = found
+        if not activity.reflection:
+            raise MacroError(f"reflection('{of}'): that activity has no reflection prompts")
+        self._place_prompts(activity.id, True)
         return self._fragment(
             "reflection.html",
             heading=f"Reflection: {activity.title}",
@@ -195,6 +270,13 @@ class Renderer:
             level=2,
             prompts=prompt_anchors(activity.id, activity.reflection),
         )
+
+    def _place_prompts(self, owner: str, has_prompts: bool) -> None:
+        if not has_prompts:
+            return
+        if owner in self.state.placed_prompts:
+            raise MacroError(f"the reflection prompts of '{owner}' are already on this page")
+        self.state.placed_prompts.append(owner)
 
     def handout(self, handout_id: str) -> Markup:
         """A handout: this page's module's own first, then any module's."""
@@ -228,19 +310,20 @@ class Renderer:
     # --- module pages -------------------------------------------------------------------
 
     def module_page(self, module_file: ModuleFile, link: Link = default_link) -> RenderedModule:
-        """The whole page for one module. Raises `BodyError` when its body cannot render."""
+        """The whole page for one module. Raises `PageError` when its body cannot render."""
         module = module_file.module
         with self.page(module, link, slots=True) as state:
             try:
                 body = render_body(module_file.body, self.macros())
             except BodyProblem as problem:
                 line = module_file.body_line + max(problem.line, 1) - 1
-                raise BodyError([Finding(module_file.path, line, problem.message)]) from None
+                raise PageError([Finding(module_file.path, line, problem.message)]) from None
             rest = [a for a in module.activities if a.id not in state.placed_activities]
             parts = [
                 self._fragment(
                     "module_header.html",
                     module=module,
+                    anchors=section_anchors(module),
                     prerequisites=[
                         m for m in map(self.curriculum.module, module.prerequisites) if m
                     ],
@@ -248,15 +331,21 @@ class Renderer:
                 body,
                 *(self.activity(a.id) for a in rest),
             ]
-            if module.reflection and not state.placed_reflection:
+            if module.reflection and module.id not in state.placed_prompts:
                 parts.append(self.reflection(module.id))
             handouts = [h for h in module.handouts if h.id not in state.placed_handouts]
-            parts.append(self._fragment("module_footer.html", module=module, handouts=handouts))
+            parts.append(
+                self._fragment(
+                    "module_footer.html",
+                    module=module,
+                    handouts=handouts,
+                    anchors=section_anchors(module),
+                )
+            )
             fragments = state.slots or {}
         return RenderedModule(
+            source=module_file,
             markdown="\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n",
-            title=module.title,
-            description=module.summary,
             fragments=fragments,
         )
 
@@ -274,11 +363,13 @@ def _level(level: Any) -> int:
 
 __all__ = [
     "MACRO_NAMES",
-    "BodyError",
     "Link",
     "MacroError",
+    "PageError",
     "RenderedModule",
     "Renderer",
     "default_link",
+    "page_anchors",
     "prompt_anchors",
+    "section_anchors",
 ]

@@ -9,6 +9,7 @@ internals nor a runaway loop are within reach.
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -46,6 +47,12 @@ _TAG_NAMES: dict[type[nodes.Node], str] = {
 }
 
 
+MAX_CALLS = 100
+"""Macro calls one body may make: enough for any module, too few to flood a page."""
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
 def render_body(source: str, macros: Mapping[str, Callable[..., Markup]]) -> str:
     """Render `source` with `macros`; raises `BodyProblem` with the line of the first mistake."""
     env = ImmutableSandboxedEnvironment(
@@ -59,16 +66,48 @@ def render_body(source: str, macros: Mapping[str, Callable[..., Markup]]) -> str
         tree = env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
         raise BodyProblem(exc.lineno, f"template syntax error: {exc.message}") from None
-    for line, message in _refusals(tree, macros):
+    except RecursionError:
+        raise BodyProblem(1, "a {{ … }} expression is nested too deeply") from None
+    except Exception as exc:  # any failure to read untrusted text is a finding
+        raise BodyProblem(1, f"cannot read the {{{{ … }}}} expressions: {exc}") from None
+    for line, message in _refusals(tree, macros, _code_lines(source)):
         raise BodyProblem(line, message)
     try:
         return env.from_string(tree).render()
-    except Exception as exc:
+    except Exception as exc:  # any failure in an untrusted body is a finding
         raise BodyProblem(_template_line(exc), _describe(exc)) from None
 
 
-def _refusals(tree: nodes.Template, macros: Mapping[str, Any]) -> Iterator[tuple[int, str]]:
+def _code_lines(source: str) -> set[int]:
+    """Lines (1-based) inside fenced code blocks, where Markdown would show a macro's
+    output as code rather than place it."""
+    inside: set[int] = set()
+    fence = ""
+    for number, line in enumerate(source.split("\n"), start=1):
+        match = _FENCE.match(line)
+        if fence:
+            inside.add(number)
+            if match and match[1][0] == fence[0] and len(match[1]) >= len(fence):
+                fence = ""
+        elif match:
+            fence = match[1]
+    return inside
+
+
+def _refusals(
+    tree: nodes.Template, macros: Mapping[str, Any], code_lines: set[int]
+) -> Iterator[tuple[int, str]]:
     """Everything in the body other than text, constants and macro calls with constants."""
+    calls = list(tree.find_all(nodes.Call))
+    if len(calls) > MAX_CALLS:
+        yield calls[MAX_CALLS].lineno, f"more than {MAX_CALLS} macro calls in one module"
+    for call in calls:
+        if call.lineno in code_lines:
+            yield (
+                call.lineno,
+                "a macro call inside a code block would not show its content: move it out "
+                "of the code block (to show braces as text, write {{ '{{' }})",
+            )
     for statement in tree.body:
         if not isinstance(statement, nodes.Output):
             tag = _TAG_NAMES.get(type(statement), type(statement).__name__.lower())
