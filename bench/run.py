@@ -5,8 +5,9 @@ their ids renamed), then times, as the median of a few runs:
 
 - `peerkit check` on it (in this process);
 - `mkdocs build` of the site with peerkit (loading, checking, rendering, cleaning);
-- the baseline: `mkdocs build` of the same pages already rendered to Markdown, with the
-  peerkit and macros plugins switched off (what Material costs anyway).
+- the baseline: `mkdocs build` of the same pages already rendered to Markdown (peerkit's
+  HTML inline), with the peerkit and macros plugins switched off: what MkDocs and Material
+  cost for those pages anyway.
 
 It prints each time with its ratio to the baseline, and the builds' peak memory.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -32,6 +34,7 @@ import yaml
 
 from peerkit import safeyaml
 from peerkit.curriculum import check_folder
+from peerkit.render import RenderedModule
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "modules" / "mutuality.md"
@@ -65,6 +68,14 @@ def make_site(dest: Path, size: int) -> Path:
     return dest
 
 
+def inlined(page: RenderedModule) -> str:
+    """The page's Markdown with peerkit's HTML in place of each slot, as raw HTML blocks."""
+    fragments = {key: re.sub(r"\n\s*\n", "\n", html) for key, html in page.fragments.items()}
+    return re.sub(
+        r'<div data-peerkit-slot="([^"]+)"></div>', lambda s: fragments[s[1]], page.markdown
+    )
+
+
 def make_baseline(site: Path, dest: Path) -> Path:
     """The same pages as plain Markdown files, built with peerkit and macros off."""
     result = check_folder(site / "modules")
@@ -73,7 +84,7 @@ def make_baseline(site: Path, dest: Path) -> Path:
     (dest / "docs" / "index.md").write_text("# Home\n\nThe baseline site.\n")
     (dest / "docs" / "modules").mkdir()
     for module_id, page in result.pages.items():
-        (dest / "docs" / "modules" / f"{module_id}.md").write_text(page.markdown)
+        (dest / "docs" / "modules" / f"{module_id}.md").write_text(inlined(page))
     config = yaml.safe_load((site / "mkdocs.yml").read_text())
     config["plugins"] = ["search"]
     config["nav"] = [
