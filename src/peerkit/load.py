@@ -12,7 +12,7 @@ from pydantic_core import ErrorDetails
 
 from peerkit import safeyaml
 from peerkit.findings import Finding, did_you_mean
-from peerkit.model import Module, ModuleFile, Value
+from peerkit.model import CHIME, PEER_VALUES, Module, ModuleFile, Value
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 256 * 1024
@@ -252,7 +252,7 @@ def _message(error: ErrorDetails, loc: tuple[str | int, ...], data: dict[str, An
         choices = [v.value for v in Value]
         return (
             f"{where}: unknown value '{given}'{did_you_mean(str(given).lower(), choices)}; "
-            f"values are: {', '.join(choices)}"
+            f"use CHIME values ({', '.join(CHIME)}) or peer values ({', '.join(PEER_VALUES)})"
         )
     if kind == "enum":
         return f"{where}: '{given}' is not one of {ctx.get('expected', '')}"

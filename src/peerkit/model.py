@@ -338,9 +338,6 @@ class Curriculum(BaseModel):
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)
 
-    def file_of(self, module_id: str) -> ModuleFile | None:
-        return next((f for f in self.files if f.module.id == module_id), None)
-
     def activity(self, activity_id: str) -> tuple[Module, Activity] | None:
         for module in self.modules:
             for activity in module.activities:

@@ -90,7 +90,6 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "title": str(escape(page.title)),
                 "description": str(escape(page.description)),
                 "render_macros": False,
-                "peerkit_module": module_id,
             }
             file = self.page_file(module_id)
             file.content_string = (
