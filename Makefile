@@ -32,7 +32,7 @@ system-deps: ## Install the Debian packages the tests need, when missing
 	if [ -n "$$missing" ]; then \
 		echo "Installing $$missing"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
 serve: setup ## Serve the reference site on http://127.0.0.1:8000, rebuilding on change
