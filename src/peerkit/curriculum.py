@@ -22,6 +22,8 @@ class Result:
     files_checked: int
     pages: dict[str, RenderedModule] = field(default_factory=dict)
     """Each module's rendered page, by module id."""
+    renderer: Renderer | None = None
+    """The renderer that made the pages, for other pages' macros in the same build."""
 
     @property
     def ok(self) -> bool:
@@ -53,4 +55,4 @@ def check_folder(
             pages[module_file.module.id] = renderer.module_page(module_file, link_for(module_file))
         except PageError as exc:
             findings.extend(exc.findings)
-    return Result(curriculum, sorted(set(findings)), count, pages)
+    return Result(curriculum, sorted(set(findings)), count, pages, renderer)

@@ -79,7 +79,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             raise PluginError(f"peerkit: {summary(result.findings, result.files_checked)}")
 
         self.curriculum = result.curriculum
-        self.renderer = Renderer(result.curriculum, template_dirs)
+        self.renderer = result.renderer
         for asset in (STYLESHEET, SCRIPT):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
