@@ -11,6 +11,7 @@ from peerkit.load import parse_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.render import PageError, Renderer
 from peerkit.render.text import plain
+from peerkit.site import Service, SiteSettings
 
 from conftest import FIXTURES, page_html
 
@@ -248,3 +249,38 @@ def test_an_id_used_twice_on_the_finished_page_fails_it() -> None:
         "m.md:18: the anchor #listening-pairs is on the page more than once: rename a heading "
         "or an id so that links land in one place"
     ]
+
+
+def test_the_support_list_ends_every_module_page_escaped() -> None:
+    loaded = module_file(MINIMAL)
+    settings = SiteSettings(
+        signposting=[
+            Service(
+                name="<b>Helpline</b>",
+                phone="+44 (0)800 123",
+                hours='Evenings "late"',
+                url="https://help.example/path/",
+            )
+        ]
+    )
+    html = page_html(Renderer(Curriculum(files=[loaded]), settings=settings), loaded)
+    support = html[html.index('<h2 id="listening-support">') : html.index('id="listening-about"')]
+    assert "<strong>&lt;b&gt;Helpline&lt;/b&gt;</strong>" in support
+    assert '<a href="tel:+440800123">+44 (0)800 123</a>' in support
+    assert "Evenings &#34;late&#34;" in support
+    assert '<a href="https://help.example/path/">help.example/path</a>' in support
+    assert "Peer support is not crisis or clinical care." in support
+
+
+def test_without_a_support_list_the_page_says_to_ask_the_facilitator() -> None:
+    html = render(MINIMAL)
+    assert "Ask your facilitator for a list of support services near you." in html
+
+
+def test_a_body_may_place_the_support_list_once() -> None:
+    html = render(MINIMAL + "\n## Before we start\n\n{{ signposting() }}\n")
+    assert html.count('id="listening-support"') == 1
+    assert html.index('id="listening-support"') < html.index("listening-about")
+    assert "signposting() is already on this page" in body_error(
+        "\n{{ signposting() }}\n\n{{ signposting() }}\n"
+    )

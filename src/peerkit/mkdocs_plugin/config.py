@@ -13,8 +13,21 @@ class PeerkitConfig(base.Config):
     modules_dir = c.Type(str, default="modules")
     """The folder of module files, relative to `mkdocs.yml`."""
 
+    sessions_dir = c.Type(str, default="sessions")
+    """The folder of session plans (*.yml), relative to `mkdocs.yml`; it may be absent."""
+
     pages_path = c.Type(str, default="modules")
     """Where module pages appear in the site: `modules/<id>/`."""
 
     nav_section = c.Type(str, default="Modules")
     """With an explicit `nav`, module pages fill the section with this title (added if absent)."""
+
+    organisation = c.Optional(c.Type(str))
+    """The organisation's name, on packs' covers and running headers."""
+
+    signposting_intro = c.Optional(c.Type(str))
+    """The sentence above the support list (peerkit has a default)."""
+
+    signposting = c.Type(list, default=[])
+    """Support services and helplines: name, description, phone, text, email, hours, area, url.
+    The list ends every module page and every pack."""

@@ -30,10 +30,11 @@ from peerkit.model import Curriculum, Module, ModuleFile, Prompt
 from peerkit.render.body import BodyProblem, render_body
 from peerkit.render.sanitize import clean_html
 from peerkit.render.text import inline, plain
+from peerkit.site import SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards")
+MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards", "signposting")
 """What a module body or a docs page may call."""
 
 Link = Callable[[str, str | None], str]
@@ -60,7 +61,7 @@ class PageError(Exception):
 _SLOT = re.compile(r'<div data-peerkit-slot="([0-9a-f]+-[0-9]+)"></div>')
 _ANY_ID = re.compile(r'\sid="([^"]*)"')
 
-SECTIONS = ("outcomes", "running-order", "reflection", "handouts", "easy-read", "about")
+SECTIONS = ("outcomes", "running-order", "reflection", "handouts", "easy-read", "support", "about")
 """The module page's own sections; each has the anchor `<module id>-<section>`."""
 
 
@@ -164,13 +165,20 @@ class _PageState:
     placed_prompts: list[str] = field(default_factory=list)
     """Owners (module or activity ids) whose reflection prompts are on the page."""
     placed_handouts: list[str] = field(default_factory=list)
+    placed_signposting: bool = False
 
 
 class Renderer:
     """Renders one curriculum. Create one per build; it holds no page state between calls."""
 
-    def __init__(self, curriculum: Curriculum, template_dirs: Sequence[Path] = ()) -> None:
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        template_dirs: Sequence[Path] = (),
+        settings: SiteSettings | None = None,
+    ) -> None:
         self.curriculum = curriculum
+        self.settings = settings or SiteSettings()
         loader = jinja2.FileSystemLoader([*map(str, template_dirs), str(TEMPLATES)])
         self.fragments = ImmutableSandboxedEnvironment(
             loader=loader,
@@ -182,6 +190,8 @@ class Renderer:
         )
         self.fragments.filters["plain"] = plain
         self.fragments.filters["inline"] = inline
+        self.fragments.filters["tel"] = _tel
+        self.fragments.filters["web_label"] = _web_label
         self._state: _PageState | None = None
         # Slot names are unguessable, so a body cannot forge one.
         self._nonce = secrets.token_hex(8)
@@ -303,6 +313,17 @@ class Renderer:
             "module_cards.html", modules=self.curriculum.modules, level=_level(level)
         )
 
+    def signposting(self, level: int = 2) -> Markup:
+        """The organisation's list of other support services."""
+        module = self.state.module
+        if self.state.placed_signposting:
+            raise MacroError("signposting() is already on this page")
+        self.state.placed_signposting = True
+        anchor = section_anchors(module)["support"] if module else "where-to-find-support"
+        return self._fragment(
+            "signposting.html", settings=self.settings, anchor=anchor, level=_level(level)
+        )
+
     def macros(self) -> dict[str, Callable[..., Markup]]:
         """The macros a page may call, by name."""
         return {name: getattr(self, name) for name in MACRO_NAMES}
@@ -340,6 +361,8 @@ class Renderer:
                     module=module,
                     handouts=handouts,
                     anchors=section_anchors(module),
+                    settings=self.settings,
+                    signposting=not state.placed_signposting,
                 )
             )
             fragments = state.slots or {}
@@ -353,6 +376,16 @@ class Renderer:
 def prompt_anchors(owner: str, prompts: Sequence[Prompt]) -> list[tuple[str, Prompt]]:
     """Each prompt with its anchor: its own id, or its owner's id and position."""
     return [(p.id or f"{owner}-reflect-{n}", p) for n, p in enumerate(prompts, start=1)]
+
+
+def _tel(number: str) -> str:
+    """A phone number as a tel: address: digits and a leading plus only."""
+    return re.sub(r"(?!^\+)\D", "", number.strip())
+
+
+def _web_label(url: str) -> str:
+    """An address as people read it aloud: no scheme, no trailing slash."""
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
 
 def _level(level: Any) -> int:
