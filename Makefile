@@ -44,8 +44,9 @@ build: setup ## Build the reference site into site/ (fails on any module error)
 check: setup ## Check every module in modules/
 	$(VENV)/bin/peerkit check modules
 
-schema: setup ## Regenerate schema/module.schema.json from the model
-	$(VENV)/bin/peerkit schema -o schema/module.schema.json
+schema: setup ## Regenerate the JSON Schemas in schema/ from the model
+	$(VENV)/bin/peerkit schema module -o schema/module.schema.json
+	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench macros.py

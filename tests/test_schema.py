@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from peerkit import safeyaml
-from peerkit.schema import module_schema, module_schema_text
+from peerkit.schema import module_schema, module_schema_text, schema, schema_text
 
 from conftest import FIXTURES, ROOT
 
@@ -59,3 +59,25 @@ def test_module_files_point_editors_at_the_schema() -> None:
         second_line = path.read_text(encoding="utf-8").splitlines()[1]
         assert second_line == "# yaml-language-server: $schema=../schema/module.schema.json"
     assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))["title"] == "peerkit module"
+
+
+def test_committed_session_schema_matches_the_model() -> None:
+    committed = (ROOT / "schema" / "session.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text("session"), "out of date: run 'make schema'"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "sessions").glob("*.yml")), ids=lambda p: p.stem)
+def test_session_schema_accepts_the_reference_plans_and_editors_find_it(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/session.schema.json"
+    data, _, problems = safeyaml.load(text)
+    assert not problems
+    jsonschema.Draft202012Validator(schema("session")).validate(data)
+
+
+def test_session_schema_rejects_an_item_of_two_kinds_and_unknown_keys() -> None:
+    validator = jsonschema.Draft202012Validator(schema("session"))
+    base = {"title": "T", "start": "10:00", "available": 60}
+    assert not list(validator.iter_errors({**base, "items": [{"break": "Tea", "minutes": 5}]}))
+    assert list(validator.iter_errors({**base, "items": [{"brake": "Tea", "minutes": 5}]}))
+    assert list(validator.iter_errors({**base, "items": [{"break": "Tea"}], "colour": "red"}))

@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from peerkit.curriculum import check_folder
-from peerkit.findings import summary
-from peerkit.schema import module_schema_text
+from peerkit.findings import errors, summary
+from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
+from peerkit.readability import PLAIN_ENGLISH, band, module_stats
+from peerkit.schema import SCHEMAS, schema_text
 
 
 @click.group()
@@ -22,23 +24,98 @@ def main() -> None:
 @main.command()
 @click.argument("path", default="modules", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
+    "--plans",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="A session plan, or a folder of them, to check (default: sessions/ beside PATH).",
+)
+@click.option(
     "--annotations/--no-annotations",
     default=None,
     help="Also print GitHub Actions annotations (default: on when CI is set).",
 )
-def check(path: Path, annotations: bool | None) -> None:
-    """Check every module in PATH (default: modules/) and report each mistake as path:line."""
+def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None:
+    """Check every module in PATH (default: modules/) and every session plan, and report each
+    mistake as path:line.
+
+    Plans are read from the `sessions` folder beside PATH, or from each --plans file or folder.
+    """
     result = check_folder(path)
-    for finding in result.findings:
+    findings = list(result.findings)
+    files = result.files_checked
+    for where in plans or (path.parent / "sessions",):
+        if where.is_file():
+            plan_file, found = load_plan(where)
+            findings += found
+            findings += check_plan(plan_file, result.curriculum) if plan_file else []
+            files += 1
+        elif where.is_dir() or plans:
+            _, found = check_plans(where, result.curriculum)
+            findings += found
+            files += len(plan_paths(where)) if where.is_dir() else 0
+    findings = sorted(set(findings))
+    for finding in findings:
         click.echo(finding.format())
     if annotations if annotations is not None else bool(os.environ.get("CI")):
-        for finding in result.findings:
+        for finding in findings:
             click.echo(finding.github_annotation())
-    click.echo(summary(result.findings, result.files_checked), err=True)
-    sys.exit(0 if result.ok else 1)
+    what = "module file" if files == result.files_checked else "file"
+    click.echo(summary(findings, files, what), err=True)
+    sys.exit(1 if errors(findings) else 0)
 
 
 @main.command()
+@click.argument("path", default="modules", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--min-reading-ease",
+    type=float,
+    default=None,
+    help=f"Exit 1 if a module's participant text scores lower (plain English: {PLAIN_ENGLISH:g}).",
+)
+def stats(path: Path, min_reading_ease: float | None) -> None:
+    """Per module: activities, prompts, minutes and how easily participants can read it."""
+    result = check_folder(path)
+    for finding in result.findings:
+        click.echo(finding.format(), err=True)
+    rows = [module_stats(module_file) for module_file in result.curriculum.files]
+    header = (
+        "module",
+        "activities",
+        "prompts (module + activity)",
+        "activity min",
+        "duration",
+        "words",
+        "reading ease",
+    )
+    table = [header] + [
+        (
+            row.id,
+            str(row.activities),
+            f"{row.module_prompts} + {row.activity_prompts}",
+            str(row.activity_minutes),
+            str(row.duration),
+            str(row.words),
+            f"{row.reading_ease:g} ({band(row.reading_ease)})",
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for line in table:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        )
+    hard = [
+        row for row in rows if min_reading_ease is not None and row.reading_ease < min_reading_ease
+    ]
+    for row in hard:
+        click.echo(
+            f"{row.id}: reading ease {row.reading_ease:g} is below {min_reading_ease:g}", err=True
+        )
+    sys.exit(1 if hard or not result.ok else 0)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(sorted(SCHEMAS)), default="module")
 @click.option(
     "--output",
     "-o",
@@ -46,16 +123,18 @@ def check(path: Path, annotations: bool | None) -> None:
     help="Write the schema to this file instead of printing it.",
 )
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if OUTPUT is out of date.")
-def schema(output: Path | None, check_only: bool) -> None:
-    """The JSON Schema of module front-matter, generated from peerkit's model."""
-    text = module_schema_text()
+def schema(kind: str, output: Path | None, check_only: bool) -> None:
+    """The JSON Schema of module front-matter (or of session plans), generated from the model."""
+    text = schema_text(kind)
     if output is None:
         click.echo(text, nl=False)
         return
     if check_only:
         current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != text:
-            click.echo(f"{output} is out of date: run 'peerkit schema -o {output}'", err=True)
+            click.echo(
+                f"{output} is out of date: run 'peerkit schema {kind} -o {output}'", err=True
+            )
             sys.exit(1)
         return
     output.parent.mkdir(parents=True, exist_ok=True)

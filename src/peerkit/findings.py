@@ -69,16 +69,16 @@ def errors(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity is Severity.error]
 
 
-def summary(findings: list[Finding], files_checked: int) -> str:
+def summary(findings: list[Finding], files_checked: int, what: str = "module file") -> str:
     """One closing line, e.g. `2 errors in 1 of 8 module files`."""
     errs = errors(findings)
     warns = len(findings) - len(errs)
     if not findings:
-        return f"No problems in {files_checked} module file{'s' if files_checked != 1 else ''}."
+        return f"No problems in {files_checked} {what}{'s' if files_checked != 1 else ''}."
     bad_files = len({f.path for f in findings})
     parts = []
     if errs:
         parts.append(f"{len(errs)} error{'s' if len(errs) != 1 else ''}")
     if warns:
         parts.append(f"{warns} warning{'s' if warns != 1 else ''}")
-    return f"{' and '.join(parts)} in {bad_files} of {files_checked} module files."
+    return f"{' and '.join(parts)} in {bad_files} of {files_checked} {what}s."

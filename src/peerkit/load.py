@@ -35,8 +35,8 @@ def module_paths(folder: Path) -> list[Path]:
     )
 
 
-def load_module(path: Path) -> tuple[ModuleFile | None, list[Finding]]:
-    """Read one module file. Returns the module (None when it has errors) and its findings."""
+def read_text(path: Path) -> tuple[str | None, list[Finding]]:
+    """A content file's text, or why it cannot be read (too large, not UTF-8, odd line breaks)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -48,15 +48,26 @@ def load_module(path: Path) -> tuple[ModuleFile | None, list[Finding]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Finding(path, line, "file is not UTF-8 text")]
-    return parse_module(path, text)
+    separators = _separators(path, text)
+    return (None, separators) if separators else (text, [])
+
+
+def _separators(path: Path, text: str) -> list[Finding]:
+    return [
+        Finding(path, text.count("\n", 0, m.start()) + 1, _SEPARATOR_MESSAGE.format(ord(m[0])))
+        for m in _SEPARATORS.finditer(text)
+    ]
+
+
+def load_module(path: Path) -> tuple[ModuleFile | None, list[Finding]]:
+    """Read one module file. Returns the module (None when it has errors) and its findings."""
+    text, findings = read_text(path)
+    return parse_module(path, text) if text is not None else (None, findings)
 
 
 def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding]]:
     """Parse module text (front-matter and Markdown body) that came from `path`."""
-    separators = [
-        Finding(path, text.count("\n", 0, m.start()) + 1, _SEPARATOR_MESSAGE.format(ord(m[0])))
-        for m in _SEPARATORS.finditer(text)
-    ]
+    separators = _separators(path, text)
     if separators:
         return None, separators
     lines = _LINE.findall(text)
@@ -100,7 +111,7 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
             for e in exc.errors()
             if not any(_data_loc(e["loc"], data)[: len(r)] == r for r in refused)
         ]
-        findings.extend(_describe_errors(path, details, data, line_map))
+        findings.extend(describe_errors(path, details, data, line_map))
         module = None
     if findings or module is None:
         return None, sorted(findings)
@@ -132,18 +143,20 @@ def load_folder(folder: Path) -> tuple[list[ModuleFile], list[Finding], int]:
 # --- turning pydantic's errors into sentences a module author can act on -----------------
 
 
-def _describe_errors(
+def describe_errors(
     path: Path,
     errors: Iterable[ErrorDetails],
     data: dict[str, Any],
     line_map: dict[tuple[str | int, ...], int],
+    root: type[BaseModel] = Module,
 ) -> list[Finding]:
+    """Pydantic's errors for `data` (read from `path`, lines in `line_map`) as findings."""
     findings = []
     seen: set[tuple[int, str]] = set()
     for error in errors:
         loc = _data_loc(error["loc"], data)
         line = _line_of(loc, line_map)
-        message = _message(error, loc, data)
+        message = _message(error, loc, data, root)
         if (line, message) not in seen:
             seen.add((line, message))
             findings.append(Finding(path, line, message))
@@ -190,9 +203,9 @@ def _where(loc: tuple[str | int, ...], data: Any) -> str:
     return text
 
 
-def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+def _model_at(loc: tuple[str | int, ...], root: type[BaseModel]) -> type[BaseModel] | None:
     """The model class whose keys are valid at `loc` (for "did you mean" suggestions)."""
-    model: type[BaseModel] = Module
+    model = root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -233,7 +246,9 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def _message(error: ErrorDetails, loc: tuple[str | int, ...], data: dict[str, Any]) -> str:
+def _message(
+    error: ErrorDetails, loc: tuple[str | int, ...], data: dict[str, Any], root: type[BaseModel]
+) -> str:
     kind = error["type"]
     given = error.get("input")
     ctx = error.get("ctx") or {}
@@ -241,14 +256,16 @@ def _message(error: ErrorDetails, loc: tuple[str | int, ...], data: dict[str, An
         parent = _where(loc[:-1], data)
         text = f"missing required key '{loc[-1]}'"
         return f"{parent}: {text}" if parent else text
-    where = _where(loc, data) or "front-matter"
+    where = _where(loc, data) or ("front-matter" if root is Module else "")
+    if not where:  # a rule about the whole file
+        return f"{error['msg'].removeprefix('Value error, ')}"
     if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1], root)
         hint = did_you_mean(str(loc[-1]).lower(), model.model_fields) if model else ""
         parent = _where(loc[:-1], data)
         text = f"unknown key '{loc[-1]}'{hint}"
         return f"{parent}: {text}" if parent else text
-    if kind == "enum" and loc and loc[0] == "values":
+    if kind == "enum" and root is Module and loc and loc[0] == "values":
         choices = [v.value for v in Value]
         return (
             f"{where}: unknown value '{given}'{did_you_mean(str(given).lower(), choices)}; "
@@ -262,6 +279,8 @@ def _message(error: ErrorDetails, loc: tuple[str | int, ...], data: dict[str, An
     if kind == "string_pattern_mismatch":
         if loc and loc[-1] == "version":
             return f'{where}: \'{given}\' should be a version like "1.0" or "2.1.3"'
+        if loc and loc[-1] == "url":
+            return f"{where}: '{given}' should be a web address starting with https://"
         return (
             f"{where}: '{given}' is not a valid id; use lowercase letters, digits and hyphens,"
             f" like '{_slugify(str(given))}'"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -229,6 +229,19 @@ class CardSet(Strict):
     sort_into: list[ShortText] = Field(
         default_factory=list, description="Names of the piles or circles cards are sorted into."
     )
+    layout: Literal["piles", "circles"] = Field(
+        default="piles",
+        description=(
+            "How the sorting template prints: a header card per pile, or one sheet of"
+            " overlapping circles (two or three) to place the cards on."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _circles_need_names(self) -> CardSet:
+        if self.layout == "circles" and not 2 <= len(self.sort_into) <= 3:
+            raise ValueError("a circles layout needs two or three names in sort_into")
+        return self
 
 
 # Lists in which no item may appear twice.

@@ -1,23 +1,48 @@
-"""The JSON Schema for module front-matter, generated from the model."""
+"""JSON Schemas for editors, generated from the model: module front-matter and session plans."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from peerkit.model import Module
+from peerkit.plans import Plan
+
+SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
+    "module": (
+        Module,
+        "peerkit module",
+        "The YAML front-matter of one training module in modules/.",
+    ),
+    "session": (
+        Plan,
+        "peerkit session plan",
+        "A session plan in sessions/: a running order of activities, modules and other items.",
+    ),
+}
 
 
-def module_schema() -> dict[str, Any]:
-    schema = Module.model_json_schema(mode="validation")
+def schema(kind: str = "module") -> dict[str, Any]:
+    model, title, description = SCHEMAS[kind]
+    generated = model.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **schema,
-        "title": "peerkit module",
-        "description": "The YAML front-matter of one training module in modules/.",
+        **generated,
+        "title": title,
+        "description": description,
     }
 
 
+def module_schema() -> dict[str, Any]:
+    return schema("module")
+
+
+def schema_text(kind: str = "module") -> str:
+    """A schema as committed in `schema/<kind>.schema.json` (stable key order, final newline)."""
+    return json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
 def module_schema_text() -> str:
-    """The schema as committed in `schema/module.schema.json` (stable key order, final newline)."""
-    return json.dumps(module_schema(), indent=2, ensure_ascii=False) + "\n"
+    return schema_text("module")

@@ -20,13 +20,17 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from pydantic import ValidationError
 
 from peerkit.curriculum import check_folder
-from peerkit.findings import Severity, summary
+from peerkit.findings import Severity, errors, summary
+from peerkit.load import describe_errors
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
+from peerkit.plans import PlanFile, check_plans
 from peerkit.render import Link, PageError, RenderedModule, Renderer
+from peerkit.site import SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
 
@@ -44,20 +48,43 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._page_files: dict[str, File] = {}
         self._module_pages: dict[str, RenderedModule] = {}
         self._mkdocs_config: MkDocsConfig | None = None
+        self.settings = SiteSettings()
+        self.plans: list[PlanFile] = []
 
     # --- configuration ----------------------------------------------------------------
 
-    def modules_dir(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path or ".").parent / self.config.modules_dir
+    def site_path(self, config: MkDocsConfig, option: str) -> Path:
+        """A folder named by one of the plugin's options, relative to `mkdocs.yml`."""
+        return Path(config.config_file_path or ".").parent / str(self.config[option])
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        self.settings = self._settings()
+        if not self.settings.signposting:
+            log.warning(
+                "peerkit: plugins.peerkit.signposting is empty: module pages and packs will "
+                "have no list of other support services"
+            )
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
         if SCRIPT not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(SCRIPT)
         return config
+
+    def _settings(self) -> SiteSettings:
+        given = {
+            key: self.config[key]
+            for key in ("organisation", "signposting_intro", "signposting")
+            if self.config[key] is not None
+        }
+        try:
+            return SiteSettings.model_validate(given)
+        except ValidationError as exc:
+            where = Path("mkdocs.yml")
+            for finding in describe_errors(where, exc.errors(), given, {}, SiteSettings):
+                log.error(f"plugins.peerkit.{finding.message}")
+            raise PluginError("peerkit: its settings in mkdocs.yml are not valid") from None
 
     # --- loading and generating pages -------------------------------------------------
 
@@ -68,15 +95,21 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         template_dirs = [Path(custom_dir) / "peerkit"] if custom_dir else []
         self._mkdocs_config, self._page_files = config, {}
         result = check_folder(
-            self.modules_dir(config),
+            self.site_path(config, "modules_dir"),
             template_dirs,
             link_for=lambda module_file: self.link_from(self.page_file(module_file.module.id).url),
+            settings=self.settings,
         )
-        for finding in result.findings:
+        self.plans, plan_findings = check_plans(
+            self.site_path(config, "sessions_dir"), result.curriculum
+        )
+        findings = sorted(result.findings + plan_findings)
+        for finding in findings:
             report = log.error if finding.severity is Severity.error else log.warning
             report(finding.format())
-        if not result.ok:
-            raise PluginError(f"peerkit: {summary(result.findings, result.files_checked)}")
+        if errors(findings):
+            files_checked = result.files_checked + len(self.plans)
+            raise PluginError(f"peerkit: {summary(findings, files_checked, 'file')}")
 
         self.curriculum = result.curriculum
         self.renderer = result.renderer
@@ -156,5 +189,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer | None:
         if self.config.enabled:
-            server.watch(str(self.modules_dir(config)))
+            server.watch(str(self.site_path(config, "modules_dir")))
+            sessions = self.site_path(config, "sessions_dir")
+            if sessions.is_dir():
+                server.watch(str(sessions))
         return server
