@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+from peerkit.load import load_folder
 from peerkit.model import ModuleFile
 from peerkit.render import Renderer
 
@@ -66,6 +69,7 @@ def copy_site(dest: Path, *, modules: dict[str, str] | None = None) -> Path:
         shutil.copytree(ROOT / name, dest / name)
     if modules is None:
         shutil.copytree(ROOT / "modules", dest / "modules")
+        shutil.copytree(ROOT / "sessions", dest / "sessions")
     else:
         (dest / "modules").mkdir()
         for filename, text in modules.items():
@@ -80,3 +84,28 @@ def reference_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     build = mkdocs_build(root, "--strict")
     assert build.returncode == 0, build.output
     return build
+
+
+def search_index(build: Build) -> list[dict[str, str]]:
+    docs = json.loads((build.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return docs["docs"]  # type: ignore[no-any-return]
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]{5,}", text.lower()))
+
+
+def aim_words(build: Build) -> list[tuple[str, str, str]]:
+    """(module id, activity id, word) for each activity whose aim has a word that the site's
+    search index holds in that activity's section and nowhere else."""
+    entries = [(e["location"], words(e["title"] + " " + e["text"])) for e in search_index(build)]
+    found = []
+    files, _, _ = load_folder(ROOT / "modules")
+    for module_file in files:
+        for activity in module_file.module.activities:
+            here = f"modules/{module_file.module.id}/#{activity.id}"
+            elsewhere = set().union(*(w for location, w in entries if location != here))
+            own = sorted(words(activity.aim) - elsewhere)
+            if own:
+                found.append((module_file.module.id, activity.id, own[0]))
+    return found

@@ -11,6 +11,7 @@ from peerkit.findings import Finding, errors
 from peerkit.load import load_folder
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.render import Link, PageError, RenderedModule, Renderer, default_link
+from peerkit.site import SiteSettings
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,14 @@ def check_folder(
     folder: Path,
     template_dirs: Sequence[Path] = (),
     link_for: Callable[[ModuleFile], Link] = lambda _: default_link,
+    settings: SiteSettings | None = None,
 ) -> Result:
     """Load every module in `folder`, run every check and render every page once.
 
     Rendering is part of checking: a body that calls an unknown activity or uses a name the
     sandbox refuses is a mistake in the module, reported at its line. `link_for` gives the
-    link function for each module's page (the default suits pages at `<prefix>/<id>/`).
+    link function for each module's page (the default suits pages at `<prefix>/<id>/`);
+    `settings` are the organisation's (its signposting list ends every module page).
     """
     if not folder.is_dir():
         return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
@@ -48,7 +51,7 @@ def check_folder(
         findings.append(Finding(folder, 1, "no module files (*.md) in this folder"))
     findings.extend(run_checks(files))
     curriculum = Curriculum(files=files)
-    renderer = Renderer(curriculum, template_dirs)
+    renderer = Renderer(curriculum, template_dirs, settings)
     pages: dict[str, RenderedModule] = {}
     for module_file in files:
         try:
