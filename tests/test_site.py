@@ -271,3 +271,16 @@ def test_a_site_without_a_support_list_does_not_pass_strict(tmp_path: Path) -> N
     build = mkdocs_build(root, "--strict")
     assert build.returncode == 1
     assert "plugins.peerkit.signposting is empty" in build.output
+
+
+def test_the_guide_shows_the_configured_support_list_and_the_glossary_is_in_the_nav(
+    reference_build: Build,
+) -> None:
+    guide = reference_build.page("facilitator-guide/index.html")
+    assert '<h3 id="where-to-find-support">Where to find support</h3>' in guide
+    for name in ("Samaritans", "Breathing Space", "NHS 24", "Shout"):
+        assert f"<strong>{name}</strong>" in guide
+    assert 'href="../glossary/"' in guide
+    glossary = text_of(reference_build.page("glossary/index.html"))
+    for term in ("CHIME", "HEAR ME", "Signposting", "Trauma-informed", "Dual role"):
+        assert term in glossary
