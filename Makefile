@@ -11,8 +11,9 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export NO_MKDOCS_2_WARNING := 1
 
-# Debian packages the tests need: Chromium for browser tests and a font to render with.
-DEBIAN_PACKAGES := chromium fonts-dejavu-core
+# Debian packages for building packs (WeasyPrint's Pango and a font) and for the tests
+# (Chromium for browser tests, poppler's pdftotext and pdftoppm to read the PDFs back).
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-deps serve build check schema lint test bench clean
@@ -27,7 +28,7 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 
 setup: $(VENV)/.synced ## Install the pinned Python dependencies into .venv
 
-system-deps: ## Install the Debian packages the tests need, when missing
+system-deps: ## Install the Debian packages that packs and tests need, when missing
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing $$missing"; \
@@ -35,10 +36,10 @@ system-deps: ## Install the Debian packages the tests need, when missing
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-serve: setup ## Serve the reference site on http://127.0.0.1:8000, rebuilding on change
-	$(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
+serve: setup ## Serve the reference site on http://127.0.0.1:8000, rebuilding on change (no PDFs)
+	PEERKIT_PACKS=off $(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
 
-build: setup ## Build the reference site into site/ (fails on any module error)
+build: setup system-deps ## Build the reference site and its PDF packs into site/ (fails on any error)
 	$(VENV)/bin/mkdocs build --strict
 
 check: setup ## Check every module in modules/

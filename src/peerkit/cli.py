@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Literal
 
 import click
 
 from peerkit.curriculum import check_folder
-from peerkit.findings import errors, summary
+from peerkit.findings import Finding, errors, summary
+from peerkit.packs import build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
 from peerkit.schema import SCHEMAS, schema_text
+from peerkit.site import SiteSettings, settings_from_config
 
 
 @click.group()
@@ -112,6 +115,84 @@ def stats(path: Path, min_reading_ease: float | None) -> None:
             f"{row.id}: reading ease {row.reading_ease:g} is below {min_reading_ease:g}", err=True
         )
     sys.exit(1 if hard or not result.ok else 0)
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "--modules",
+    "modules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder of modules (default: modules/ beside the plan's or module's folder).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    default="mkdocs.yml",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site's mkdocs.yml, for the organisation's name and support list.",
+)
+@click.option(
+    "--out",
+    "-o",
+    default=".",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write the PDFs under OUT/packs/ (default: the current folder).",
+)
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option(
+    "--cache",
+    default=".cache/peerkit/packs",
+    type=click.Path(path_type=Path, file_okay=False),
+    show_default=True,
+    help="Rendered PDFs by content hash; an unchanged pack is not rendered again.",
+)
+def pack(
+    source: Path,
+    modules_dir: Path | None,
+    config_file: Path,
+    out: Path,
+    paper: Literal["a4", "letter"],
+    cache: Path,
+) -> None:
+    """Make the PDF packs of one session plan (sessions/NAME.yml) or one module (modules/NAME.md):
+    a facilitator pack, a participant pack and, when there are cards, a card sheet."""
+    modules_dir = modules_dir or source.resolve().parent.parent / "modules"
+    result = check_folder(modules_dir)
+    findings = list(result.findings)
+    settings = SiteSettings()
+    if config_file.exists():
+        try:
+            settings = settings_from_config(config_file)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    session = None
+    if source.suffix == ".md":
+        module_file = next(
+            (f for f in result.curriculum.files if f.path.resolve() == source.resolve()), None
+        )
+        if module_file is not None:
+            session = module_session(module_file.module, result.curriculum, settings)
+        elif not findings:
+            findings.append(Finding(source, 1, f"not a module in {modules_dir}"))
+    else:
+        plan_file, found = load_plan(source)
+        findings += found
+        if plan_file is not None and result.ok:
+            findings += check_plan(plan_file, result.curriculum)
+            session = plan_session(plan_file, result.curriculum, settings)
+    for finding in sorted(set(findings)):
+        click.echo(finding.format(), err=True)
+    if errors(findings) or session is None:
+        sys.exit(1)
+    packs = packs_for(session)
+    with click.progressbar(length=len(packs), label="Making packs", file=sys.stderr) as bar:
+        report = build_packs(
+            packs, out, cache, settings, paper=paper, progress=lambda _: bar.update(1)
+        )
+    for path in report.written:
+        click.echo(path)
+    click.echo(f"{report.rendered} rendered, {report.cached} from the cache", err=True)
 
 
 @main.command()

@@ -10,7 +10,7 @@ from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
 from peerkit.load import load_folder
 from peerkit.model import Curriculum, ModuleFile
-from peerkit.render import Link, PageError, RenderedModule, Renderer, default_link
+from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, default_link
 from peerkit.site import SiteSettings
 
 
@@ -36,13 +36,15 @@ def check_folder(
     template_dirs: Sequence[Path] = (),
     link_for: Callable[[ModuleFile], Link] = lambda _: default_link,
     settings: SiteSettings | None = None,
+    downloads_for: Callable[[ModuleFile], Sequence[Download]] = lambda _: (),
 ) -> Result:
     """Load every module in `folder`, run every check and render every page once.
 
     Rendering is part of checking: a body that calls an unknown activity or uses a name the
     sandbox refuses is a mistake in the module, reported at its line. `link_for` gives the
     link function for each module's page (the default suits pages at `<prefix>/<id>/`);
-    `settings` are the organisation's (its signposting list ends every module page).
+    `settings` are the organisation's (its signposting list ends every module page), and
+    `downloads_for` gives the printable packs each module page links to.
     """
     if not folder.is_dir():
         return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
@@ -55,7 +57,9 @@ def check_folder(
     pages: dict[str, RenderedModule] = {}
     for module_file in files:
         try:
-            pages[module_file.module.id] = renderer.module_page(module_file, link_for(module_file))
+            pages[module_file.module.id] = renderer.module_page(
+                module_file, link_for(module_file), downloads_for(module_file)
+            )
         except PageError as exc:
             findings.extend(exc.findings)
     return Result(curriculum, sorted(set(findings)), count, pages, renderer)

@@ -7,9 +7,11 @@ peerkit plugin; the model here keeps it independent of MkDocs so packs use the s
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+import yaml
+from pydantic import Field, StringConstraints, ValidationError
 
 from peerkit.model import ShortText, Strict, Text
 
@@ -46,3 +48,31 @@ class SiteSettings(Strict):
     )
     signposting_intro: Text = DEFAULT_INTRO
     signposting: list[Service] = Field(default_factory=list)
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running its tags (`!!python/name:`, `!ENV`): they become None."""
+
+
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+
+
+def settings_from_config(config_file: Path) -> SiteSettings:
+    """The peerkit plugin's settings in a site's `mkdocs.yml`, read without MkDocs.
+
+    Raises ValueError naming the file when the settings are not valid.
+    """
+    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    plugins = data.get("plugins", []) if isinstance(data, dict) else []
+    options: dict[str, Any] = {}
+    for plugin in plugins if isinstance(plugins, list) else [plugins]:
+        if isinstance(plugin, dict) and isinstance(plugin.get("peerkit"), dict):
+            options = plugin["peerkit"]
+    given = {key: options[key] for key in SiteSettings.model_fields if key in options}
+    try:
+        return SiteSettings.model_validate(given)
+    except ValidationError as exc:
+        raise ValueError(
+            f"{config_file}: the peerkit plugin's settings are not valid: {exc}"
+        ) from None

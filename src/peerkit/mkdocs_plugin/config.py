@@ -19,6 +19,21 @@ class PeerkitConfig(base.Config):
     pages_path = c.Type(str, default="modules")
     """Where module pages appear in the site: `modules/<id>/`."""
 
+    sessions_path = c.Type(str, default="sessions")
+    """Where session plan pages appear in the site: `sessions/<id>/`."""
+
+    sessions_nav_section = c.Type(str, default="Sessions")
+    """With an explicit `nav`, session pages fill the section with this title."""
+
+    packs = c.Type(bool, default=True)
+    """Build PDF packs into the site. `PEERKIT_PACKS=off` also turns them off (e.g. for serve)."""
+
+    paper = c.Choice(("a4", "letter"), default="a4")
+    """Paper size of the PDF packs."""
+
+    cache_dir = c.Type(str, default=".cache/peerkit")
+    """Rendered PDFs, by content hash, relative to `mkdocs.yml`; a rebuild reuses them."""
+
     nav_section = c.Type(str, default="Modules")
     """With an explicit `nav`, module pages fill the section with this title (added if absent)."""
 

@@ -8,6 +8,8 @@ Per build it checks the curriculum once, stops the build on any error (each repo
 from __future__ import annotations
 
 import logging
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +30,16 @@ from peerkit.load import describe_errors
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
+from peerkit.packs import (
+    Session,
+    build_packs,
+    module_pack_paths,
+    packs_for,
+    plan_session,
+    sessions_of,
+)
 from peerkit.plans import PlanFile, check_plans
-from peerkit.render import Link, PageError, RenderedModule, Renderer
+from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.site import SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
@@ -50,6 +60,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._mkdocs_config: MkDocsConfig | None = None
         self.settings = SiteSettings()
         self.plans: list[PlanFile] = []
+        self.sessions: list[Session] = []
+        self._session_pages: dict[str, str] = {}
 
     # --- configuration ----------------------------------------------------------------
 
@@ -99,6 +111,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             template_dirs,
             link_for=lambda module_file: self.link_from(self.page_file(module_file.module.id).url),
             settings=self.settings,
+            downloads_for=lambda module_file: self._downloads(
+                self.page_file(module_file.module.id).url,
+                module_pack_paths(module_file.module),
+            ),
         )
         self.plans, plan_findings = check_plans(
             self.site_path(config, "sessions_dir"), result.curriculum
@@ -132,8 +148,41 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._module_pages = {
             self.page_file(module_id).src_uri: page for module_id, page in result.pages.items()
         }
-        self._fill_nav(config, list(self._module_pages))
+        self._fill_nav(config, self.config.nav_section, list(self._module_pages))
+        self._add_session_pages(config, files)
         return files
+
+    def _add_session_pages(self, config: MkDocsConfig, files: Files) -> None:
+        """A page per session plan: its running order, linked to activities, and its packs."""
+        assert self.curriculum is not None and self.renderer is not None
+        self.sessions = sessions_of(self.curriculum, [], self.settings)  # modules' own
+        self._session_pages = {}
+        for plan_file in self.plans:
+            session = plan_session(plan_file, self.curriculum, self.settings)
+            self.sessions.append(session)
+            src_uri = f"{self.config.sessions_path.strip('/')}/{session.id}.md"
+            file = File.generated(config, src_uri, content="")
+            meta = {"title": str(escape(session.title)), "render_macros": False}
+            if session.summary:
+                meta["description"] = str(escape(session.summary))
+            file.content_string = f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n"
+            files.append(file)
+            downloads = self._downloads(file.url, [(p.label, p.path) for p in packs_for(session)])
+            self._session_pages[src_uri] = session_page(
+                self.renderer, session, self.link_from(file.url), downloads
+            )
+        self._fill_nav(config, self.config.sessions_nav_section, list(self._session_pages))
+
+    @property
+    def packs_enabled(self) -> bool:
+        off = os.environ.get("PEERKIT_PACKS", "").strip().lower() in {"0", "off", "false", "no"}
+        return bool(self.config.packs) and not off
+
+    def _downloads(self, page_url: str, paths: list[tuple[str, str]]) -> list[Download]:
+        """Links from the page at `page_url` to its packs (none while packs are off)."""
+        if not self.packs_enabled:
+            return []
+        return [(label, get_relative_url(path, page_url)) for label, path in paths]
 
     def page_file(self, module_id: str) -> File:
         """A module's generated page, made on first use in each build."""
@@ -154,24 +203,27 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
         return link
 
-    def _fill_nav(self, config: MkDocsConfig, module_pages: list[str]) -> None:
-        """With an explicit nav, list module pages under `nav_section` (kept in its place)."""
-        if config.nav is None:
+    def _fill_nav(self, config: MkDocsConfig, title: str, pages: list[str]) -> None:
+        """With an explicit nav, list `pages` under the section `title` (kept in its place)."""
+        if config.nav is None or not pages:
             return
-        title = self.config.nav_section
         for item in config.nav:
             if isinstance(item, dict) and title in item:
                 existing = item[title] if isinstance(item[title], list) else [item[title]]
-                kept = [e for e in existing if e not in module_pages]
-                item[title] = kept + module_pages
+                kept = [e for e in existing if e not in pages]
+                item[title] = kept + pages
                 return
-        config.nav.append({title: module_pages})
+        config.nav.append({title: pages})
 
     # --- per page ---------------------------------------------------------------------
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        session_html = self._session_pages.get(page.file.src_uri)
+        if session_html is not None:
+            page.toc = toc_from_html(session_html)
+            return session_html
         rendered = self._module_pages.get(page.file.src_uri)
         if rendered is None:
             return html
@@ -184,6 +236,28 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
         page.toc = toc_from_html(html)
         return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write every pack into the site, rendering only what the cache does not hold."""
+        if not self.config.enabled or not self.packs_enabled or self.curriculum is None:
+            return
+        root = Path(config.config_file_path or ".").parent
+        custom_dir = config.theme.custom_dir
+        packs = [pack for session in self.sessions for pack in packs_for(session)]
+        started = time.perf_counter()
+        report = build_packs(
+            packs,
+            Path(config.site_dir),
+            root / self.config.cache_dir / "packs",
+            self.settings,
+            template_dirs=[Path(custom_dir) / "peerkit"] if custom_dir else [],
+            paper="letter" if self.config.paper == "letter" else "a4",
+            prune=True,
+        )
+        log.info(
+            f"peerkit: {len(report.written)} PDF packs in {time.perf_counter() - started:.1f} s "
+            f"({report.rendered} rendered, {report.cached} from the cache)"
+        )
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -40,6 +40,9 @@ MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards
 Link = Callable[[str, str | None], str]
 """`link(module_id, anchor)` → an href from the page being rendered to that module."""
 
+Download = tuple[str, str]
+"""(label, href) of a file to download, e.g. a PDF pack, relative to the page."""
+
 
 def default_link(module_id: str, anchor: str | None = None) -> str:
     """Links between module pages that sit side by side at `<prefix>/<id>/`."""
@@ -330,7 +333,12 @@ class Renderer:
 
     # --- module pages -------------------------------------------------------------------
 
-    def module_page(self, module_file: ModuleFile, link: Link = default_link) -> RenderedModule:
+    def module_page(
+        self,
+        module_file: ModuleFile,
+        link: Link = default_link,
+        downloads: Sequence[Download] = (),
+    ) -> RenderedModule:
         """The whole page for one module. Raises `PageError` when its body cannot render."""
         module = module_file.module
         with self.page(module, link, slots=True) as state:
@@ -348,6 +356,7 @@ class Renderer:
                     prerequisites=[
                         m for m in map(self.curriculum.module, module.prerequisites) if m
                     ],
+                    downloads=downloads,
                 ),
                 body,
                 *(self.activity(a.id) for a in rest),
@@ -370,6 +379,16 @@ class Renderer:
             source=module_file,
             markdown="\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n",
             fragments=fragments,
+        )
+
+
+def session_page(
+    renderer: Renderer, session: Any, link: Link, downloads: Sequence[Download] = ()
+) -> str:
+    """A session plan's page: its running order, linked to each activity, and its packs."""
+    with renderer.page(None, link):
+        return renderer.fragments.get_template("session_page.html").render(
+            session=session, link=link, downloads=downloads
         )
 
 
@@ -396,6 +415,7 @@ def _level(level: Any) -> int:
 
 __all__ = [
     "MACRO_NAMES",
+    "Download",
     "Link",
     "MacroError",
     "PageError",
@@ -405,4 +425,5 @@ __all__ = [
     "page_anchors",
     "prompt_anchors",
     "section_anchors",
+    "session_page",
 ]
