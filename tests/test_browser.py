@@ -85,3 +85,17 @@ def test_facilitator_notes_print_open(page: Page, base_url: str) -> None:
     expect(notes).to_have_attribute("open", "")
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     expect(notes).not_to_have_attribute("open", "")
+
+
+def test_a_module_page_prints_without_navigation_and_with_link_addresses(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + "modules/mutuality/")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".md-footer", ".peerkit-downloads"):
+        expect(page.locator(selector).first).to_be_hidden()
+    link = page.locator(".peerkit-signposting a[href^='https://']").first
+    after = link.evaluate("a => getComputedStyle(a, '::after').content")
+    assert after == f'" ({link.get_attribute("href")})"'
+    activity = page.locator("section.peerkit-activity").first
+    assert activity.evaluate("s => getComputedStyle(s).breakBefore") == "page"
