@@ -57,8 +57,9 @@ lint: setup
 test: setup system-deps lint ## Run every test
 	$(VENV)/bin/pytest
 
-bench: setup ## Time builds and checks against plain MkDocs (ratios, same run)
+bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
 	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3
+	$(VENV)/bin/python bench/packs.py
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache .mypy_cache

@@ -98,8 +98,8 @@ def make_baseline(site: Path, dest: Path) -> Path:
 
 
 def timed_build(site: Path) -> float:
-    """Seconds for one `mkdocs build`."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    """Seconds for one `mkdocs build` of the pages (PDF packs are timed by bench/packs.py)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PEERKIT_PACKS": "off"}
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=site, env=env, check=True
