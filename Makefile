@@ -16,7 +16,7 @@ export NO_MKDOCS_2_WARNING := 1
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps serve build check schema lint test bench clean
+.PHONY: setup system-deps serve build check schema lint test bench previews clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -56,6 +56,16 @@ lint: setup
 
 test: setup system-deps lint ## Run every test
 	$(VENV)/bin/pytest
+
+PREVIEWS := docs/assets/pack-previews
+previews: build ## Render first pages of some packs to PNG for the docs' visual check
+	mkdir -p $(PREVIEWS)
+	for page in 1 3 7; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
+		site/packs/modules/boundaries-facilitator-pack.pdf $(PREVIEWS)/facilitator-$$page; done
+	for page in 1 8; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
+		site/packs/modules/boundaries-participant-pack.pdf $(PREVIEWS)/participant-$$page; done
+	for page in 1 2; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
+		site/packs/modules/boundaries-cards.pdf $(PREVIEWS)/cards-$$page; done
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
 	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3

@@ -45,9 +45,9 @@ class Build:
         return (self.site / rel).read_text(encoding="utf-8")
 
 
-def mkdocs_build(root: Path, *args: str) -> Build:
-    """Run MkDocs' own command line, as a site owner would."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def mkdocs_build(root: Path, *args: str, packs: bool = False) -> Build:
+    """Run MkDocs' own command line, as a site owner would (PDF packs only when asked for)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PEERKIT_PACKS": "on" if packs else "off"}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", *args],
         cwd=root,
@@ -81,7 +81,7 @@ def copy_site(dest: Path, *, modules: dict[str, str] | None = None) -> Path:
 def reference_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The reference site, built once with --strict for every test that reads it."""
     root = copy_site(tmp_path_factory.mktemp("reference"))
-    build = mkdocs_build(root, "--strict")
+    build = mkdocs_build(root, "--strict", packs=True)
     assert build.returncode == 0, build.output
     return build
 

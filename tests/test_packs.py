@@ -18,7 +18,7 @@ from peerkit.packs import Pack, build_packs, module_session, packs_for, plan_ses
 from peerkit.plans import parse_plan
 from peerkit.site import Service, SiteSettings
 
-from conftest import ROOT, Build
+from conftest import ROOT, Build, copy_site, mkdocs_build
 
 SETTINGS = SiteSettings(
     organisation="Riverside Peer Network",
@@ -241,3 +241,31 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
     course = reference_build.page("sessions/six-week-course/index.html")
     assert 'href="../../modules/boundaries/#boundaries-peer-friend-never"' in course
     assert "Week 6: Self-care, and looking back" in course
+
+
+def test_first_pages_render_to_images_for_a_visual_check(
+    mutuality_packs: dict[str, Path], tmp_path: Path
+) -> None:
+    for kind, pdf in mutuality_packs.items():
+        out = tmp_path / kind
+        command = ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", "-singlefile"]
+        subprocess.run([*command, str(pdf), str(out)], check=True)
+        header, pixels = out.with_suffix(".pgm").read_bytes().split(b"\n255\n", 1)
+        width, height = map(int, header.split()[1:3])
+        assert abs(height / width - 297 / 210) < 0.01, kind  # an A4 page, portrait
+        dark = sum(1 for value in pixels if value < 128) / len(pixels)
+        assert 0.002 < dark < 0.5, (kind, dark)  # some print, not a blank or black page
+    docs = (ROOT / "docs" / "printing.md").read_text(encoding="utf-8")
+    previews = re.findall(r"\]\((assets/pack-previews/[^)]+\.png)\)", docs)
+    assert len(previews) >= 5
+    assert all((ROOT / "docs" / preview).is_file() for preview in previews)
+
+
+def test_with_packs_off_the_site_has_no_pdfs_and_no_links_to_them(tmp_path: Path) -> None:
+    root = copy_site(tmp_path)
+    build = mkdocs_build(root, "--strict")  # PEERKIT_PACKS=off, as `make serve` sets
+    assert build.returncode == 0, build.output
+    assert not (root / "site" / "packs").exists()
+    assert ".pdf" not in build.page("modules/boundaries/index.html")
+    session = build.page("sessions/network-gathering/index.html")
+    assert ".pdf" not in session and "Sharing back from the rooms" in session
