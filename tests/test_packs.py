@@ -82,6 +82,8 @@ def test_facilitator_pack_has_the_run_sheet_steps_notes_and_support(
         assert squash(activity.facilitator_notes)[:60] in text
     assert "Materials and preparation" in text and "Samaritans" in text
     assert "After the session: debrief and self-care" in text
+    assert f"Version {MUTUALITY.version}. Licence: CC BY-SA 4.0." in text
+    assert squash(MUTUALITY.sources[0].title) in text
 
 
 def test_participant_pack_leaves_out_what_is_for_facilitators(
@@ -101,6 +103,7 @@ def test_participant_pack_leaves_out_what_is_for_facilitators(
     for heading in ("What worked well", "What could be better", "What I will take forward"):
         assert heading in text
     assert "Samaritans" in text
+    assert "Licence: CC BY-SA 4.0." in text
 
 
 def test_packs_are_tagged_a4_with_title_language_and_bookmarks(
