@@ -330,11 +330,16 @@ class ModuleFile(BaseModel):
 
     def line_of(self, *key_path: str | int) -> int:
         """The source line of the deepest known key on `key_path`."""
-        for end in range(len(key_path), -1, -1):
-            line = self.lines.get(tuple(key_path[:end]))
-            if line is not None:
-                return line
-        return 1
+        return deepest_line(self.lines, key_path)
+
+
+def deepest_line(lines: dict[tuple[str | int, ...], int], key_path: tuple[str | int, ...]) -> int:
+    """The line of the deepest key on `key_path` that `lines` knows (1 if none)."""
+    for end in range(len(key_path), -1, -1):
+        line = lines.get(tuple(key_path[:end]))
+        if line is not None:
+            return line
+    return 1
 
 
 class Curriculum(BaseModel):

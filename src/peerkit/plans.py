@@ -31,7 +31,16 @@ from pydantic import (
 from peerkit import safeyaml
 from peerkit.findings import Finding, did_you_mean
 from peerkit.load import describe_errors, read_text
-from peerkit.model import Activity, Curriculum, Module, ShortText, Slug, Strict, Text
+from peerkit.model import (
+    Activity,
+    Curriculum,
+    Module,
+    ShortText,
+    Slug,
+    Strict,
+    Text,
+    deepest_line,
+)
 
 PLAN_SUFFIXES = (".yml", ".yaml")
 MAX_DAY_MINUTES = 24 * 60
@@ -198,11 +207,7 @@ class PlanFile:
         return self.path.stem
 
     def line_of(self, *key_path: str | int) -> int:
-        for end in range(len(key_path), -1, -1):
-            line = self.lines.get(tuple(key_path[:end]))
-            if line is not None:
-                return line
-        return 1
+        return deepest_line(self.lines, key_path)
 
     def item_key(self, day: int, index: int) -> tuple[str | int, ...]:
         if self.plan.days is not None:
