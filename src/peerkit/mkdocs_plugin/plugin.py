@@ -35,7 +35,6 @@ from peerkit.packs import (
     build_packs,
     module_pack_paths,
     packs_for,
-    plan_session,
     sessions_of,
 )
 from peerkit.plans import PlanFile, check_plans
@@ -155,11 +154,9 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def _add_session_pages(self, config: MkDocsConfig, files: Files) -> None:
         """A page per session plan: its running order, linked to activities, and its packs."""
         assert self.curriculum is not None and self.renderer is not None
-        self.sessions = sessions_of(self.curriculum, [], self.settings)  # modules' own
+        self.sessions = sessions_of(self.curriculum, self.plans, self.settings)
         self._session_pages = {}
-        for plan_file in self.plans:
-            session = plan_session(plan_file, self.curriculum, self.settings)
-            self.sessions.append(session)
+        for session in (s for s in self.sessions if s.source == "session"):
             src_uri = f"{self.config.sessions_path.strip('/')}/{session.id}.md"
             file = File.generated(config, src_uri, content="")
             meta = {"title": str(escape(session.title)), "render_macros": False}

@@ -27,7 +27,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from peerkit.model import Activity, Curriculum, Handout, Module
 from peerkit.plans import AgendaDay, Entry, Item, Kind, Plan, PlanFile, agenda
-from peerkit.render.text import inline, plain
+from peerkit.render import FILTERS
+from peerkit.render import TEMPLATES as WEB_TEMPLATES
 from peerkit.site import SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -96,7 +97,7 @@ class Session:
 
     @property
     def has_cards(self) -> bool:
-        return any(activity.cards for _, activity in self.activities)
+        return "cards" in pack_kinds(a for _, a in self.activities)
 
     @property
     def dates(self) -> str:
@@ -170,7 +171,10 @@ class PrintTemplates:
     """peerkit's print templates (overridable), in an autoescaping sandbox."""
 
     def __init__(self, template_dirs: Sequence[Path] = ()) -> None:
+        # Print templates first, then the web fragments they share (signposting), each
+        # overridable from the site's template folders.
         dirs = [str(Path(d) / "print") for d in template_dirs] + [str(TEMPLATES)]
+        dirs += [str(d) for d in template_dirs] + [str(WEB_TEMPLATES)]
         self.env = ImmutableSandboxedEnvironment(
             loader=jinja2.FileSystemLoader(dirs),
             autoescape=True,
@@ -179,23 +183,22 @@ class PrintTemplates:
             lstrip_blocks=True,
             auto_reload=False,
         )
-        self.env.filters["plain"] = plain
-        self.env.filters["inline"] = inline
+        self.env.filters.update(FILTERS)
         self.env.filters["clock"] = lambda t: t.strftime("%H:%M")
         self.env.filters["slug"] = lambda text: re.sub(r"[^a-z0-9]+", "-", str(text).lower())
         self.env.globals["Kind"] = Kind
+        self.css = self.env.loader.get_source(self.env, "print.css")[0]  # type: ignore[union-attr]
 
     def html(
         self, kind: PackKind, session: Session, settings: SiteSettings, paper: Paper = "a4"
     ) -> str:
         template = self.env.get_template(f"{kind}.html")
-        css = self.env.loader.get_source(self.env, "print.css")[0]  # type: ignore[union-attr]
         return template.render(
             session=session,
             settings=settings,
             kind=kind,
             label=LABELS[kind],
-            css=css,
+            css=self.css,
             paper="A4" if paper == "a4" else "letter",
         )
 
@@ -225,17 +228,19 @@ def pack_path(source: Literal["module", "session"], source_id: str, kind: PackKi
     return f"packs/{source}s/{source_id}-{suffix}.pdf"
 
 
+def pack_kinds(activities: Iterable[Activity]) -> list[PackKind]:
+    """A facilitator and a participant pack, and a card sheet when an activity has cards."""
+    has_cards = any(activity.cards for activity in activities)
+    return [k for k in PACK_KINDS if k != "cards" or has_cards]
+
+
 def module_pack_paths(module: Module) -> list[tuple[str, str]]:
-    """(label, path) of each pack a module gets: the same list `packs_for` makes for it."""
-    has_cards = any(activity.cards for activity in module.activities)
-    kinds = [k for k in PACK_KINDS if k != "cards" or has_cards]
-    return [(LABELS[k], pack_path("module", module.id, k)) for k in kinds]
+    """(label, path) of each pack a module gets, before its session is built."""
+    return [(LABELS[k], pack_path("module", module.id, k)) for k in pack_kinds(module.activities)]
 
 
 def packs_for(session: Session) -> list[Pack]:
-    """A facilitator and a participant pack, and a card sheet when there are cards."""
-    kinds = [k for k in PACK_KINDS if k != "cards" or session.has_cards]
-    return [Pack(session, kind) for kind in kinds]
+    return [Pack(session, kind) for kind in pack_kinds(a for _, a in session.activities)]
 
 
 def sessions_of(
@@ -349,6 +354,7 @@ __all__ = [
     "module_pack_paths",
     "module_plan",
     "module_session",
+    "pack_kinds",
     "pack_path",
     "packs_for",
     "plan_session",

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -31,6 +31,9 @@ from peerkit.render.body import BodyProblem, render_body
 from peerkit.render.sanitize import clean_html
 from peerkit.render.text import inline, plain
 from peerkit.site import SiteSettings
+
+if TYPE_CHECKING:  # peerkit.packs uses this module's templates and filters
+    from peerkit.packs import Session
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -191,10 +194,7 @@ class Renderer:
             lstrip_blocks=True,
             auto_reload=False,  # one Renderer per build: no need to stat templates per call
         )
-        self.fragments.filters["plain"] = plain
-        self.fragments.filters["inline"] = inline
-        self.fragments.filters["tel"] = _tel
-        self.fragments.filters["web_label"] = _web_label
+        self.fragments.filters.update(FILTERS)
         self._state: _PageState | None = None
         # Slot names are unguessable, so a body cannot forge one.
         self._nonce = secrets.token_hex(8)
@@ -383,7 +383,7 @@ class Renderer:
 
 
 def session_page(
-    renderer: Renderer, session: Any, link: Link, downloads: Sequence[Download] = ()
+    renderer: Renderer, session: Session, link: Link, downloads: Sequence[Download] = ()
 ) -> str:
     """A session plan's page: its running order, linked to each activity, and its packs."""
     with renderer.page(None, link):
@@ -407,6 +407,15 @@ def _web_label(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
 
+FILTERS: dict[str, Callable[[str], str]] = {
+    "plain": plain,
+    "inline": inline,
+    "tel": _tel,
+    "web_label": _web_label,
+}
+"""Filters peerkit's templates use, web and print alike."""
+
+
 def _level(level: Any) -> int:
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 6:
         raise MacroError(f"level={level!r}: a heading level is a whole number from 1 to 6")
@@ -414,6 +423,7 @@ def _level(level: Any) -> int:
 
 
 __all__ = [
+    "FILTERS",
     "MACRO_NAMES",
     "Download",
     "Link",
