@@ -26,7 +26,13 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
-setup: $(VENV)/.synced ## Install the pinned Python dependencies into .venv
+# Browser files the site serves itself (the iframe-worker shim that runs search from file://),
+# pinned with their sha512 in package-lock.json. No Node needed.
+node_modules/.fetched: package-lock.json tools/fetch_npm.py
+	$(PYTHON) tools/fetch_npm.py .
+	@touch $@
+
+setup: $(VENV)/.synced node_modules/.fetched ## Install the pinned Python and npm dependencies
 
 system-deps: ## Install the Debian packages that packs and tests need, when missing
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -50,8 +56,8 @@ schema: setup ## Regenerate the JSON Schemas in schema/ from the model
 	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench macros.py
-	$(VENV)/bin/ruff format --check src tests bench macros.py
+	$(VENV)/bin/ruff check src tests bench tools macros.py
+	$(VENV)/bin/ruff format --check src tests bench tools macros.py
 	$(VENV)/bin/mypy
 
 test: setup system-deps lint ## Run every test

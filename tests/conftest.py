@@ -67,6 +67,8 @@ def copy_site(dest: Path, *, modules: dict[str, str] | None = None) -> Path:
         shutil.copy(ROOT / name, dest / name)
     for name in ("docs", "overrides"):
         shutil.copytree(ROOT / name, dest / name)
+    # The pinned npm files (the iframe-worker shim), installed once by `make setup`.
+    (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     if modules is None:
         shutil.copytree(ROOT / "modules", dest / "modules")
         shutil.copytree(ROOT / "sessions", dest / "sessions")

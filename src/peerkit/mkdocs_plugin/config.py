@@ -46,3 +46,22 @@ class PeerkitConfig(base.Config):
     signposting = c.Type(list, default=[])
     """Support services and helplines: name, description, phone, text, email, hours, area, url.
     The list ends every module page and every pack."""
+
+    browse = c.Type(bool, default=True)
+    """Add the browse pages: catalogue, activity library, reflection bank, module map and
+    session planner, all fed by one curriculum index (`assets/peerkit/index.json`)."""
+
+    browse_path = c.Type(str, default="browse")
+    """Where the browse pages appear in the site: `browse/catalogue.html` and so on."""
+
+    browse_nav_section = c.Type(str, default="Find and plan")
+    """With an explicit `nav`, the browse pages fill the section with this title."""
+
+    offline = c.Type(bool, default=True)
+    """Make the site work from a folder opened with file://, search included: writes
+    `search/search_index.js` and serves the iframe-worker shim from the site itself.
+    Needs `use_directory_urls: false`."""
+
+    search_shim = c.Type(str, default="node_modules/iframe-worker/shim/index.js")
+    """The iframe-worker shim (npm, pinned in package-lock.json), relative to `mkdocs.yml`;
+    it is copied into the site, never loaded from a CDN."""

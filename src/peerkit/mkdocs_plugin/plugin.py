@@ -18,12 +18,13 @@ from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from pydantic import ValidationError
 
+from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.curriculum import check_folder
 from peerkit.findings import Severity, errors, summary
 from peerkit.load import describe_errors
@@ -39,12 +40,16 @@ from peerkit.packs import (
 )
 from peerkit.plans import PlanFile, check_plans
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
+from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.site import SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
 
 STYLESHEET = "assets/peerkit/peerkit.css"
 SCRIPT = "assets/peerkit/peerkit.js"
+BROWSE_SCRIPTS = ("assets/peerkit/browse.js", "assets/peerkit/planner.js")
+INDEX = "assets/peerkit/index"  # .json for tools, .js for pages opened from a folder
+SHIM = "assets/peerkit/iframe-worker.js"
 _ASSETS = Path(__file__).parent.parent / "render" / "assets"
 
 
@@ -61,6 +66,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.plans: list[PlanFile] = []
         self.sessions: list[Session] = []
         self._session_pages: dict[str, str] = {}
+        self._browse_pages: dict[str, str] = {}
 
     # --- configuration ----------------------------------------------------------------
 
@@ -81,7 +87,28 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             config.extra_css.insert(0, STYLESHEET)
         if SCRIPT not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(SCRIPT)
+        if self.config.offline:
+            self._offline(config)
         return config
+
+    def _offline(self, config: MkDocsConfig) -> None:
+        """Search from a folder (file://): Material's search runs in a Web Worker, which
+        browsers refuse there; the iframe-worker shim stands in, served by the site itself."""
+        shim = self.site_path(config, "search_shim")
+        if not shim.is_file():
+            raise PluginError(
+                f"peerkit: {shim} is missing. Search from a folder (file://) needs the "
+                "iframe-worker shim: run `make setup` (or `npm ci`), or set `offline: false`"
+            )
+        polyfills = list(config.extra.get("polyfills") or [])
+        if SHIM not in polyfills:
+            polyfills.append(SHIM)
+        config.extra["polyfills"] = polyfills
+        if config.use_directory_urls:
+            log.warning(
+                "peerkit: offline is on but use_directory_urls is true: links between pages "
+                "will not open from a folder. Set `use_directory_urls: false` in mkdocs.yml"
+            )
 
     def _settings(self) -> SiteSettings:
         given = {
@@ -128,16 +155,33 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
         self.curriculum = result.curriculum
         self.renderer = result.renderer
-        for asset in (STYLESHEET, SCRIPT):
+        for asset in (STYLESHEET, SCRIPT, *BROWSE_SCRIPTS):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )
+        if self.config.offline:
+            shim = self.site_path(config, "search_shim")
+            files.append(File.generated(config, SHIM, abs_src_path=str(shim)))
+            licence = shim.parent.parent / "LICENSE"
+            if licence.is_file():
+                files.append(
+                    File.generated(config, f"{SHIM}.LICENSE.txt", abs_src_path=str(licence))
+                )
+        index = curriculum_index(self.curriculum, self.link_from("index.html"))
+        files.append(File.generated(config, f"{INDEX}.json", content=index_json(index)))
+        files.append(File.generated(config, f"{INDEX}.js", content=index_script(index)))
         for module_id, page in result.pages.items():
+            module = self.curriculum.module(module_id)
+            assert module is not None
             meta = {
                 # Material writes these into <title> and <meta> unescaped: escape them here.
                 "title": str(escape(page.title)),
                 "description": str(escape(page.description)),
                 "render_macros": False,
+                # Tags pages, and search weighs tags far above body text (Material's default).
+                "tags": [str(escape(t)) for t in module.themes]
+                + [v.value.capitalize() for v in module.values],
+                "search": {"boost": 2},
             }
             file = self.page_file(module_id)
             file.content_string = (
@@ -149,7 +193,47 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         }
         self._fill_nav(config, self.config.nav_section, list(self._module_pages))
         self._add_session_pages(config, files)
+        if self.config.browse:
+            self._add_browse_pages(config, files)
         return files
+
+    def _add_browse_pages(self, config: MkDocsConfig, files: Files) -> None:
+        """Catalogue, activity library, reflection bank, module map, planner (and tags)."""
+        assert self.curriculum is not None and self.renderer is not None
+        base = self.config.browse_path.strip("/")
+        self._browse_pages = {}
+        uris = {page.name: f"{base}/{page.name}.md" for page in BROWSE_PAGES}
+        planner = File.generated(config, uris["planner"], content="")
+        for page in BROWSE_PAGES:
+            file = File.generated(config, uris[page.name], content="")
+            meta = {
+                "title": page.title,
+                "description": page.description,
+                "render_macros": False,
+                "search": {"exclude": True},  # the module pages are what search should find
+                "hide": ["toc"],
+            }
+            file.content_string = f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n"
+            files.append(file)
+            self._browse_pages[file.src_uri] = browse_page(
+                self.renderer,
+                page,
+                self.link_from(file.url),
+                assets=get_relative_url("index.html", file.url).removesuffix("index.html"),
+                planner=get_relative_url(planner.url, file.url),
+            )
+        pages = list(self._browse_pages)
+        if any(name in config.plugins for name in ("material/tags", "tags")):
+            tags = File.generated(config, f"{base}/tags.md", content="")
+            meta = {"title": "Tags", "render_macros": False, "search": {"exclude": True}}
+            tags.content_string = (
+                f"---\n{yaml.safe_dump(meta)}---\n\n"
+                "Modules by theme and by value. Each module page lists its own tags too.\n\n"
+                "<!-- material/tags -->\n"
+            )
+            files.append(tags)
+            pages.append(tags.src_uri)
+        self._fill_nav(config, self.config.browse_nav_section, pages)
 
     def _add_session_pages(self, config: MkDocsConfig, files: Files) -> None:
         """A page per session plan: its running order, linked to activities, and its packs."""
@@ -217,6 +301,9 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        browse_html = self._browse_pages.get(page.file.src_uri)
+        if browse_html is not None:
+            return browse_html
         session_html = self._session_pages.get(page.file.src_uri)
         if session_html is not None:
             page.toc = toc_from_html(session_html)
@@ -234,9 +321,19 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         page.toc = toc_from_html(html)
         return html
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write every pack into the site, rendering only what the cache does not hold."""
-        if not self.config.enabled or not self.packs_enabled or self.curriculum is None:
+        """Write the search index as a script for file://, and every pack into the site,
+        rendering only what the cache does not hold."""
+        if not self.config.enabled:
+            return
+        if self.config.offline:
+            index = Path(config.site_dir) / "search" / "search_index.json"
+            if index.is_file():
+                # Material's bundle reads `__index` from this script when opened from a folder.
+                script = "var __index = " + index.read_text(encoding="utf-8")
+                index.with_suffix(".js").write_text(script, encoding="utf-8")
+        if not self.packs_enabled or self.curriculum is None:
             return
         root = Path(config.config_file_path or ".").parent
         custom_dir = config.theme.custom_dir

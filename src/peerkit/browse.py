@@ -1,0 +1,125 @@
+"""The curriculum as one JSON index for the browser: catalogue, activity library and planner.
+
+Everything the client side filters or plans with comes from here, built from the loaded
+curriculum at build time; nothing is maintained by hand. Text stays plain text (the browser
+writes it with `textContent`, never as HTML), and every URL is relative to the site's root.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from peerkit.model import CHIME, PEER_VALUES, Curriculum, Format, Module, Range
+from peerkit.plans import FREE_KINDS, Kind
+from peerkit.render import prompt_anchors
+
+INDEX_VERSION = 1
+
+RootLink = Callable[[str, str | None], str]
+"""`link(module_id, anchor)`: a URL relative to the site's root."""
+
+PLANNER_MINUTES: dict[Kind, int] = {
+    Kind.welcome: 10,
+    Kind.check_in: 10,
+    Kind.self_care: 15,
+    Kind.discussion: 20,
+    Kind.break_: 15,
+    Kind.close: 10,
+}
+"""How long the planner makes an item that is not an activity, until the facilitator says."""
+
+
+def _span(value: Range) -> list[int]:
+    return [value.min, value.max]
+
+
+def _formats(value: Format) -> list[str]:
+    """The ways an item can run: 'both' means in person and online."""
+    return ["in-person", "online"] if value is Format.both else [value.value]
+
+
+def _module(module: Module, link: RootLink) -> dict[str, Any]:
+    return {
+        "id": module.id,
+        "title": module.title,
+        "summary": " ".join(module.summary.split()),
+        "url": link(module.id, None),
+        "duration": _span(module.duration),
+        "format": _formats(module.format),
+        "formatLabel": module.format.label,
+        "groupSize": _span(module.group_size),
+        "themes": list(module.themes),
+        "values": [v.value for v in module.values],
+        "audience": list(module.audience),
+        "contentNotes": list(module.content_notes),
+        "prerequisites": list(module.prerequisites),
+        "activities": [a.id for a in module.activities],
+    }
+
+
+def curriculum_index(curriculum: Curriculum, link: RootLink) -> dict[str, Any]:
+    """The whole curriculum as JSON-ready data for the browse pages and the planner."""
+
+    modules, activities, prompts = [], [], []
+    for module in curriculum.modules:
+        modules.append(_module(module, link))
+        for owner, owned in [(None, module.reflection)] + [
+            (a, a.reflection) for a in module.activities
+        ]:
+            for anchor, prompt in prompt_anchors(owner.id if owner else module.id, owned):
+                prompts.append(
+                    {
+                        "id": anchor,
+                        "text": " ".join(prompt.text.split()),
+                        "module": module.id,
+                        "activity": owner.id if owner else None,
+                        "url": link(module.id, anchor),
+                    }
+                )
+        for activity in module.activities:
+            activities.append(
+                {
+                    "id": activity.id,
+                    "module": module.id,
+                    "title": activity.title,
+                    "aim": " ".join(activity.aim.split()),
+                    "url": link(module.id, activity.id),
+                    "minutes": _span(activity.minutes),
+                    "format": _formats(activity.format),
+                    "formatLabel": activity.format.label,
+                    "groupSize": _span(activity.group_size),
+                    "materials": list(activity.materials),
+                    "steps": [" ".join(step.split()) for step in activity.steps],
+                    "onlineVariation": activity.online_variation,
+                    "contentNotes": list(activity.content_notes),
+                }
+            )
+    return {
+        "version": INDEX_VERSION,
+        "values": {
+            "chime": [v.value for v in CHIME],
+            "peer": [v.value for v in PEER_VALUES],
+        },
+        "kinds": [
+            {"kind": kind.value, "label": kind.label, "minutes": PLANNER_MINUTES[kind]}
+            for kind in FREE_KINDS
+        ],
+        "modules": modules,
+        "activities": activities,
+        "prompts": prompts,
+    }
+
+
+def index_json(index: dict[str, Any]) -> str:
+    """The index as a JSON file: stable and compact."""
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def index_script(index: dict[str, Any]) -> str:
+    """The same index as a script, so pages opened from a folder (file://) can read it:
+    browsers refuse to fetch one local file from another. `<` is escaped, so no text in
+    the curriculum can close the script."""
+    data = index_json(index).replace("<", "\\u003c")
+    return f"window.peerkitIndex = {data};\n"

@@ -1,0 +1,135 @@
+"""The browse pages: catalogue, activity library, reflection bank, module map and planner.
+
+Each page is complete HTML without JavaScript (every item listed, every link working);
+`browse.js` and `planner.js` add filtering and planning on top, reading the curriculum
+index (`peerkit.browse`). Templates run in the renderer's sandboxed, autoescaping
+environment like every other fragment.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from peerkit.model import CHIME, PEER_VALUES, Module, Prompt
+from peerkit.render import Link, Renderer, prompt_anchors
+from peerkit.render.modulemap import module_map_list, module_map_svg
+
+
+@dataclass(frozen=True)
+class BrowsePage:
+    name: str
+    title: str
+    description: str
+    template: str
+    scripts: tuple[str, ...] = ("browse.js",)
+
+
+BROWSE_PAGES = (
+    BrowsePage(
+        "catalogue",
+        "Module catalogue",
+        "Every module, filtered by theme, values, length, format, group size and audience.",
+        "browse/catalogue.html",
+    ),
+    BrowsePage(
+        "activities",
+        "Activity library",
+        "Every activity in every module, filtered by theme, minutes, format and group size.",
+        "browse/activities.html",
+    ),
+    BrowsePage(
+        "reflections",
+        "Reflection bank",
+        "Every reflection question, by module and theme.",
+        "browse/reflections.html",
+    ),
+    BrowsePage(
+        "map",
+        "Module map",
+        "Which modules come before which.",
+        "browse/map.html",
+        scripts=(),
+    ),
+    BrowsePage(
+        "planner",
+        "Session planner",
+        "Put a session together from the activity library, timed to the clock.",
+        "browse/planner.html",
+        scripts=("planner.js",),
+    ),
+)
+
+
+def _counted(names: list[str]) -> list[tuple[str, int]]:
+    counts = Counter(names)
+    return sorted(counts.items(), key=lambda item: item[0].casefold())
+
+
+def _facets(modules: list[Module], kind: str) -> dict[str, Any]:
+    def weight(module: Module) -> int:
+        if kind == "activities":
+            return len(module.activities)
+        if kind == "prompts":
+            return len(module.reflection) + sum(len(a.reflection) for a in module.activities)
+        return 1
+
+    themes = [t for m in modules for t in m.themes for _ in range(weight(m))]
+    audiences = [a for m in modules for a in m.audience for _ in range(weight(m))]
+    longest = max((m.duration.max for m in modules), default=60)
+    return {
+        "themes": _counted(themes),
+        "audiences": _counted(audiences),
+        "durations": list(range(60, longest + 30, 30)),
+        "value_groups": [
+            ("Recovery (CHIME)", [v.value for v in CHIME]),
+            ("Peer values", [v.value for v in PEER_VALUES if v not in CHIME]),
+        ],
+    }
+
+
+_KIND = {"catalogue": "modules", "activities": "activities", "reflections": "prompts"}
+_NOUN = {"modules": "modules", "activities": "activities", "prompts": "questions"}
+
+
+def browse_page(renderer: Renderer, page: BrowsePage, link: Link, assets: str, planner: str) -> str:
+    """The HTML of one browse page. `assets` is the relative path to the site's root and
+    `planner` the relative address of the planner page."""
+    modules = renderer.curriculum.modules
+    kind = _KIND.get(page.name, "")
+    totals = {
+        "modules": len(modules),
+        "activities": sum(len(m.activities) for m in modules),
+        "prompts": sum(
+            len(m.reflection) + sum(len(a.reflection) for a in m.activities) for m in modules
+        ),
+    }
+    context: dict[str, Any] = {
+        "modules": modules,
+        "kind": kind,
+        "facets": _facets(modules, kind),
+        "total": totals.get(kind, 0),
+        "noun_plural": _NOUN.get(kind, ""),
+        "assets": assets,
+        "scripts": page.scripts,
+        "planner": planner,
+        "level": 2,
+    }
+    if page.name == "reflections":
+        groups: dict[str, list[tuple[str, list[tuple[str, Prompt]]]]] = {}
+        for m in modules:
+            owners = [("Module reflection", m.id, m.reflection)]
+            owners += [(a.title, a.id, a.reflection) for a in m.activities]
+            groups[m.id] = [
+                (heading, prompt_anchors(owner, prompts))
+                for heading, owner, prompts in owners
+                if prompts
+            ]
+        context["prompt_groups"] = groups
+    if page.name == "map":
+        context["svg"] = module_map_svg(renderer.curriculum, lambda m: link(m, None))
+        context["fallback"] = module_map_list(renderer.curriculum, lambda m: link(m, None))
+    with renderer.page(None, link):
+        template = renderer.fragments.get_template(page.template)
+        return template.render(link=link, **context)
