@@ -105,7 +105,7 @@ def aim_words(build: Build) -> list[tuple[str, str, str]]:
     files, _, _ = load_folder(ROOT / "modules")
     for module_file in files:
         for activity in module_file.module.activities:
-            here = f"modules/{module_file.module.id}/#{activity.id}"
+            here = f"modules/{module_file.module.id}.html#{activity.id}"
             elsewhere = set().union(*(w for location, w in entries if location != here))
             own = sorted(words(activity.aim) - elsewhere)
             if own:

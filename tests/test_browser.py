@@ -48,7 +48,7 @@ def test_search_for_a_word_in_an_aim_lands_on_the_activity(
     # Material lists each matching page, then its matching sections, best first.
     results = page.locator("a.md-search-result__link[href*='#']")
     expect(results.first).to_have_attribute(
-        "href", re.compile(rf"/modules/{module_id}/\?h={word}#{activity}$")
+        "href", re.compile(rf"/modules/{module_id}\.html\?h={word}#{activity}$")
     )
     results.first.click()
     expect(page).to_have_url(re.compile(rf"/modules/{module_id}/.*#{activity}$"))
@@ -56,7 +56,7 @@ def test_search_for_a_word_in_an_aim_lands_on_the_activity(
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["", "modules/mutuality/"])
+@pytest.mark.parametrize("path", ["", "modules/mutuality.html"])
 def test_pages_pass_axe_wcag_aa(page: Page, base_url: str, path: str, scheme: str) -> None:
     page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
     page.goto(base_url + path)
@@ -69,7 +69,7 @@ def test_pages_request_nothing_from_other_origins(page: Page, base_url: str) -> 
     origin = urlsplit(base_url).netloc
     elsewhere: list[str] = []
     page.on("request", lambda r: urlsplit(r.url).netloc != origin and elsewhere.append(r.url))
-    for path in ["", "modules/mutuality/", "writing-modules/"]:
+    for path in ["", "modules/mutuality.html", "writing-modules.html"]:
         page.goto(base_url + path, wait_until="networkidle")
     page.get_by_role("textbox", name="Search").first.click()
     page.keyboard.type("mutuality")
@@ -78,7 +78,7 @@ def test_pages_request_nothing_from_other_origins(page: Page, base_url: str) -> 
 
 
 def test_facilitator_notes_print_open(page: Page, base_url: str) -> None:
-    page.goto(base_url + "modules/mutuality/")
+    page.goto(base_url + "modules/mutuality.html")
     notes = page.locator("details.peerkit-facilitator").first
     expect(notes).not_to_have_attribute("open", "")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
@@ -90,7 +90,7 @@ def test_facilitator_notes_print_open(page: Page, base_url: str) -> None:
 def test_a_module_page_prints_without_navigation_and_with_link_addresses(
     page: Page, base_url: str
 ) -> None:
-    page.goto(base_url + "modules/mutuality/")
+    page.goto(base_url + "modules/mutuality.html")
     page.emulate_media(media="print")
     for selector in (".md-header", ".md-sidebar--primary", ".md-footer", ".peerkit-downloads"):
         expect(page.locator(selector).first).to_be_hidden()

