@@ -9,6 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import Build
+
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium tries to reach Google's hosts at start.
 CHROMIUM_ARGS = [
@@ -38,3 +43,29 @@ def serve(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Fixtures for the browser tests (conftest.py loads this module as a plugin).
+
+
+@pytest.fixture(scope="module")
+def base_url(reference_build: Build) -> Iterator[str]:
+    """The built reference site, served on 127.0.0.1."""
+    with serve(reference_build.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()

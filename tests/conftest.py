@@ -18,6 +18,8 @@ from peerkit.load import load_folder
 from peerkit.model import ModuleFile
 from peerkit.render import Renderer
 
+pytest_plugins = ["browser"]  # the browser tests' fixtures: base_url, browser, page
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -233,7 +233,7 @@ def test_a_cycle_does_not_hang() -> None:
 def test_the_map_is_labelled_scales_and_reads_at_700px() -> None:
     c = real()
     svg = ET.fromstring(module_map_svg(c, link))
-    assert svg.attrib["role"] == "img" and svg.attrib["width"] == "100%"
+    assert svg.attrib["role"] == "group" and svg.attrib["width"] == "100%"
     assert svg.attrib["preserveAspectRatio"].startswith("xMid")
     labels = {e.attrib.get("id"): e for e in svg}
     title_id, desc_id = svg.attrib["aria-labelledby"].split()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -139,20 +140,31 @@ def test_script_in_front_matter_comes_out_escaped_everywhere(tmp_path: Path) -> 
         .replace("summary: A short", "summary: '\"><script>alert(2)</script>' # A short")
         .replace("title: Listening in pairs", f'title: "{EVIL}"')
         .replace("  - Pair up.", f'  - "{EVIL}"')
+        .replace("themes: [listening]", f'themes: [listening, "{EVIL}"]')
+        .replace("audience: [peer supporters]", f'audience: [peer supporters, "{EVIL}"]')
     )
     build = strict_build_of(tmp_path, text)
-    for path in build.site.rglob("*"):
-        if path.is_file() and path.suffix in {".html", ".json", ".xml"}:
-            content = path.read_text(encoding="utf-8")
-            assert "<script>alert" not in content, path
+    index = build.site / "assets" / "peerkit" / "index"
+    pages = [p for p in build.site.rglob("*") if p.is_file() and p.suffix in {".html", ".json"}]
+    assert len(pages) > 10
+    for path in pages:
+        content = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in content, path
+        assert "&amp;lt;script" not in content, path  # escaped once, not twice
+        if path.with_suffix("") != index:
             assert "\\u003cscript\\u003ealert" not in content, path
-            assert "&amp;lt;script" not in content, path  # escaped once, not twice
     page = build.page("modules/listening.html")
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; - " in page
     assert '<meta name="description" content="&#34;&gt;&lt;script&gt;alert(2)' in page or (
         '<meta name="description" content="&quot;&gt;&lt;script&gt;alert(2)' in page
     )
     assert '<h2 id="listening-pairs">&lt;script&gt;alert(1)&lt;/script&gt;' in page
+    # The browse pages' index holds the text as data (written with textContent), never markup.
+    data = json.loads(index.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["modules"][0]["title"] == EVIL and EVIL in data["modules"][0]["themes"]
+    assert "<" not in index.with_suffix(".js").read_text(encoding="utf-8")
+    for name in ("catalogue", "activities", "reflections", "planner", "tags"):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in build.page(f"browse/{name}.html"), name
 
 
 def test_strict_build_fails_on_a_broken_module_with_the_check_message(tmp_path: Path) -> None:

@@ -186,7 +186,7 @@ def module_map_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="peerkit-map" width="100%" '
         f'viewBox="0 0 {VIEW_WIDTH} {_f(plan.height)}" preserveAspectRatio="xMidYMin meet" '
-        f'role="img" aria-labelledby="{p}--title {p}--desc">',
+        f'role="group" aria-labelledby="{p}--title {p}--desc">',
         f'<title id="{p}--title">Module map: which modules come before which</title>',
         f'<desc id="{p}--desc">{_e(_describe(plan))}</desc>',
         f'<defs><marker id="{p}--arrow" viewBox="0 0 10 10" refX="10" refY="5" '

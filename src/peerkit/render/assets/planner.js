@@ -432,14 +432,19 @@
     }
   });
 
-  details.addEventListener("change", () => {
+  // Times and the total follow each keystroke; a field is tidied when you leave it.
+  function readDetails() {
     const fields = details.elements;
     plan.title = String(fields.title.value).slice(0, 200);
     plan.date = validDate(fields.date.value) ? fields.date.value : "";
     plan.start = validTime(fields.start.value) ? fields.start.value : plan.start;
     plan.available = wholeMinutes(fields.available.value, plan.available);
-    drawDetails();
     changed();
+  }
+  details.addEventListener("input", readDetails);
+  details.addEventListener("change", () => {
+    readDetails();
+    drawDetails();
   });
   details.addEventListener("submit", (event) => event.preventDefault());
   filters.addEventListener("input", drawResults);

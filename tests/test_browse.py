@@ -1,0 +1,421 @@
+"""Browse pages: catalogue, activity library, reflection bank, module map, planner and tags.
+
+Built from the curriculum (nothing by hand), and used in real Chromium both from 127.0.0.1
+and from the built folder opened with file://, as on a USB stick in a community centre.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from peerkit.load import load_folder
+from peerkit.model import Format, Module
+
+from conftest import FIXTURES, ROOT, Build, aim_words, copy_site, mkdocs_build, search_index
+
+MODULES: list[Module] = [f.module for f in load_folder(ROOT / "modules")[0]]
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+DASH = "\N{EN DASH}"  # between clock times, as the planner writes them
+BROWSE = ["catalogue", "activities", "reflections", "map", "planner", "tags"]
+
+
+def runs(fmt: Format, wanted: str) -> bool:
+    return fmt is Format.both or fmt.value == wanted
+
+
+def modules_for(theme: str, fmt: str, size: int) -> list[str]:
+    return [
+        m.id
+        for m in MODULES
+        if theme in m.themes
+        and runs(m.format, fmt)
+        and m.group_size.min <= size <= m.group_size.max
+    ]
+
+
+def activities_for(theme: str, fmt: str, size: int, up_to: int) -> list[str]:
+    """What a facilitator should be offered for 'an activity on THEME, FMT, for SIZE people,
+    in UP_TO minutes', worked out from the curriculum itself."""
+    return [
+        a.id
+        for m in MODULES
+        if theme in m.themes
+        for a in m.activities
+        if runs(a.format, fmt)
+        and a.group_size.min <= size <= a.group_size.max
+        and a.minutes.min <= up_to
+    ]
+
+
+def ids_of(page: Page, selector: str) -> list[str]:
+    return page.eval_on_selector_all(
+        selector, "els => els.filter(e => !e.hidden).map(e => e.dataset.peerkitId)"
+    )
+
+
+# --- as built ------------------------------------------------------------------------------
+
+
+def test_one_index_holds_the_whole_curriculum_with_links_that_land(reference_build: Build) -> None:
+    folder = reference_build.site / "assets" / "peerkit"
+    text = (folder / "index.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert (folder / "index.js").read_text(encoding="utf-8") == f"window.peerkitIndex = {text};\n"
+    assert [m["id"] for m in data["modules"]] == [m.id for m in MODULES]
+    assert [a["id"] for a in data["activities"]] == [a.id for m in MODULES for a in m.activities]
+    prompts = sum(len(m.reflection) + sum(len(a.reflection) for a in m.activities) for m in MODULES)
+    assert len(data["prompts"]) == prompts
+    boundaries = next(a for a in data["activities"] if a["id"] == "boundaries-saying-no")
+    assert boundaries["minutes"] == [25, 30] and boundaries["format"] == ["in-person", "online"]
+    saying_no = next(a for m in MODULES for a in m.activities if a.id == "boundaries-saying-no")
+    assert boundaries["steps"] == [" ".join(step.split()) for step in saying_no.steps]
+    for item in data["modules"] + data["activities"] + data["prompts"]:
+        path, _, anchor = item["url"].partition("#")
+        page = reference_build.page(path)
+        assert not anchor or f'id="{anchor}"' in page, item["url"]
+
+
+def test_browse_pages_list_everything_without_javascript(reference_build: Build) -> None:
+    catalogue = reference_build.page("browse/catalogue.html")
+    library = reference_build.page("browse/activities.html")
+    bank = reference_build.page("browse/reflections.html")
+    mapped = reference_build.page("browse/map.html")
+    for module in MODULES:
+        assert f'data-peerkit-id="{module.id}"' in catalogue
+        assert f'href="../modules/{module.id}.html"' in mapped
+        for activity in module.activities:
+            assert f'href="../modules/{module.id}.html#{activity.id}"' in library
+            assert f'href="planner.html?add={activity.id}"' in library
+        prompts = len(module.reflection) + sum(len(a.reflection) for a in module.activities)
+        assert bank.count(f'href="../modules/{module.id}.html#') == prompts
+    # The filters need the script; until it runs, the form is hidden and everything listed.
+    for page in (catalogue, library, bank):
+        assert re.search(r"<form class=\"peerkit-filters\" data-peerkit-filters hidden", page)
+    assert "<svg" in mapped and 'role="group"' in mapped
+
+
+def test_search_weighs_themes_and_values_and_skips_the_browse_pages(
+    reference_build: Build,
+) -> None:
+    entries = search_index(reference_build)
+    assert not [e for e in entries if e["location"].startswith("browse/")]
+    for module in MODULES:
+        first = next(e for e in entries if e["location"] == f"modules/{module.id}.html")
+        assert set(module.themes) <= set(first["tags"]), module.id
+        assert {v.value.capitalize() for v in module.values} <= set(first["tags"])
+        assert first["boost"] == 2
+    config = json.loads(
+        (reference_build.site / "search" / "search_index.json").read_text(encoding="utf-8")
+    )["config"]
+    assert config["fields"]["tags"]["boost"] > config["fields"]["text"]["boost"]
+    tags = reference_build.page("browse/tags.html")
+    for theme in ("boundaries", "self-care", "power"):
+        assert f">{theme}<" in tags, theme
+
+
+def test_search_and_links_are_ready_for_a_folder(reference_build: Build) -> None:
+    site = reference_build.site
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert (site / "search" / "search_index.js").read_text(encoding="utf-8") == (
+        f"var __index = {index}"
+    )
+    shim = site / "assets" / "peerkit" / "iframe-worker.js"
+    pinned = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
+    assert shim.read_bytes() == pinned.read_bytes()
+    assert (site / "assets" / "peerkit" / "iframe-worker.js.LICENSE.txt").is_file()
+    for page in ("index.html", "modules/boundaries.html", "browse/planner.html"):
+        html = reference_build.page(page)
+        assert re.search(r'<script src="(\.\./)?assets/peerkit/iframe-worker\.js">', html)
+        assert "unpkg" not in html
+
+
+def test_a_new_module_appears_on_every_browse_page(tmp_path: Path) -> None:
+    minimal = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+    root = copy_site(tmp_path, modules={"listening.md": minimal})
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.output
+    data = json.loads(build.page("assets/peerkit/index.json"))
+    assert [m["id"] for m in data["modules"]] == ["listening"]
+    assert 'data-peerkit-id="listening"' in build.page("browse/catalogue.html")
+    assert 'data-peerkit-id="listening-pairs"' in build.page("browse/activities.html")
+    assert 'href="../modules/listening.html"' in build.page("browse/map.html")
+    assert ">listening<" in build.page("browse/tags.html")
+
+
+def test_browse_pages_can_be_turned_off(tmp_path: Path) -> None:
+    root = copy_site(tmp_path)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    off = text.replace("modules_dir: modules", "modules_dir: modules\n      browse: false")
+    config.write_text(off)
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.output
+    assert not (build.site / "browse").exists()
+
+
+# --- in a real browser, from 127.0.0.1 and from file:// --------------------------------
+
+
+@pytest.fixture(params=["http", "file"])
+def site(request: pytest.FixtureRequest, base_url: str, reference_build: Build) -> str:
+    """The site's root URL: served on 127.0.0.1, or the built folder opened directly."""
+    if request.param == "http":
+        return base_url
+    return reference_build.site.as_uri() + "/"
+
+
+@pytest.fixture
+def outside(page: Page, site: str) -> Iterator[list[str]]:
+    """Every request the page makes to anywhere but the site itself."""
+    home = urlsplit(site)
+    found: list[str] = []
+
+    def check(url: str) -> None:
+        there = urlsplit(url)
+        same = there.scheme in ("data", "blob") or (
+            (there.scheme, there.netloc) == (home.scheme, home.netloc)
+            and there.path.startswith(home.path)
+        )
+        if not same:
+            found.append(url)
+
+    page.on("request", lambda request: check(request.url))
+    yield found
+
+
+def test_catalogue_filters_combine_and_survive_a_reload(
+    page: Page, site: str, outside: list[str]
+) -> None:
+    page.goto(site + "browse/catalogue.html")
+    cards = "[data-peerkit-items] [data-peerkit-id]"
+    expect(page.get_by_role("status")).to_have_text(f"All {len(MODULES)} modules")
+    page.get_by_label("Theme").select_option("boundaries")
+    page.get_by_label("Format").select_option("online")
+    page.get_by_label("Group size").fill("8")
+    expected = modules_for("boundaries", "online", 8)
+    assert 0 < len(expected) < len(MODULES)
+    assert ids_of(page, cards) == expected
+    expect(page.get_by_role("status")).to_have_text(
+        f"Showing {len(expected)} of {len(MODULES)} modules"
+    )
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"theme": ["boundaries"], "format": ["online"], "size": ["8"]}
+
+    page.get_by_role("checkbox", name="Hope").check()
+    with_hope = [m for m in expected if "hope" in MODULES[[x.id for x in MODULES].index(m)].values]
+    assert ids_of(page, cards) == with_hope
+
+    page.reload()
+    assert ids_of(page, cards) == with_hope
+    expect(page.get_by_label("Theme")).to_have_value("boundaries")
+    expect(page.get_by_label("Group size")).to_have_value("8")
+    expect(page.get_by_role("checkbox", name="Hope")).to_be_checked()
+
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.get_by_role("status")).to_have_text(f"All {len(MODULES)} modules")
+    assert urlsplit(page.url).query == ""
+    assert outside == []
+
+
+def test_a_twenty_minute_boundaries_activity_online_for_eight(
+    page: Page, site: str, outside: list[str]
+) -> None:
+    """The facilitator's task, step by step: find it, read it, plan it."""
+    page.goto(site + "index.html")
+    page.get_by_role("navigation").get_by_role("link", name="Activity library").first.click()
+    page.get_by_label("Theme").select_option("boundaries")
+    page.get_by_label("Format").select_option("online")
+    page.get_by_label("Group size").fill("8")
+    page.get_by_label("to", exact=True).fill("20")
+    expected = activities_for("boundaries", "online", 8, 20)
+    assert expected, "the curriculum has such an activity"
+    assert ids_of(page, "[data-peerkit-items] [data-peerkit-id]") == expected
+    assert len(expected) < sum(len(m.activities) for m in MODULES)
+
+    # Read it: the card links to its place in its module.
+    card = page.locator(f'[data-peerkit-id="{expected[0]}"]')
+    title = card.locator("h2 a").inner_text()
+    card.locator("h2 a").click()
+    expect(page).to_have_url(re.compile(rf"\.html#{expected[0]}$"))
+    expect(page.locator(f"#{expected[0]}")).to_be_in_viewport()
+
+    # Plan it: back to the library (the filters are still there), and add it.
+    page.go_back()
+    assert ids_of(page, "[data-peerkit-items] [data-peerkit-id]") == expected
+    card.get_by_role("link", name=f"Add {title} to the session planner").click()
+    expect(page.locator("[data-planner-items] li")).to_have_count(1)
+    expect(page.locator("[data-planner-items] li").first).to_contain_text(title)
+    assert outside == []
+
+
+def test_search_from_the_site_lands_on_an_activity(
+    page: Page, site: str, outside: list[str], reference_build: Build
+) -> None:
+    module_id, activity, word = aim_words(reference_build)[-1]
+    page.goto(site + "index.html")
+    page.get_by_role("textbox", name="Search").first.click()
+    page.keyboard.type(word)
+    result = page.locator("a.md-search-result__link[href*='#']").first
+    lands = re.compile(rf"{module_id}\.html\?h={word}#{activity}$")
+    expect(result).to_have_attribute("href", lands)
+    result.click()
+    expect(page).to_have_url(re.compile(rf"/modules/{module_id}\.html.*#{activity}$"))
+    expect(page.locator(f"#{activity}")).to_be_in_viewport()
+    assert outside == []
+
+
+def plan_items(page: Page) -> list[str]:
+    return page.locator("[data-planner-items] li").evaluate_all(
+        "items => items.map(li => li.querySelector('.peerkit-planner-time').textContent + ' '"
+        " + (li.querySelector('a') ? li.querySelector('a').textContent"
+        " : li.querySelector('input[type=text]').value))"
+    )
+
+
+def test_planner_adds_reorders_and_times_items_and_downloads_a_plan_that_checks(
+    page: Page, site: str, outside: list[str], tmp_path: Path
+) -> None:
+    page.goto(site + "browse/planner.html")
+    page.get_by_label("Starts at").fill("18:30")
+    page.get_by_label("Minutes available").fill("60")
+    page.get_by_label("Title").fill("Boundaries: a short session")
+    page.get_by_label("Theme").select_option("boundaries")
+    page.get_by_role("button", name="Add Saying no kindly and clearly to the plan").click()
+    page.get_by_role("button", name="Add close and evaluation").click()
+    page.get_by_role("button", name="Add welcome").click()
+    assert plan_items(page) == [
+        f"18:30{DASH}19:00 Saying no kindly and clearly",
+        f"19:00{DASH}19:10 Close and evaluation",
+        f"19:10{DASH}19:20 Welcome",
+    ]
+    # Move the welcome to the front with the keyboard; focus stays with it.
+    page.get_by_role("button", name="Move Welcome earlier").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert plan_items(page)[0] == f"18:30{DASH}18:40 Welcome"
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "Move Welcome earlier"
+    expect(page.locator("[data-planner-total]")).to_have_text(
+        "3 items, 50 of 60 minutes. Ends at 19:20."
+    )
+    # Longer than the time there is: flagged in words, on the item and in the total.
+    minutes = page.get_by_label("Minutes for Saying no kindly and clearly")
+    minutes.fill("45")
+    minutes.press("Tab")
+    expect(page.locator("[data-planner-total]")).to_contain_text(
+        "Runs 5 minutes over the time available."
+    )
+    over = page.locator("[data-planner-items] li.peerkit-over")
+    expect(over).to_have_count(1)
+    expect(over).to_contain_text("Close and evaluation")
+    expect(over).to_contain_text("Over time")
+    minutes = page.get_by_label("Minutes for Saying no kindly and clearly")
+    minutes.fill("30")
+    minutes.press("Tab")
+    expect(page.locator("li.peerkit-over")).to_have_count(0)
+
+    # The address bar holds the plan: a reload (or a shared link) brings it back.
+    before = plan_items(page)
+    page.reload()
+    assert plan_items(page) == before
+    expect(page.get_by_label("Title")).to_have_value("Boundaries: a short session")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download for peerkit pack (.yml)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "boundaries-a-short-session.yml"
+    plan = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert plan["start"] == "18:30" and plan["available"] == 60
+    assert plan["items"] == [
+        {"welcome": "Welcome", "minutes": 10},
+        {"activity": "boundaries-saying-no", "minutes": 30},
+        {"close": "Close and evaluation", "minutes": 10},
+    ]
+    check = subprocess.run(
+        [sys.executable, "-m", "peerkit", "check", str(ROOT / "modules"), "--plans", str(saved)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert outside == []
+
+
+def test_planner_prints_a_clean_agenda_with_the_steps(page: Page, base_url: str) -> None:
+    activity = MODULES[0].activities[0]
+    page.goto(
+        base_url + "browse/planner.html?title=Evening+session&start=19:00&available=90"
+        f"&item=welcome~10~Hello&item=activity~{activity.id}~{activity.minutes.max}"
+    )
+    page.emulate_media(media="print")
+    expect(page.locator(".peerkit-planner-layout")).to_be_hidden()
+    expect(page.locator(".md-sidebar--primary")).to_be_hidden()
+    agenda = page.locator("[data-planner-print]")
+    expect(agenda).to_be_visible()
+    expect(agenda.locator("h2")).to_have_text("Evening session")
+    expect(agenda.locator("tbody tr")).to_have_count(2)
+    expect(agenda.locator("tbody tr").first).to_contain_text(f"19:00{DASH}19:10")
+    steps = agenda.locator(".peerkit-agenda-activity ol li")
+    expect(steps).to_have_count(len(activity.steps))
+    expect(steps.first).to_have_text(" ".join(activity.steps[0].split()))
+
+
+def test_planner_remembers_the_plan_in_this_browser(page: Page, base_url: str) -> None:
+    activity = MODULES[1].activities[0]
+    page.goto(base_url + f"browse/planner.html?add={activity.id}")
+    expect(page.locator("[data-planner-items] li")).to_have_count(1)
+    page.goto(base_url + "browse/planner.html")
+    expect(page.locator("[data-planner-items] li")).to_have_count(1)
+    expect(page.locator("[data-planner-items] li")).to_contain_text(activity.title)
+
+
+def test_planner_ignores_what_it_does_not_know_in_the_address(page: Page, base_url: str) -> None:
+    page.goto(
+        base_url + "browse/planner.html?start=25:99&available=-3"
+        "&item=activity~no-such-activity~10&item=script~5~x&item=break~15~<b>Tea</b>"
+    )
+    expect(page.locator("[data-planner-items] li")).to_have_count(1)
+    text = page.locator("[data-planner-items] li input[type=text]")
+    expect(text).to_have_value("<b>Tea</b>")  # as text, never as markup
+    expect(page.locator("[data-planner-items] b")).to_have_count(0)
+    expect(page.get_by_label("Starts at")).to_have_value("10:00")
+    expect(page.get_by_label("Minutes available")).to_have_value("120")
+
+
+def test_every_page_type_requests_nothing_from_elsewhere(
+    page: Page, site: str, outside: list[str]
+) -> None:
+    pages = [
+        "index.html",
+        "modules/boundaries.html",
+        "sessions/network-gathering.html",
+        "glossary.html",
+        *(f"browse/{name}.html" for name in BROWSE),
+    ]
+    for path in pages:
+        page.goto(site + path, wait_until="load")
+        expect(page.locator("h1").first).to_be_visible()
+    assert outside == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", ["catalogue", "activities", "reflections", "map", "planner"])
+def test_browse_pages_pass_axe_wcag_aa(page: Page, base_url: str, name: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    activity = MODULES[0].activities[0].id
+    query = f"?item=welcome~10~Welcome&item=activity~{activity}~90" if name == "planner" else ""
+    page.goto(base_url + f"browse/{name}.html{query}")
+    violations = Axe().run(page, options=WCAG).response["violations"]
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
