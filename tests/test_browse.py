@@ -22,7 +22,16 @@ from playwright.sync_api import Page, expect
 from peerkit.load import load_folder
 from peerkit.model import Format, Module
 
-from conftest import FIXTURES, ROOT, Build, aim_words, copy_site, mkdocs_build, search_index
+from conftest import (
+    FIXTURES,
+    ROOT,
+    Build,
+    aim_words,
+    copy_site,
+    mkdocs_build,
+    search_index,
+    words,
+)
 
 MODULES: list[Module] = [f.module for f in load_folder(ROOT / "modules")[0]]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
@@ -275,6 +284,28 @@ def test_search_from_the_site_lands_on_an_activity(
     expect(page).to_have_url(re.compile(rf"/modules/{module_id}\.html.*#{activity}$"))
     expect(page.locator(f"#{activity}")).to_be_in_viewport()
     assert outside == []
+
+
+def test_search_lands_on_a_reflection_question(
+    page: Page, base_url: str, reference_build: Build
+) -> None:
+    entries = [
+        (e["location"], words(e["title"] + " " + e["text"])) for e in search_index(reference_build)
+    ]
+    data = json.loads(reference_build.page("assets/peerkit/index.json"))
+    for prompt in data["prompts"]:
+        here = prompt["url"]
+        elsewhere = set().union(*(w for location, w in entries if location != here))
+        own = sorted(words(prompt["text"]) - elsewhere)
+        if own:
+            break
+    else:
+        pytest.fail("no reflection question has a word of its own")
+    page.goto(base_url)
+    page.get_by_role("textbox", name="Search").first.click()
+    page.keyboard.type(own[0])
+    result = page.locator("a.md-search-result__link[href*='#']").first
+    expect(result).to_have_attribute("href", re.compile(rf"\?h={own[0]}#{prompt['id']}$"))
 
 
 def plan_items(page: Page) -> list[str]:
