@@ -264,7 +264,7 @@ def test_a_twenty_minute_boundaries_activity_online_for_eight(
     # Plan it: back to the library (the filters are still there), and add it.
     page.go_back()
     assert ids_of(page, "[data-peerkit-items] [data-peerkit-id]") == expected
-    card.get_by_role("link", name=f"Add {title} to the session planner").click()
+    card.get_by_role("link", name=f"Add to plan: {title}").click()
     expect(page.locator("[data-planner-items] li")).to_have_count(1)
     expect(page.locator("[data-planner-items] li").first).to_contain_text(title)
     assert outside == []
@@ -333,12 +333,12 @@ def test_planner_adds_reorders_and_times_items_and_downloads_a_plan_that_checks(
         f"19:10{DASH}19:20 Welcome",
     ]
     # Move the welcome to the front with the keyboard; focus stays with it.
-    page.get_by_role("button", name="Move Welcome earlier").focus()
+    page.get_by_role("button", name="Up: move Welcome earlier").focus()
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
     assert plan_items(page)[0] == f"18:30{DASH}18:40 Welcome"
     focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
-    assert focused == "Move Welcome earlier"
+    assert focused == "Up: move Welcome earlier"
     expect(page.locator("[data-planner-total]")).to_have_text(
         "3 items, 50 of 60 minutes. Ends at 19:20."
     )
@@ -416,7 +416,7 @@ def test_planner_remembers_the_plan_in_this_browser(page: Page, base_url: str) -
 
 def test_planner_ignores_what_it_does_not_know_in_the_address(page: Page, base_url: str) -> None:
     page.goto(
-        base_url + "browse/planner.html?start=25:99&available=-3"
+        base_url + "browse/planner.html?start=25:99&available=-3&date=2026-02-31"
         "&item=activity~no-such-activity~10&item=script~5~x&item=break~15~<b>Tea</b>"
     )
     expect(page.locator("[data-planner-items] li")).to_have_count(1)
@@ -425,6 +425,75 @@ def test_planner_ignores_what_it_does_not_know_in_the_address(page: Page, base_u
     expect(page.locator("[data-planner-items] b")).to_have_count(0)
     expect(page.get_by_label("Starts at")).to_have_value("10:00")
     expect(page.get_by_label("Minutes available")).to_have_value("120")
+    expect(page.get_by_label("Date")).to_have_value("")
+    expect(page.locator("[data-planner-notice]")).to_contain_text(
+        "2 items in this link are not in this curriculum, so they were left out."
+    )
+
+
+def test_planner_keeps_focus_and_the_next_click_while_you_edit(page: Page, base_url: str) -> None:
+    page.goto(base_url + "browse/planner.html?start=09:00&item=welcome~10~A&item=break~10~B")
+    minutes = page.get_by_label("Minutes for A")
+    minutes.fill("25")
+    expect(page.locator("[data-planner-total]")).to_contain_text("35 of 120 minutes")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Up"
+    page.get_by_role("button", name="Down: move A later").click()
+    assert plan_items(page) == [f"09:00{DASH}09:10 B", f"09:10{DASH}09:35 A"]
+    text = page.get_by_label("Text of item 1, Break")
+    text.fill("Tea and coffee")
+    page.get_by_role("button", name="Remove Tea and coffee").click()
+    assert plan_items(page) == [f"09:00{DASH}09:25 A"]
+
+
+def test_a_shared_link_never_loses_the_plan_saved_here(page: Page, base_url: str) -> None:
+    mine = MODULES[2].activities[0]
+    page.goto(base_url + f"browse/planner.html?add={mine.id}")
+    expect(page.locator("[data-planner-items] li")).to_contain_text(mine.title)
+    page.goto(base_url + "browse/planner.html?title=Shared&item=break~15~Tea")
+    expect(page.locator("[data-planner-items] li")).to_have_count(1)
+    expect(page.locator("[data-planner-notice]")).to_contain_text("replaced the plan saved")
+    page.get_by_role("button", name="Go back to the plan saved in this browser").click()
+    expect(page.locator("[data-planner-items] li")).to_contain_text(mine.title)
+    expect(page.locator("[data-planner-notice]")).to_be_hidden()
+
+
+def test_planner_refuses_to_download_a_plan_that_runs_over(page: Page, base_url: str) -> None:
+    page.goto(base_url + "browse/planner.html?available=20&item=welcome~15~A&item=close~15~B")
+    downloads: list[object] = []
+    page.on("download", lambda download: downloads.append(download))
+    page.get_by_role("button", name="Download for peerkit pack (.yml)").click()
+    expect(page.locator("[data-planner-notice]")).to_contain_text(
+        "runs 10 minutes over the time available"
+    )
+    page.wait_for_timeout(500)
+    assert downloads == []
+
+
+def test_planner_download_of_awkward_text_still_checks(
+    page: Page, base_url: str, tmp_path: Path
+) -> None:
+    awkward = 'Boundaries: "no" #1 \u2028 — Ünïcode 🌱 ~ end'
+    page.goto(base_url + "browse/planner.html?start=10:00&available=60")
+    page.get_by_label("Title").fill(awkward.replace("\\u2028", "\u2028"))
+    page.get_by_role("button", name="Add welcome").click()
+    page.get_by_label("Text of item 1, Welcome").fill("Hello: 'friends' # \"all\" 🌱" + "x" * 300)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download for peerkit pack (.yml)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name.startswith("boundaries-no-1-unicode")
+    check = subprocess.run(
+        [sys.executable, "-m", "peerkit", "check", str(ROOT / "modules"), "--plans", str(saved)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    plan = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert plan["title"] == 'Boundaries: "no" #1 — Ünïcode 🌱 ~ end'
+    assert plan["items"][0]["welcome"].startswith("Hello: 'friends' # \"all\" 🌱xx")
+    assert len(plan["items"][0]["welcome"]) <= 200  # the field's limit
 
 
 def test_every_page_type_requests_nothing_from_elsewhere(

@@ -1,8 +1,9 @@
 // The session planner: pick activities, order them, time them, print or download the plan.
 //
 // Reads the curriculum index (window.peerkitIndex, from index.js). The plan lives in the
-// address bar (so it can be bookmarked and shared) and in this browser's local storage.
-// Everything from the index or the address bar is written with textContent, never as HTML.
+// address bar (so it can be bookmarked and shared) and in this browser's local storage, one
+// plan per site. Everything from the index or the address bar is written with textContent,
+// never as HTML.
 (() => {
   "use strict";
 
@@ -10,8 +11,11 @@
   const index = window.peerkitIndex;
   if (!root || !index) return;
 
-  const STORAGE_KEY = "peerkit-planner";
+  const MAX_ITEMS = 100;
+  const TEXT_LIMIT = 200;
   const base = root.dataset.base || "";
+  // Every site opened from file:// shares one origin: keep each site's plan under its own key.
+  const STORAGE_KEY = `peerkit-planner:${new URL(base || "./", location.href).pathname}`;
   const $ = (selector) => root.querySelector(selector);
   const modules = new Map(index.modules.map((m) => [m.id, m]));
   const activities = new Map(index.activities.map((a) => [a.id, a]));
@@ -22,18 +26,35 @@
   const total = $("[data-planner-total]");
   const empty = $("[data-planner-empty]");
   const announcer = $("[data-planner-announce]");
+  const notice = $("[data-planner-notice]");
 
-  // --- the plan ------------------------------------------------------------------------
+  // --- the plan, and tidying what comes from outside -------------------------------------
 
   const blank = () => ({ title: "", date: "", start: "10:00", available: 120, items: [] });
   let plan = blank();
+  let saved = null; // the plan this browser held before a shared link replaced it
+
+  /** Text as one tidy line: no control or separator characters, at most `limit` characters
+   * (counted so that an emoji is never cut in half). */
+  function tidy(value, limit = TEXT_LIMIT) {
+    const text = String(value ?? "")
+      .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+    return Array.from(text).slice(0, limit).join("").trim();
+  }
 
   const wholeMinutes = (value, fallback) => {
-    const n = Number.parseInt(String(value ?? ""), 10);
-    return Number.isFinite(n) && n >= 1 && n <= 480 ? n : fallback;
+    const n = Number(String(value ?? "").trim());
+    return Number.isInteger(n) && n >= 1 && n <= 480 ? n : fallback;
   };
   const validTime = (value) => /^([01]\d|2[0-3]):[0-5]\d$/.test(String(value || ""));
-  const validDate = (value) => /^\d{4}-\d{2}-\d{2}$/.test(String(value || ""));
+  const validDate = (value) => {
+    const text = String(value || "");
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+  };
 
   /** An item from the address bar or storage, or null if it names nothing we know. */
   function cleanItem(item) {
@@ -45,19 +66,24 @@
     }
     const kind = kinds.get(item.kind);
     if (!kind) return null;
-    const text = String(item.text || "").trim().slice(0, 200) || kind.label;
-    return { kind: item.kind, text, minutes: wholeMinutes(item.minutes, kind.minutes) };
+    return { kind: item.kind, text: tidy(item.text) || kind.label, minutes: wholeMinutes(item.minutes, kind.minutes) };
   }
 
+  /** A plan with only what the planner understands, and how many items were left out. */
   function cleanPlan(raw) {
     const fresh = blank();
-    if (!raw || typeof raw !== "object") return fresh;
+    if (!raw || typeof raw !== "object") return { plan: fresh, dropped: 0 };
+    const given = Array.isArray(raw.items) ? raw.items : [];
+    const items = given.map(cleanItem).filter(Boolean).slice(0, MAX_ITEMS);
     return {
-      title: String(raw.title || "").slice(0, 200),
-      date: validDate(raw.date) ? raw.date : "",
-      start: validTime(raw.start) ? raw.start : fresh.start,
-      available: wholeMinutes(raw.available, fresh.available),
-      items: (Array.isArray(raw.items) ? raw.items : []).map(cleanItem).filter(Boolean).slice(0, 100),
+      plan: {
+        title: tidy(raw.title),
+        date: validDate(raw.date) ? raw.date : "",
+        start: validTime(raw.start) ? raw.start : fresh.start,
+        available: wholeMinutes(raw.available, fresh.available),
+        items,
+      },
+      dropped: given.length - items.length,
     };
   }
 
@@ -95,22 +121,40 @@
     });
   }
 
+  function stored() {
+    try {
+      return cleanPlan(JSON.parse(localStorage.getItem(STORAGE_KEY) || "null")).plan;
+    } catch {
+      return blank();
+    }
+  }
+
   function load() {
     const params = new URLSearchParams(location.search);
+    const messages = [];
     if (["item", "title", "start"].some((name) => params.has(name))) {
-      plan = fromQuery(params);
-    } else {
-      try {
-        plan = cleanPlan(JSON.parse(localStorage.getItem(STORAGE_KEY) || "null"));
-      } catch {
-        plan = blank();
+      const linked = fromQuery(params);
+      plan = linked.plan;
+      const before = stored();
+      if (before.items.length && toQuery(before) !== toQuery(plan)) saved = before;
+      if (linked.dropped) {
+        messages.push(
+          `${plural(linked.dropped, "item")} in this link ${linked.dropped === 1 ? "is" : "are"} not in this curriculum, so ${linked.dropped === 1 ? "it was" : "they were"} left out.`,
+        );
       }
+    } else {
+      plan = stored();
     }
     // "Add to plan" in the activity library links here with ?add=ID.
     for (const id of params.getAll("add")) {
       const item = cleanItem({ kind: "activity", id });
-      if (item) plan.items.push(item);
+      if (item && plan.items.length < MAX_ITEMS) {
+        plan.items.push(item);
+        messages.push(`Added ${titleOf(item)}.`);
+      }
     }
+    if (saved) messages.push("This link replaced the plan saved in this browser.");
+    showNotice(messages.join(" "), Boolean(saved));
   }
 
   function save() {
@@ -134,6 +178,7 @@
     return `${String(Math.floor(day / 60)).padStart(2, "0")}:${String(day % 60).padStart(2, "0")}`;
   };
   const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const used = () => plan.items.reduce((sum, item) => sum + item.minutes, 0);
 
   function timed() {
     let at = toMinutes(plan.start);
@@ -145,8 +190,17 @@
     });
   }
 
-  const titleOf = (item) =>
-    item.kind === "activity" ? activities.get(item.id).title : item.text;
+  const titleOf = (item) => (item.kind === "activity" ? activities.get(item.id).title : item.text);
+
+  function summary() {
+    const minutes = used();
+    const over = minutes - plan.available;
+    return (
+      `${plural(plan.items.length, "item")}, ${minutes} of ${plan.available} minutes. ` +
+      `Ends at ${clock(toMinutes(plan.start) + minutes)}.` +
+      (over > 0 ? ` Runs ${plural(over, "minute")} over the time available.` : "")
+    );
+  }
 
   // --- drawing -----------------------------------------------------------------------
 
@@ -160,96 +214,111 @@
     return node;
   }
 
-  function button(label, action, position, ariaLabel) {
+  function button(label, action, position) {
     return element("button", {
       type: "button",
       class: "md-button peerkit-small-button",
       "data-item-action": action,
       "data-position": String(position),
-      "aria-label": ariaLabel,
       text: label,
     });
   }
 
+  /** Names that say which item a control belongs to, starting with its visible label. */
+  function name(row, title) {
+    row.querySelector("[data-item-action=up]").setAttribute("aria-label", `Up: move ${title} earlier`);
+    row.querySelector("[data-item-action=down]").setAttribute("aria-label", `Down: move ${title} later`);
+    row.querySelector("[data-item-action=remove]").setAttribute("aria-label", `Remove ${title}`);
+    row.querySelector("[data-item-minutes]").setAttribute("aria-label", `Minutes for ${title}`);
+  }
+
+  /** Builds the list again: only when items are added, moved or removed. */
   function drawItems() {
-    const rows = timed();
     list.replaceChildren(
-      ...rows.map(({ item, start, end, over }, position) => {
-        const title = titleOf(item);
+      ...plan.items.map((item, position) => {
         const activity = item.kind === "activity" ? activities.get(item.id) : null;
-        const name = activity
+        const label = activity
           ? element("a", { href: base + activity.url, text: activity.title })
           : element("input", {
               type: "text",
               value: item.text,
-              maxlength: "200",
-              "aria-label": `Text of item ${position + 1}`,
+              maxlength: String(TEXT_LIMIT),
+              "aria-label": `Text of item ${position + 1}, ${kinds.get(item.kind).label}`,
               "data-item-text": String(position),
             });
         const what = activity
-          ? element("span", { class: "peerkit-hint", text: `Activity from ${modules.get(activity.module).title}, ${activity.minutes[0]}–${activity.minutes[1]} minutes` })
-          : element("span", { class: "peerkit-hint", text: kinds.get(item.kind).label });
-        const minutesId = `planner-minutes-${position}`;
-        return element(
+          ? `Activity from ${modules.get(activity.module).title}, ${activity.minutes[0]}–${activity.minutes[1]} minutes`
+          : kinds.get(item.kind).label;
+        const row = element(
           "li",
-          { class: over ? "peerkit-planner-item peerkit-over" : "peerkit-planner-item" },
-          element("span", { class: "peerkit-planner-time", text: `${clock(start)}–${clock(end)}` }),
-          element("span", { class: "peerkit-planner-name" }, name, " ", what),
-          over ? element("strong", { class: "peerkit-over-flag", text: "Over time" }) : null,
+          { class: "peerkit-planner-item", "data-position": String(position) },
+          element("span", { class: "peerkit-planner-time" }),
+          element("span", { class: "peerkit-planner-name" }, label, " ", element("span", { class: "peerkit-hint", text: what })),
+          element("strong", { class: "peerkit-over-flag", text: "Over time", hidden: "" }),
           element(
             "span",
             { class: "peerkit-planner-minutes" },
-            element("label", { for: minutesId, text: "Minutes" }),
+            element("label", { for: `planner-minutes-${position}`, text: "Minutes" }),
             element("input", {
-              id: minutesId,
+              id: `planner-minutes-${position}`,
               type: "number",
               min: "1",
               max: "480",
               value: String(item.minutes),
               "data-item-minutes": String(position),
-              "aria-label": `Minutes for ${title}`,
             }),
           ),
           element(
             "span",
             { class: "peerkit-planner-buttons" },
-            button("Up", "up", position, `Move ${title} earlier`),
-            button("Down", "down", position, `Move ${title} later`),
-            button("Remove", "remove", position, `Remove ${title}`),
+            button("Up", "up", position),
+            button("Down", "down", position),
+            button("Remove", "remove", position),
           ),
         );
+        name(row, titleOf(item));
+        return row;
       }),
     );
-    empty.hidden = rows.length > 0;
-    const used = plan.items.reduce((sum, item) => sum + item.minutes, 0);
-    const ends = clock(toMinutes(plan.start) + used);
-    const over = used - plan.available;
-    total.classList.toggle("peerkit-over", over > 0);
-    total.textContent =
-      `${plural(rows.length, "item")}, ${used} of ${plan.available} minutes. Ends at ${ends}.` +
-      (over > 0 ? ` Runs ${plural(over, "minute")} over the time available.` : "");
-    drawPrint(rows, used);
+    empty.hidden = plan.items.length > 0;
+    retime();
   }
 
-  function drawPrint(rows, used) {
+  /** Times, overrun flags, the total and the printed agenda, without touching the controls
+   * (so typing, focus and the next click are never lost). */
+  function retime() {
+    const rows = timed();
+    rows.forEach(({ start, end, over }, position) => {
+      const row = list.children[position];
+      if (!row) return;
+      row.querySelector(".peerkit-planner-time").textContent = `${clock(start)}–${clock(end)}`;
+      row.classList.toggle("peerkit-over", over);
+      row.querySelector(".peerkit-over-flag").hidden = !over;
+    });
+    total.classList.toggle("peerkit-over", used() > plan.available);
+    total.textContent = summary();
+    drawPrint(rows);
+  }
+
+  function drawPrint(rows) {
     const print = $("[data-planner-print]");
-    const heading = plan.title || "Session plan";
-    const when = [plan.date, `${plan.start} to ${clock(toMinutes(plan.start) + used)}`]
+    const when = [plan.date, `${plan.start} to ${clock(toMinutes(plan.start) + used())}`]
       .filter(Boolean)
       .join(", ");
+    const header = ["Time", "Item", "Minutes"].map((h) => element("th", { scope: "col", text: h }));
     const table = element(
       "table",
       { class: "peerkit-agenda" },
-      element("thead", {}, element("tr", {}, ...["Time", "Item", "Minutes"].map((h) => element("th", { scope: "col", text: h })))),
+      element("thead", {}, element("tr", {}, ...header)),
       element(
         "tbody",
         {},
-        ...rows.map(({ item, start, end }) =>
+        ...rows.map(({ item, start, end, over }) =>
           element(
             "tr",
             {},
             element("td", { text: `${clock(start)}–${clock(end)}` }),
-            element("td", { text: titleOf(item) }),
+            element("td", { text: titleOf(item) + (over ? " (over time)" : "") }),
             element("td", { text: String(item.minutes) }),
           ),
         ),
@@ -264,14 +333,18 @@
           { class: "peerkit-agenda-activity" },
           element("h3", { text: `${clock(start)} ${activity.title} (${item.minutes} minutes)` }),
           element("p", { text: activity.aim }),
+          ...activity.contentNotes.map((note) => element("p", { text: `Content note: ${note}` })),
           activity.materials.length
             ? element("p", { text: `You need: ${activity.materials.join("; ")}` })
             : null,
           element("ol", {}, ...activity.steps.map((step) => element("li", { text: step }))),
+          activity.onlineVariation
+            ? element("p", { text: `Online: ${activity.onlineVariation}` })
+            : null,
         );
       });
     print.replaceChildren(
-      element("h2", { text: heading }),
+      element("h2", { text: plan.title || "Session plan" }),
       element("p", { text: when }),
       table,
       ...steps,
@@ -283,6 +356,12 @@
     details.elements.date.value = plan.date;
     details.elements.start.value = plan.start;
     details.elements.available.value = String(plan.available);
+  }
+
+  function showNotice(message, offerRestore) {
+    notice.hidden = !message;
+    notice.querySelector("[data-planner-notice-text]").textContent = message;
+    notice.querySelector("[data-planner-action=restore]").hidden = !offerRestore;
   }
 
   // --- picking activities --------------------------------------------------------------------
@@ -355,22 +434,49 @@
 
   // --- changes -----------------------------------------------------------------------
 
-  function changed(message) {
-    save();
-    drawItems();
-    if (message) {
-      announcer.textContent = "";
-      // A fresh text node each time, so screen readers read repeats too.
-      setTimeout(() => {
-        announcer.textContent = `${message} ${total.textContent}`;
-      }, 50);
-    }
+  function announce(message) {
+    announcer.textContent = "";
+    // Emptied first, then filled a moment later, so a repeated message is read again.
+    setTimeout(() => {
+      announcer.textContent = message;
+    }, 50);
   }
 
   function add(item) {
+    if (plan.items.length >= MAX_ITEMS) {
+      announce(`A plan can hold ${MAX_ITEMS} items. Remove one to add another.`);
+      return;
+    }
     plan.items.push(item);
-    const row = timed().at(-1);
-    changed(`Added ${titleOf(item)} at ${clock(row.start)}.`);
+    save();
+    drawItems();
+    announce(`Added ${titleOf(item)} at ${clock(timed().at(-1).start)}. ${summary()}`);
+  }
+
+  function move(action, position) {
+    const item = plan.items[position];
+    if (!item) return;
+    const title = titleOf(item);
+    if (action === "remove") {
+      plan.items.splice(position, 1);
+      save();
+      drawItems();
+      announce(`Removed ${title}. ${summary()}`);
+      const next = list.querySelectorAll("[data-item-action=remove]")[Math.min(position, plan.items.length - 1)];
+      (next || $("#planner-yours")).focus();
+      return;
+    }
+    const to = action === "up" ? position - 1 : position + 1;
+    if (to < 0 || to >= plan.items.length) {
+      announce(`${title} is already ${to < 0 ? "first" : "last"}.`);
+      return;
+    }
+    plan.items.splice(position, 1);
+    plan.items.splice(to, 0, item);
+    save();
+    drawItems();
+    announce(`Moved ${title} to position ${to + 1} of ${plan.items.length}. ${summary()}`);
+    list.querySelector(`[data-item-action="${action}"][data-position="${to}"]`)?.focus();
   }
 
   root.addEventListener("click", (event) => {
@@ -388,63 +494,66 @@
       window.print();
     } else if (target.dataset.plannerAction === "download") {
       download();
+    } else if (target.dataset.plannerAction === "restore" && saved) {
+      plan = saved;
+      saved = null;
+      save();
+      drawDetails();
+      drawItems();
+      showNotice("", false);
+      announce(`Back to the plan saved in this browser. ${summary()}`);
     } else if (target.dataset.plannerAction === "clear") {
       if (plan.items.length === 0 || window.confirm("Remove every item and start a new plan?")) {
         plan = blank();
+        save();
         drawDetails();
-        changed("Started a new plan.");
+        drawItems();
+        announce("Started a new plan.");
       }
     }
   });
 
-  function move(action, position) {
-    const item = plan.items[position];
-    if (!item) return;
-    const title = titleOf(item);
-    let to = position;
-    if (action === "remove") {
-      plan.items.splice(position, 1);
-      changed(`Removed ${title}.`);
-      const next = list.querySelectorAll("[data-item-action=remove]")[Math.min(position, plan.items.length - 1)];
-      (next || $("#planner-yours")).focus?.();
+  // Minutes and text follow each keystroke; the list itself is left alone while you type.
+  list.addEventListener("input", (event) => {
+    const target = event.target;
+    if (target.dataset.itemMinutes !== undefined) {
+      const item = plan.items[Number(target.dataset.itemMinutes)];
+      item.minutes = wholeMinutes(target.value, item.minutes);
+    } else if (target.dataset.itemText !== undefined) {
+      const item = plan.items[Number(target.dataset.itemText)];
+      item.text = tidy(target.value) || kinds.get(item.kind).label;
+      name(target.closest("li"), item.text);
+    } else {
       return;
     }
-    to = action === "up" ? position - 1 : position + 1;
-    if (to < 0 || to >= plan.items.length) return;
-    plan.items.splice(position, 1);
-    plan.items.splice(to, 0, item);
-    changed(`Moved ${title} to position ${to + 1} of ${plan.items.length}.`);
-    const again = list.querySelector(`[data-item-action="${action}"][data-position="${to}"]`);
-    (again || list.querySelector(`[data-position="${to}"]`))?.focus();
-  }
+    save();
+    retime();
+  });
 
   list.addEventListener("change", (event) => {
     const target = event.target;
     if (target.dataset.itemMinutes !== undefined) {
       const item = plan.items[Number(target.dataset.itemMinutes)];
-      item.minutes = wholeMinutes(target.value, item.minutes);
-      changed(`${titleOf(item)} now takes ${plural(item.minutes, "minute")}.`);
-      list.querySelector(`[data-item-minutes="${target.dataset.itemMinutes}"]`)?.focus();
+      target.value = String(item.minutes); // a value that was not a whole number goes back
+      announce(`${titleOf(item)} takes ${plural(item.minutes, "minute")}. ${summary()}`);
     } else if (target.dataset.itemText !== undefined) {
-      const item = plan.items[Number(target.dataset.itemText)];
-      item.text = String(target.value).trim().slice(0, 200) || kinds.get(item.kind).label;
-      changed();
+      target.value = plan.items[Number(target.dataset.itemText)].text;
     }
   });
 
-  // Times and the total follow each keystroke; a field is tidied when you leave it.
   function readDetails() {
     const fields = details.elements;
-    plan.title = String(fields.title.value).slice(0, 200);
+    plan.title = tidy(fields.title.value);
     plan.date = validDate(fields.date.value) ? fields.date.value : "";
     plan.start = validTime(fields.start.value) ? fields.start.value : plan.start;
     plan.available = wholeMinutes(fields.available.value, plan.available);
-    changed();
+    save();
+    retime();
   }
   details.addEventListener("input", readDetails);
-  details.addEventListener("change", () => {
+  details.addEventListener("change", (event) => {
     readDetails();
-    drawDetails();
+    if (event.target.name !== "title") drawDetails();
   });
   details.addEventListener("submit", (event) => event.preventDefault());
   filters.addEventListener("input", drawResults);
@@ -472,20 +581,34 @@
     return `${lines.join("\n")}\n`;
   }
 
+  function filename() {
+    const slug = (plan.title || "session plan")
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "-")
+      .replace(/^-+|-+$/g, "");
+    return `${Array.from(slug).slice(0, 60).join("").replace(/-+$/, "") || "session-plan"}.yml`;
+  }
+
   function download() {
-    if (plan.items.length === 0) {
-      announcer.textContent = "Add at least one item before downloading the plan.";
+    const over = used() - plan.available;
+    let problem = "";
+    if (plan.items.length === 0) problem = "Add at least one item before downloading the plan.";
+    else if (over > 0) {
+      problem =
+        `The plan runs ${plural(over, "minute")} over the time available, and peerkit would ` +
+        "refuse it. Shorten or remove an item, or give the session more minutes, then download.";
+    }
+    if (problem) {
+      showNotice(problem, false);
+      announce(problem);
       return;
     }
-    const slug =
-      (plan.title || "session-plan")
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, "-")
-        .replace(/^-+|-+$/g, "")
-        .slice(0, 60) || "session-plan";
+    showNotice("", false);
     const link = element("a", {
       href: URL.createObjectURL(new Blob([yaml()], { type: "text/yaml" })),
-      download: `${slug}.yml`,
+      download: filename(),
     });
     document.body.append(link);
     link.click();
