@@ -114,7 +114,7 @@ def test_browse_pages_list_everything_without_javascript(reference_build: Build)
     assert "<svg" in mapped and 'role="group"' in mapped
 
 
-def test_search_weighs_themes_and_values_and_skips_the_browse_pages(
+def test_search_weighs_front_matter_and_skips_the_browse_pages(
     reference_build: Build,
 ) -> None:
     entries = search_index(reference_build)
@@ -122,15 +122,61 @@ def test_search_weighs_themes_and_values_and_skips_the_browse_pages(
     for module in MODULES:
         first = next(e for e in entries if e["location"] == f"modules/{module.id}.html")
         assert set(module.themes) <= set(first["tags"]), module.id
-        assert {v.value.capitalize() for v in module.values} <= set(first["tags"])
+        assert {v.value for v in module.values} <= {t.lower() for t in first["tags"]}
+        assert first["keywords"] == " ".join(module.summary.split())
         assert first["boost"] == 2
-    config = json.loads(
+        for activity in module.activities:
+            section = next(e for e in entries if e["location"].endswith(f"#{activity.id}"))
+            assert section["keywords"] == " ".join(activity.aim.split())
+    fields = json.loads(
         (reference_build.site / "search" / "search_index.json").read_text(encoding="utf-8")
-    )["config"]
-    assert config["fields"]["tags"]["boost"] > config["fields"]["text"]["boost"]
+    )["config"]["fields"]
+    assert fields["tags"]["boost"] > fields["title"]["boost"] > fields["keywords"]["boost"]
+    assert fields["keywords"]["boost"] > fields["text"]["boost"]
     tags = reference_build.page("browse/tags.html")
     for theme in ("boundaries", "self-care", "power"):
         assert f">{theme}<" in tags, theme
+
+
+def aim_over_body_words(build: Build) -> list[tuple[str, str]]:
+    """(word, activity location) where the word is in that activity's aim and in the body
+    text of three or more other sections, but in no other title, aim, summary or tag."""
+    entries = search_index(build)
+
+    def w(text: str | None) -> set[str]:
+        return set(re.findall(r"[a-z]{6,}", (text or "").lower()))
+
+    strong = {
+        e["location"]: w(e["title"]) | w(e.get("keywords")) | {t.lower() for t in e.get("tags", [])}
+        for e in entries
+    }
+    found = []
+    for entry in entries:
+        if "#" not in entry["location"] or not entry.get("keywords"):
+            continue
+        for word in sorted(w(entry["keywords"])):
+            others = [e for e in entries if e is not entry]
+            # Search matches stems and prefixes: compare the first six letters.
+            if any(t[:6] == word[:6] for e in others for t in strong[e["location"]]):
+                continue
+            if sum(word in w(e["text"]) for e in others) >= 3:
+                found.append((word, entry["location"]))
+                break
+    return found
+
+
+def test_search_ranks_a_word_in_an_aim_above_the_same_word_in_body_text(
+    page: Page, base_url: str, reference_build: Build
+) -> None:
+    cases = aim_over_body_words(reference_build)
+    assert len(cases) >= 5
+    for word, location in cases[:: max(1, len(cases) // 6)]:
+        page.goto(base_url)
+        page.get_by_role("textbox", name="Search").first.click()
+        page.keyboard.type(word)
+        best = page.locator("a.md-search-result__link[href*='#']").first
+        anchor = location.partition("#")[2]
+        expect(best).to_have_attribute("href", re.compile(rf"\?h={word}#{anchor}$"))
 
 
 def test_search_and_links_are_ready_for_a_folder(reference_build: Build) -> None:

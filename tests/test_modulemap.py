@@ -236,8 +236,13 @@ def test_the_map_is_labelled_scales_and_reads_at_700px() -> None:
     assert svg.attrib["role"] == "group" and svg.attrib["width"] == "100%"
     assert svg.attrib["preserveAspectRatio"].startswith("xMid")
     labels = {e.attrib.get("id"): e for e in svg}
-    title_id, desc_id = svg.attrib["aria-labelledby"].split()
+    title_id, desc_id = svg.attrib["aria-labelledby"], svg.attrib["aria-describedby"]
     assert labels[title_id].tag == f"{NS}title" and labels[desc_id].tag == f"{NS}desc"
+    # Each link is read as its title and length, not as its wrapped lines run together.
+    for module in c.modules:
+        node = svg.find(f".//{NS}a[@id='peerkit-map-{module.id}']")
+        assert node is not None
+        assert node.attrib["aria-label"] == f"{module.title}, {module.duration} minutes"
     desc = labels[desc_id].text or ""
     titles = {m.id: m.title for m in c.modules}
     for before, after in edges_of(c):

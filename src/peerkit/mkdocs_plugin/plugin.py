@@ -7,6 +7,7 @@ Per build it checks the curriculum once, stops the build on any error (each repo
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -29,6 +30,7 @@ from peerkit.curriculum import check_folder
 from peerkit.findings import Severity, errors, summary
 from peerkit.load import describe_errors
 from peerkit.mkdocs_plugin.config import PeerkitConfig
+from peerkit.mkdocs_plugin.search import tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.packs import (
@@ -182,9 +184,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "title": str(escape(page.title)),
                 "description": str(escape(page.description)),
                 "render_macros": False,
-                # Tags pages, and search weighs tags far above body text (Material's default).
-                "tags": [str(escape(t)) for t in module.themes]
-                + [v.value.capitalize() for v in module.values],
+                # Tags pages; search weighs tags far above body text (see search.py).
+                "tags": [str(escape(tag)) for tag in tags_of(module)],
                 "search": {"boost": 2},
             }
             file = self.page_file(module_id)
@@ -331,12 +332,15 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         rendering only what the cache does not hold."""
         if not self.config.enabled:
             return
-        if self.config.offline:
-            index = Path(config.site_dir) / "search" / "search_index.json"
-            if index.is_file():
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file() and self.curriculum is not None:
+            pages = {self.page_file(m.id).url: m for m in self.curriculum.modules}
+            data = weigh(json.loads(index.read_text(encoding="utf-8")), pages)
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            index.write_text(text, encoding="utf-8")
+            if self.config.offline:
                 # Material's bundle reads `__index` from this script when opened from a folder.
-                script = "var __index = " + index.read_text(encoding="utf-8")
-                index.with_suffix(".js").write_text(script, encoding="utf-8")
+                index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
         if not self.packs_enabled or self.curriculum is None:
             return
         root = Path(config.config_file_path or ".").parent

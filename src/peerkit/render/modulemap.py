@@ -186,7 +186,7 @@ def module_map_svg(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="peerkit-map" width="100%" '
         f'viewBox="0 0 {VIEW_WIDTH} {_f(plan.height)}" preserveAspectRatio="xMidYMin meet" '
-        f'role="group" aria-labelledby="{p}--title {p}--desc">',
+        f'role="group" aria-labelledby="{p}--title" aria-describedby="{p}--desc">',
         f'<title id="{p}--title">Module map: which modules come before which</title>',
         f'<desc id="{p}--desc">{_e(_describe(plan))}</desc>',
         f'<defs><marker id="{p}--arrow" viewBox="0 0 10 10" refX="10" refY="5" '
@@ -217,7 +217,10 @@ def module_map_svg(
         full = f"<title>{_e(title)}</title>" if " ".join(lines) != " ".join(title.split()) else ""
         slug = re.sub("[^a-z0-9]+", "-", i.lower()).strip("-")
         out.append(
-            f'<a class="peerkit-map-node" id="{p}-{slug}" href="{_e(link(i))}">{full}'
+            # A name of its own: the wrapped lines would otherwise be read run together.
+            f'<a class="peerkit-map-node" id="{p}-{slug}" href="{_e(link(i))}" '
+            f'aria-label="{_e(" ".join(title.split()))}, {_e(str(box.module.duration))} minutes">'
+            f"{full}"
             f'<rect x="{_f(box.x)}" y="{_f(box.y)}" width="{BOX_W}" height="{_f(box.h)}" rx="10" '
             f'fill="{light["fill"]}" stroke="{light["stroke"]}" stroke-width="1.5"/>'
             f'<text class="peerkit-map-title" text-anchor="middle" font-size="{TITLE_SIZE}" '
