@@ -53,9 +53,9 @@ def modules_for(theme: str, fmt: str, size: int) -> list[str]:
     ]
 
 
-def activities_for(theme: str, fmt: str, size: int, up_to: int) -> list[str]:
+def activities_for(theme: str, fmt: str, size: int, lo: int, hi: int) -> list[str]:
     """What a facilitator should be offered for 'an activity on THEME, FMT, for SIZE people,
-    in UP_TO minutes', worked out from the curriculum itself."""
+    that can run for LO to HI minutes', worked out from the curriculum itself."""
     return [
         a.id
         for m in MODULES
@@ -63,7 +63,8 @@ def activities_for(theme: str, fmt: str, size: int, up_to: int) -> list[str]:
         for a in m.activities
         if runs(a.format, fmt)
         and a.group_size.min <= size <= a.group_size.max
-        and a.minutes.min <= up_to
+        and a.minutes.min <= hi
+        and a.minutes.max >= lo
     ]
 
 
@@ -294,8 +295,9 @@ def test_a_twenty_minute_boundaries_activity_online_for_eight(
     page.get_by_label("Theme").select_option("boundaries")
     page.get_by_label("Format").select_option("online")
     page.get_by_label("Group size").fill("8")
+    page.get_by_label("From", exact=True).fill("20")
     page.get_by_label("to", exact=True).fill("20")
-    expected = activities_for("boundaries", "online", 8, 20)
+    expected = activities_for("boundaries", "online", 8, 20, 20)
     assert expected, "the curriculum has such an activity"
     assert ids_of(page, "[data-peerkit-items] [data-peerkit-id]") == expected
     assert len(expected) < sum(len(m.activities) for m in MODULES)
