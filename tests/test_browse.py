@@ -561,7 +561,9 @@ def test_every_page_type_requests_nothing_from_elsewhere(
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", ["catalogue", "activities", "reflections", "map", "planner"])
+@pytest.mark.parametrize(
+    "name", ["catalogue", "activities", "reflections", "map", "planner", "tags"]
+)
 def test_browse_pages_pass_axe_wcag_aa(page: Page, base_url: str, name: str, scheme: str) -> None:
     page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
     activity = MODULES[0].activities[0].id
@@ -569,3 +571,132 @@ def test_browse_pages_pass_axe_wcag_aa(page: Page, base_url: str, name: str, sch
     page.goto(base_url + f"browse/{name}.html{query}")
     violations = Axe().run(page, options=WCAG).response["violations"]
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+
+
+# --- every filter, on a small site whose modules differ in every way -----------------------
+
+
+def variant(**v: str) -> str:
+    """The minimal fixture module with its id, titles, facets and prompt changed."""
+    text = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+    replacements = {
+        "id: listening\n": f"id: {v['id']}\n",
+        "title: Listening well": f"title: {v['title']}",
+        "duration: 60-90": f"duration: {v['duration']}",
+        "themes: [listening]": f"themes: {v['themes']}",
+        "values: [connection, mutuality]": f"values: {v['values']}",
+        "audience: [peer supporters]": f"audience: {v['audience']}",
+        "format: both\ngroup_size: 4-12": f"format: {v['format']}\ngroup_size: {v['size']}",
+        "- id: listening-pairs": f"- id: {v['id']}-activity",
+        "title: Listening in pairs": f"title: {v['activity']}",
+        "minutes: 15-20\n    group_size: 2-12\n    format: both": (
+            f"minutes: {v['minutes']}\n    group_size: {v['size']}\n    format: {v['format']}"
+        ),
+        "When did you last feel really listened to?": v["prompt"],
+    }
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+SMALL = {
+    "listening.md": (FIXTURES / "minimal.md").read_text(encoding="utf-8"),
+    "circle.md": variant(
+        id="circle",
+        title="Online circle",
+        duration="45-60",
+        themes="[listening, online]",
+        values="[hope]",
+        audience="[group facilitators]",
+        format="online",
+        size="3-6",
+        activity="Check-in circle",
+        minutes="5-10",
+        prompt="What helps you feel safe online?",
+    ),
+    "room.md": variant(
+        id="room",
+        title="Big room",
+        duration="150-180",
+        themes="[power]",
+        values="[empowerment, mutuality]",
+        audience="[peer supporters, managers]",
+        format="in-person",
+        size="10-30",
+        activity="Power map",
+        minutes="40-45",
+        prompt="Who decides here?",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = copy_site(tmp_path_factory.mktemp("small"), modules=SMALL)
+    for doc in (root / "docs").glob("*.md"):  # the reference docs name reference modules
+        doc.unlink()
+    (root / "docs" / "index.md").write_text("# Small site\n", encoding="utf-8")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text[: text.index("\nnav:")] + "\n", encoding="utf-8")
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.output
+    yield build.site.as_uri() + "/"
+
+
+CATALOGUE_CASES = [
+    ("format=online", ["listening", "circle"]),
+    ("format=in-person", ["listening", "room"]),
+    ("size=20", ["room"]),
+    ("size=5&format=online", ["listening", "circle"]),
+    ("fits=60", ["listening", "circle"]),
+    ("audience=managers", ["room"]),
+    ("value=mutuality", ["listening", "room"]),
+    ("value=mutuality&value=empowerment", ["room"]),
+    ("theme=listening&value=hope", ["circle"]),
+    ("q=circle", ["circle"]),
+    ("q=big+room&size=3", []),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), CATALOGUE_CASES)
+def test_each_catalogue_filter_narrows_as_it_says(
+    page: Page, small_site: str, query: str, expected: list[str]
+) -> None:
+    page.goto(small_site + f"browse/catalogue.html?{query}")
+    assert sorted(ids_of(page, "[data-peerkit-items] [data-peerkit-id]")) == sorted(expected)
+    expect(page.locator("[data-peerkit-none]")).to_be_visible(visible=not expected)
+
+
+def test_activity_minutes_filter_overlaps_the_range(page: Page, small_site: str) -> None:
+    page.goto(small_site + "browse/activities.html")
+    cards = "[data-peerkit-items] [data-peerkit-id]"
+    page.get_by_label("From", exact=True).fill("30")
+    assert ids_of(page, cards) == ["room-activity"]
+    page.get_by_label("From", exact=True).fill("")
+    page.get_by_label("to", exact=True).fill("10")
+    assert ids_of(page, cards) == ["circle-activity"]
+    page.get_by_label("From", exact=True).fill("10")
+    page.get_by_label("to", exact=True).fill("15")
+    assert sorted(ids_of(page, cards)) == ["circle-activity", "listening-pairs"]
+    assert parse_qs(urlsplit(page.url).query) == {"from": ["10"], "to": ["15"]}
+
+
+def test_reflection_bank_filters_by_theme_and_words(page: Page, small_site: str) -> None:
+    page.goto(small_site + "browse/reflections.html?theme=power")
+    expect(page.locator("[data-peerkit-group]:visible")).to_have_count(1)
+    expect(page.locator("[data-peerkit-group]:visible")).to_contain_text("Who decides here?")
+    page.goto(small_site + "browse/reflections.html?q=safe+online")
+    expect(page.locator("[data-peerkit-id]:visible")).to_have_count(1)
+    expect(page.locator("[data-peerkit-id]:visible")).to_have_text(
+        "What helps you feel safe online?"
+    )
+
+
+def test_nothing_scrolls_sideways_on_a_small_phone(page: Page, base_url: str) -> None:
+    page.set_viewport_size({"width": 320, "height": 640})
+    for name in ("catalogue", "activities", "reflections", "map", "planner"):
+        page.goto(base_url + f"browse/{name}.html")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (name, width)
