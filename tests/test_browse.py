@@ -684,7 +684,8 @@ def test_activity_minutes_filter_overlaps_the_range(page: Page, small_site: str)
 
 
 def test_reflection_bank_filters_by_theme_and_words(page: Page, small_site: str) -> None:
-    page.goto(small_site + "browse/reflections.html?theme=power")
+    page.goto(small_site + "browse/reflections.html")
+    page.get_by_role("navigation", name="By theme").get_by_role("link", name="power").click()
     expect(page.locator("[data-peerkit-group]:visible")).to_have_count(1)
     expect(page.locator("[data-peerkit-group]:visible")).to_contain_text("Who decides here?")
     page.goto(small_site + "browse/reflections.html?q=safe+online")
