@@ -20,7 +20,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from peerkit.load import load_folder
-from peerkit.model import Format, Module
+from peerkit.mkdocs_plugin.search import KEYWORDS_BOOST, weigh
+from peerkit.model import Format, Module, Value
 
 from conftest import (
     FIXTURES,
@@ -87,8 +88,9 @@ def test_one_index_holds_the_whole_curriculum_with_links_that_land(reference_bui
     prompts = sum(len(m.reflection) + sum(len(a.reflection) for a in m.activities) for m in MODULES)
     assert len(data["prompts"]) == prompts
     boundaries = next(a for a in data["activities"] if a["id"] == "boundaries-saying-no")
-    assert boundaries["minutes"] == [25, 30] and boundaries["format"] == ["in-person", "online"]
     saying_no = next(a for m in MODULES for a in m.activities if a.id == "boundaries-saying-no")
+    assert boundaries["minutes"] == [saying_no.minutes.min, saying_no.minutes.max]
+    assert boundaries["format"] == ["in-person", "online"]  # "both", as the filters read it
     assert boundaries["steps"] == [" ".join(step.split()) for step in saying_no.steps]
     for item in data["modules"] + data["activities"] + data["prompts"]:
         path, _, anchor = item["url"].partition("#")
@@ -701,3 +703,21 @@ def test_nothing_scrolls_sideways_on_a_small_phone(page: Page, base_url: str) ->
         page.goto(base_url + f"browse/{name}.html")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, (name, width)
+
+
+def test_search_tags_are_escaped_for_material_but_keep_quotes_searchable() -> None:
+    module = MODULES[0].model_copy(
+        update={
+            "themes": ['"quoted" <b>bold</b> & co', "Hope"],
+            "values": [Value.hope, Value.connection],
+            "summary": "A <i>short</i> one",
+        }
+    )
+    index = {"docs": [{"location": "m.html", "title": "", "text": ""}, {"location": "x.html"}]}
+    weighed = weigh(index, {"m.html": module})
+    first, other = weighed["docs"]
+    assert first["tags"][:2] == ['"quoted" &lt;b&gt;bold&lt;/b&gt; &amp; co', "Hope"]
+    assert first["tags"][2:] == ["Connection"]  # the value hope is already a theme
+    assert first["keywords"] == "A &lt;i&gt;short&lt;/i&gt; one"
+    assert "tags" not in other and "keywords" not in other
+    assert weighed["config"]["fields"]["keywords"]["boost"] == KEYWORDS_BOOST

@@ -3,11 +3,14 @@
 Material's search (lunr) scores each section by its fields: `title` (boost 1000), `text` (1)
 and `tags` (a million). peerkit adds a `keywords` field that holds, for a module's first
 section, its summary, and for each activity's section, its aim. Themes and values are the
-page's tags, written as plain text here (the page itself shows them escaped).
+page's tags. Material writes every field of a result into the page as HTML (its title and
+text arrive escaped), so these are escaped too: `<`, `>` and `&` only, which leaves quotes and
+apostrophes searchable.
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from peerkit.model import Module
@@ -31,15 +34,19 @@ def weigh(index: dict[str, Any], pages: dict[str, Module]) -> dict[str, Any]:
     fields.setdefault("keywords", {"boost": KEYWORDS_BOOST})
     keywords: dict[str, str] = {}
     for url, module in pages.items():
-        keywords[url] = " ".join(module.summary.split())
+        keywords[url] = _text(module.summary)
         for activity in module.activities:
-            keywords[f"{url}#{activity.id}"] = " ".join(activity.aim.split())
+            keywords[f"{url}#{activity.id}"] = _text(activity.aim)
     for doc in index.get("docs", []):
         location = doc.get("location", "")
         owner = pages.get(location.partition("#")[0])
         if owner is None:
             continue
-        doc["tags"] = tags_of(owner)
+        doc["tags"] = [_text(tag) for tag in tags_of(owner)]
         if location in keywords:
             doc["keywords"] = keywords[location]
     return index
+
+
+def _text(text: str) -> str:
+    return escape(" ".join(text.split()), quote=False)
