@@ -16,7 +16,7 @@ export NO_MKDOCS_2_WARNING := 1
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps serve build check schema lint test bench previews clean
+.PHONY: setup system-deps serve build offline check schema lint test bench previews clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -45,8 +45,11 @@ system-deps: ## Install the Debian packages that packs and tests need, when miss
 serve: setup ## Serve the reference site on http://127.0.0.1:8000, rebuilding on change (no PDFs)
 	PEERKIT_PACKS=off $(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
 
-build: setup system-deps ## Build the reference site and its PDF packs into site/ (fails on any error)
-	$(VENV)/bin/mkdocs build --strict
+build: setup system-deps ## Build the site and its PDF packs into site/; on any error the last good site/ stays
+	$(VENV)/bin/peerkit build
+
+offline: setup system-deps ## Build, then pack the site into a zip that works from a folder with no network
+	$(VENV)/bin/peerkit build --offline
 
 check: setup ## Check every module in modules/
 	$(VENV)/bin/peerkit check modules
@@ -78,4 +81,4 @@ bench: setup system-deps ## Time builds, checks and PDF packs against baselines 
 	$(VENV)/bin/python bench/packs.py
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache .mypy_cache
+	rm -rf site .site-* *-offline.zip .pytest_cache .ruff_cache .mypy_cache

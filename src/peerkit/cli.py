@@ -13,9 +13,10 @@ from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors, summary
 from peerkit.packs import build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
+from peerkit.publish import build_site, zip_site
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
 from peerkit.schema import SCHEMAS, schema_text
-from peerkit.site import SiteSettings, settings_from_config
+from peerkit.site import SiteSettings, read_config, settings_from_config
 
 
 @click.group()
@@ -193,6 +194,56 @@ def pack(
     for path in report.written:
         click.echo(path)
     click.echo(f"{report.rendered} rendered, {report.cached} from the cache", err=True)
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where the site goes (default: site_dir in mkdocs.yml, or site/).",
+)
+@click.option("--packs/--no-packs", default=True, show_default=True, help="Make the PDF packs.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Also pack the site into a zip that works from a folder with no network.",
+)
+@click.option(
+    "--zip",
+    "zip_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where the offline zip goes (default: NAME-offline.zip beside the site).",
+)
+def build(
+    config_file: Path, site_dir: Path | None, packs: bool, offline: bool, zip_path: Path | None
+) -> None:
+    """Build the site with `mkdocs build --strict`, safely: into a new folder that replaces the
+    site only when the build succeeds, so a mistake never leaves a half-written site."""
+    result = build_site(config_file, site_dir, packs=packs)
+    click.echo(result.output.rstrip(), err=True)
+    if not result.ok:
+        click.echo(
+            f"The build failed, so {result.site} was left as it was (the last good build).",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"Built {result.site}")
+    if offline:
+        name = _slug(str(read_config(config_file).get("site_name") or "site"))
+        dest = zip_path or result.site.parent / f"{name}-offline.zip"
+        zip_site(result.site, dest, name)
+        click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split()) or "site"
 
 
 @main.command()

@@ -58,13 +58,19 @@ _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
+def read_config(config_file: Path) -> dict[str, Any]:
+    """A site's `mkdocs.yml` as plain data, read without MkDocs (and without its tags)."""
+    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    return data if isinstance(data, dict) else {}
+
+
 def settings_from_config(config_file: Path) -> SiteSettings:
     """The peerkit plugin's settings in a site's `mkdocs.yml`, read without MkDocs.
 
     Raises ValueError naming the file when the settings are not valid.
     """
-    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    plugins = data.get("plugins", []) if isinstance(data, dict) else []
+    data = read_config(config_file)
+    plugins = data.get("plugins", [])
     options: dict[str, Any] = {}
     for plugin in plugins if isinstance(plugins, list) else [plugins]:
         if isinstance(plugin, dict) and isinstance(plugin.get("peerkit"), dict):

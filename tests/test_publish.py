@@ -1,0 +1,96 @@
+"""`peerkit build`: a failed build leaves the last good site as it was; `--offline` makes a zip
+that works from a folder with no network, search and PDFs included."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page, expect
+
+from conftest import FIXTURES, copy_site
+
+MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+
+
+def peerkit_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "peerkit", "build", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_broken_module_leaves_the_last_good_site_byte_for_byte(tmp_path: Path) -> None:
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    first = peerkit_build(root, "--no-packs")
+    assert first.returncode == 0, first.stderr
+    before = snapshot(root / "site")
+    assert "modules/listening.html" in before
+
+    shutil.copy(FIXTURES / "broken" / "bad-range" / "listening.md", root / "modules")
+    broken = peerkit_build(root, "--no-packs")
+    assert broken.returncode == 1
+    assert "modules/listening.md:" in broken.stderr  # the mistake, at its line
+    assert "was left as it was (the last good build)" in broken.stderr
+    assert snapshot(root / "site") == before
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_good_build_replaces_the_whole_site(tmp_path: Path) -> None:
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    assert peerkit_build(root, "--no-packs").returncode == 0
+    stale = root / "site" / "left-over.html"
+    stale.write_text("from an old build", encoding="utf-8")
+    module = root / "modules" / "listening.md"
+    module.write_text(MINIMAL.replace("Listening well", "Listening really well"), "utf-8")
+    assert peerkit_build(root, "--no-packs").returncode == 0
+    assert "Listening really well" in (root / "site" / "modules" / "listening.html").read_text(
+        encoding="utf-8"
+    )
+    assert not stale.exists()
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_the_offline_zip_opens_from_a_folder_and_searches(page: Page, tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "project", modules={"listening.md": MINIMAL})
+    built = peerkit_build(root, "--offline", "--zip", str(tmp_path / "offline.zip"))
+    assert built.returncode == 0, built.stderr
+    with zipfile.ZipFile(tmp_path / "offline.zip") as archive:
+        archive.extractall(tmp_path / "laptop")
+    (folder,) = (tmp_path / "laptop").iterdir()
+    assert folder.name == "peerkit-reference-curriculum"
+    pdfs = sorted(p.name for p in (folder / "packs").rglob("*.pdf"))
+    assert pdfs == ["listening-facilitator-pack.pdf", "listening-participant-pack.pdf"]
+
+    elsewhere: list[str] = []
+    local = ("file", "data", "blob")
+    page.on("request", lambda r: urlsplit(r.url).scheme in local or elsewhere.append(r.url))
+    page.goto((folder / "index.html").as_uri())
+    page.get_by_role("textbox", name="Search").first.click()
+    page.keyboard.type("attention")
+    result = page.locator("a.md-search-result__link[href*='#listening-pairs']").first
+    expect(result).to_be_attached()
+    result.click()
+    expect(page).to_have_url(re.compile(r"modules/listening\.html.*#listening-pairs$"))
+    pack = page.locator("a[href$='listening-facilitator-pack.pdf']").first
+    target = (Path(urlsplit(page.url).path).parent / pack.get_attribute("href")).resolve()
+    assert target.is_file()
+    assert elsewhere == []
