@@ -65,3 +65,8 @@ class PeerkitConfig(base.Config):
     search_shim = c.Type(str, default="node_modules/iframe-worker/shim/index.js")
     """The iframe-worker shim (npm, pinned in package-lock.json), relative to `mkdocs.yml`;
     it is copied into the site, never loaded from a CDN."""
+
+    headers = c.Type(bool, default=True)
+    """Write `_headers`, `.htaccess` and `nginx-headers.conf` into the site: a
+    Content-Security-Policy with the hash of every inline script, `Referrer-Policy:
+    no-referrer` and `frame-ancestors 'none'`."""

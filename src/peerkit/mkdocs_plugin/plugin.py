@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.curriculum import check_folder
 from peerkit.findings import Severity, errors, summary
+from peerkit.headers import write_server_configs
 from peerkit.load import describe_errors
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.search import tags_of, weigh
@@ -341,6 +342,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if self.config.offline:
                 # Material's bundle reads `__index` from this script when opened from a folder.
                 index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+        if self.config.headers:
+            write_server_configs(Path(config.site_dir))
         if not self.packs_enabled or self.curriculum is None:
             return
         root = Path(config.config_file_path or ".").parent

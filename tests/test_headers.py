@@ -1,0 +1,101 @@
+"""The server configs a build writes: a Content-Security-Policy with the hash of every inline
+script, no referrer and no framing; the site works under them with nothing blocked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from peerkit.headers import inline_script_hashes, policy
+
+from browser import serve
+from conftest import Build
+
+PAGES = [
+    "index.html",
+    "modules/boundaries.html",
+    "sessions/network-gathering.html",
+    "browse/catalogue.html?theme=boundaries",
+    "browse/activities.html",
+    "browse/map.html",
+    "browse/tags.html",
+    "browse/planner.html?item=welcome~10~Hello&item=activity~boundaries-saying-no~20",
+]
+
+
+def netlify_headers(site: Path) -> dict[str, str]:
+    lines = (site / "_headers").read_text(encoding="utf-8").splitlines()
+    assert lines[1] == "/*"
+    return dict(line.strip().split(": ", 1) for line in lines[2:])
+
+
+@pytest.fixture(scope="module")
+def strict_url(reference_build: Build) -> Iterator[str]:
+    with serve(reference_build.site, netlify_headers(reference_build.site)) as url:
+        yield url
+
+
+def test_the_build_writes_the_same_headers_for_three_kinds_of_server(
+    reference_build: Build,
+) -> None:
+    site = reference_build.site
+    values = netlify_headers(site)
+    hashes = inline_script_hashes(site)
+    assert hashes and all(re.fullmatch(r"'sha256-[A-Za-z0-9+/]{43}='", h) for h in hashes)
+    assert values["Content-Security-Policy"] == policy(hashes)
+    assert values["Referrer-Policy"] == "no-referrer"
+    assert "frame-ancestors 'none'" in values["Content-Security-Policy"]
+    apache = (site / ".htaccess").read_text(encoding="utf-8")
+    nginx = (site / "nginx-headers.conf").read_text(encoding="utf-8")
+    for name, value in values.items():
+        assert f'Header always set {name} "{value}"' in apache
+        assert f'add_header {name} "{value}" always;' in nginx
+
+
+@pytest.fixture
+def blocked(page: Page) -> list[str]:
+    """What the page's Content-Security-Policy stopped, as the browser reports it."""
+    found: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and found.append(m.text))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'Content Security Policy: ' + e.violatedDirective + ' ' + e.blockedURI))"
+    )
+    return found
+
+
+def test_every_page_type_runs_under_the_policy_with_nothing_blocked(
+    page: Page, strict_url: str, blocked: list[str]
+) -> None:
+    for path in PAGES:
+        response = page.goto(strict_url + path)
+        assert response is not None
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+        expect(page.locator("h1").first).to_be_visible()
+    # Scripts still run: the planner drew its items, and search answers.
+    expect(page.locator("[data-planner-items] li")).to_have_count(2)
+    page.get_by_role("textbox", name="Search").first.click()
+    page.keyboard.type("friendship")
+    expect(page.locator("a.md-search-result__link").first).to_be_attached()
+    assert blocked == []
+
+
+def test_a_page_with_an_unknown_inline_script_is_blocked(
+    page: Page, strict_url: str, blocked: list[str]
+) -> None:
+    """The policy is not a formality: a script it does not name does not run."""
+    page.goto(strict_url + "index.html")
+    ran = page.evaluate(
+        """() => new Promise(resolve => {
+            const s = document.createElement('script');
+            s.textContent = 'window.__injected = true';
+            document.head.append(s);
+            setTimeout(() => resolve(window.__injected === true), 100);
+        })"""
+    )
+    assert ran is False
+    assert any("script-src" in message for message in blocked)
