@@ -28,8 +28,8 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 
 # Browser files the site serves itself (the iframe-worker shim that runs search from file://),
 # pinned with their sha512 in package-lock.json. No Node needed.
-node_modules/.fetched: package-lock.json tools/fetch_npm.py
-	$(PYTHON) tools/fetch_npm.py .
+node_modules/.fetched: package-lock.json | $(VENV)/.synced
+	$(VENV)/bin/peerkit npm-install .
 	@touch $@
 
 setup: $(VENV)/.synced node_modules/.fetched ## Install the pinned Python and npm dependencies
@@ -59,8 +59,8 @@ schema: setup ## Regenerate the JSON Schemas in schema/ from the model
 	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench tools macros.py
-	$(VENV)/bin/ruff format --check src tests bench tools macros.py
+	$(VENV)/bin/ruff check src tests bench macros.py
+	$(VENV)/bin/ruff format --check src tests bench macros.py
 	$(VENV)/bin/mypy
 
 test: setup system-deps lint ## Run every test

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from peerkit import safeyaml
+from peerkit.npm import package_json, package_lock
 from peerkit.schema import module_schema, module_schema_text, schema, schema_text
 
 from conftest import FIXTURES, ROOT
@@ -81,3 +82,13 @@ def test_session_schema_rejects_an_item_of_two_kinds_and_unknown_keys() -> None:
     assert not list(validator.iter_errors({**base, "items": [{"break": "Tea", "minutes": 5}]}))
     assert list(validator.iter_errors({**base, "items": [{"brake": "Tea", "minutes": 5}]}))
     assert list(validator.iter_errors({**base, "items": [{"break": "Tea"}], "colour": "red"}))
+
+
+def test_the_npm_lock_file_is_the_pin_peerkit_writes() -> None:
+    """package.json and package-lock.json are written from `peerkit.npm.PINS`: a site made
+    by `peerkit new` gets the same pin as this repository."""
+    name = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["name"]
+    assert json.loads((ROOT / "package.json").read_text(encoding="utf-8")) == package_json(name)
+    assert json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8")) == package_lock(
+        name
+    )

@@ -11,6 +11,7 @@ import click
 
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors, summary
+from peerkit.npm import install
 from peerkit.packs import build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.publish import build_site, zip_site
@@ -244,6 +245,18 @@ def build(
 
 def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split()) or "site"
+
+
+@main.command("npm-install")
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
+def npm_install(folder: Path) -> None:
+    """Install the browser files pinned in FOLDER/package-lock.json into FOLDER/node_modules,
+    checking each download's sha512 (like `npm ci`, without Node)."""
+    try:
+        done = install(folder)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("Installed " + ", ".join(done) if done else "Already installed", err=True)
 
 
 @main.command()

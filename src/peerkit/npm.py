@@ -1,0 +1,79 @@
+"""The browser files a site serves itself, pinned like npm pins them, installed without Node.
+
+A peerkit site serves one file from npm itself (never from a CDN): the iframe-worker shim that
+runs search in a folder opened with file://. `PINS` is the pin; `package_lock` writes it as
+the `package-lock.json` a site keeps, and `install` does what `npm ci` does for packages with
+no install scripts: download each locked tarball from the registry, refuse it unless its
+sha512 matches the lock, and unpack it into node_modules/. Packages already at the locked
+version are left alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import shutil
+import tarfile
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+PINS = {
+    "iframe-worker": {
+        "version": "1.0.4",
+        "resolved": "https://registry.npmjs.org/iframe-worker/-/iframe-worker-1.0.4.tgz",
+        "integrity": "sha512-roeaaI+Lg1LJNfgpCjoRe/+WzEjy9+Z08LoEvu85MCPbBjwm+qXz8Ag5U05lHa6V1"
+        "CysZyGzE0SOkAtSUA5q7Q==",
+        "license": "MIT",
+        "engines": {"node": ">= 16"},
+    }
+}
+"""npm packages a site needs in node_modules/, exactly as package-lock.json records them."""
+
+
+def package_json(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "private": True,
+        "description": "Browser files the site serves itself. `make setup` installs them "
+        "(`peerkit npm-install`, no Node needed; `npm ci` does the same).",
+        "license": "UNLICENSED",
+        "dependencies": {package: pin["version"] for package, pin in PINS.items()},
+    }
+
+
+def package_lock(name: str) -> dict[str, Any]:
+    top = {k: v for k, v in package_json(name).items() if k in ("name", "license", "dependencies")}
+    packages: dict[str, Any] = {"": top}
+    packages.update({f"node_modules/{package}": pin for package, pin in PINS.items()})
+    return {"name": name, "lockfileVersion": 3, "requires": True, "packages": packages}
+
+
+def install(root: Path) -> list[str]:
+    lock = json.loads((root / "package-lock.json").read_text(encoding="utf-8"))
+    installed = []
+    for where, package in lock["packages"].items():
+        if not where.startswith("node_modules/"):
+            continue
+        dest = root / where
+        manifest = dest / "package.json"
+        if manifest.is_file():
+            current = json.loads(manifest.read_text(encoding="utf-8")).get("version")
+            if current == package["version"]:
+                continue
+        with urllib.request.urlopen(package["resolved"], timeout=60) as response:
+            data = response.read()
+        algorithm, _, expected = package["integrity"].partition("-")
+        digest = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+        if digest != expected:
+            raise ValueError(f"{package['resolved']}: {algorithm} does not match package-lock.json")
+        shutil.rmtree(dest, ignore_errors=True)
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+            members = [m for m in tar.getmembers() if m.name.startswith("package/")]
+            for member in members:
+                member.name = member.name.removeprefix("package/")
+            tar.extractall(dest, members=members, filter="data")
+        installed.append(f"{where.removeprefix('node_modules/')}@{package['version']}")
+    return installed
