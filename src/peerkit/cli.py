@@ -16,6 +16,7 @@ from peerkit.packs import build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.publish import build_site, zip_site
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
+from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
 from peerkit.site import SiteSettings, read_config, settings_from_config
 
@@ -245,6 +246,43 @@ def build(
 
 def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split()) or "site"
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--name",
+    "organisation",
+    help="The organisation's name (default: made from FOLDER, e.g. my-site → My site).",
+)
+def new(folder: Path, organisation: str | None) -> None:
+    """Start a new training site for an organisation in FOLDER (which must not exist yet)."""
+    name = organisation or folder.resolve().name.replace("-", " ").replace("_", " ").capitalize()
+    try:
+        files = new_site(folder, name)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Made {folder} for {name}: {len(files)} files.")
+    click.echo(f"Next: cd {folder} && make serve   (then read README.md)")
+
+
+@main.command("new-module")
+@click.argument("module_id", metavar="NAME")
+@click.option("--title", help="The module's title (default: made from NAME).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("modules"),
+    show_default=True,
+)
+def new_module_command(module_id: str, title: str | None, folder: Path) -> None:
+    """Add a module skeleton, NAME.md, with every field explained; it passes `peerkit check`."""
+    try:
+        path = new_module(folder, module_id, title)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Made {path}: fill it in, then run `peerkit check {folder}`.")
 
 
 @main.command("npm-install")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
-from peerkit.load import load_folder
+from peerkit.load import load_folder, load_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, default_link
 from peerkit.site import SiteSettings
@@ -37,6 +37,7 @@ def check_folder(
     link_for: Callable[[ModuleFile], Link] = lambda _: default_link,
     settings: SiteSettings | None = None,
     downloads_for: Callable[[ModuleFile], Sequence[Download]] = lambda _: (),
+    also: Sequence[Path] = (),
 ) -> Result:
     """Load every module in `folder`, run every check and render every page once.
 
@@ -44,11 +45,18 @@ def check_folder(
     sandbox refuses is a mistake in the module, reported at its line. `link_for` gives the
     link function for each module's page (the default suits pages at `<prefix>/<id>/`);
     `settings` are the organisation's (its signposting list ends every module page), and
-    `downloads_for` gives the printable packs each module page links to.
+    `downloads_for` gives the printable packs each module page links to. `also` adds module
+    files from elsewhere (the reference curriculum's, for instance), checked with the rest.
     """
-    if not folder.is_dir():
+    if not folder.is_dir() and not also:
         return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
-    files, findings, count = load_folder(folder)
+    files, findings, count = load_folder(folder) if folder.is_dir() else ([], [], 0)
+    for path in also:
+        module_file, found = load_module(path)
+        findings.extend(found)
+        if module_file is not None:
+            files.append(module_file)
+    count += len(also)
     if count == 0:
         findings.append(Finding(folder, 1, "no module files (*.md) in this folder"))
     findings.extend(run_checks(files))

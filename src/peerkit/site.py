@@ -40,6 +40,38 @@ class Service(Strict):
     url: WebAddress | None = None
 
 
+HexColour = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^#[0-9a-fA-F]{6}$"),
+    Field(description='A colour as six hex digits, e.g. "#00574b".'),
+]
+
+
+class Brand(Strict):
+    """The site's colours. The build warns when text in them would fall below WCAG AA."""
+
+    primary: HexColour = Field(
+        default="#00574b", description="The header's background; its text is white."
+    )
+    accent: HexColour = Field(
+        default="#6a1b9a", description="Hovered links, focus rings and markers, on white."
+    )
+    link: HexColour = Field(default="#00695c", description="Links, on the white page.")
+    link_dark: HexColour = Field(
+        default="#80cbc4", description="Links (and the accent) in the dark theme."
+    )
+
+
+class Contact(Strict):
+    """How to reach the organisation: shown by the `contact()` macro (on the About page)."""
+
+    name: ShortText | None = None
+    email: ShortText | None = None
+    phone: ShortText | None = None
+    address: Text | None = None
+    url: WebAddress | None = None
+
+
 class SiteSettings(Strict):
     """What the organisation running the site sets once for every page and pack."""
 
@@ -48,6 +80,12 @@ class SiteSettings(Strict):
     )
     signposting_intro: Text = DEFAULT_INTRO
     signposting: list[Service] = Field(default_factory=list)
+    contact: Contact | None = None
+    licence: Text | None = Field(
+        default=None,
+        description="How others may reuse the site's material, e.g. a Creative Commons licence.",
+    )
+    brand: Brand | None = None
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -76,6 +114,8 @@ def settings_from_config(config_file: Path) -> SiteSettings:
         if isinstance(plugin, dict) and isinstance(plugin.get("peerkit"), dict):
             options = plugin["peerkit"]
     given = {key: options[key] for key in SiteSettings.model_fields if key in options}
+    if "organisation" not in given and isinstance(data.get("site_name"), str):
+        given["organisation"] = data["site_name"]
     try:
         return SiteSettings.model_validate(given)
     except ValidationError as exc:

@@ -38,7 +38,20 @@ class PeerkitConfig(base.Config):
     """With an explicit `nav`, module pages fill the section with this title (added if absent)."""
 
     organisation = c.Optional(c.Type(str))
-    """The organisation's name, on packs' covers and running headers."""
+    """The organisation's name, on packs' covers and running headers (default: site_name)."""
+
+    contact = c.Optional(c.Type(dict))
+    """How to reach the organisation: name, email, phone, address, url (the `contact()` macro)."""
+
+    licence = c.Optional(c.Type(str))
+    """How others may reuse the material: in the footer, and the `licence()` macro."""
+
+    brand = c.Optional(c.Type(dict))
+    """The site's colours: primary, accent, link, link_dark (hex). The build warns when text in
+    them would fall below WCAG AA (4.5:1)."""
+
+    reference_modules = c.Type((list, str), default=[])
+    """Modules from peerkit's reference curriculum to include, by id, or `all`."""
 
     signposting_intro = c.Optional(c.Type(str))
     """The sentence above the support list (peerkit has a default)."""

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
 from peerkit.mkdocs_plugin.plugin import PeerkitPlugin
-from peerkit.render import MACRO_NAMES, Renderer
+from peerkit.render import DOCS_MACRO_NAMES, Renderer
 
 
 def register(env: Any) -> None:
@@ -36,5 +36,5 @@ def register(env: Any) -> None:
 
         return macro
 
-    for name in MACRO_NAMES:
+    for name in DOCS_MACRO_NAMES:
         env.macro(bind(name), name)

@@ -26,6 +26,7 @@ from mkdocs.utils import get_relative_url
 from pydantic import ValidationError
 
 from peerkit.browse import curriculum_index, index_json, index_script
+from peerkit.colour import brand_css, brand_problems
 from peerkit.curriculum import check_folder
 from peerkit.findings import Severity, errors, summary
 from peerkit.headers import write_server_configs
@@ -42,6 +43,7 @@ from peerkit.packs import (
     sessions_of,
 )
 from peerkit.plans import PlanFile, check_plans
+from peerkit.reference import choose, reference_paths
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
@@ -54,6 +56,8 @@ SCRIPT = "assets/peerkit/peerkit.js"
 BROWSE_SCRIPTS = ("assets/peerkit/browse.js", "assets/peerkit/planner.js")
 INDEX = "assets/peerkit/index"  # .json for tools, .js for pages opened from a folder
 SHIM = "assets/peerkit/iframe-worker.js"
+BRAND_STYLESHEET = "assets/peerkit/brand.css"
+REFERRER_META = '<meta name="referrer" content="no-referrer">'
 _ASSETS = Path(__file__).parent.parent / "render" / "assets"
 
 
@@ -71,6 +75,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.sessions: list[Session] = []
         self._session_pages: dict[str, str] = {}
         self._browse_pages: dict[str, str] = {}
+        self._mkdocs_site_name = ""
 
     # --- configuration ----------------------------------------------------------------
 
@@ -81,7 +86,15 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        self._mkdocs_site_name = config.site_name
         self.settings = self._settings()
+        # Material writes the site's name into pages unescaped, except in one attribute that
+        # it escapes itself. Escape what could make markup (< > "); leave & and ' alone, so a
+        # name like "Hope & Co's" is never shown as "&amp;" in that attribute.
+        config.site_name = (
+            config.site_name.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        )
+        self._brand(config)
         if not self.settings.signposting:
             log.warning(
                 "peerkit: plugins.peerkit.signposting is empty: module pages and packs will "
@@ -94,6 +107,20 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if self.config.offline:
             self._offline(config)
         return config
+
+    def _brand(self, config: MkDocsConfig) -> None:
+        """The organisation's colours (checked for contrast) and its footer line."""
+        brand = self.settings.brand
+        if brand is not None:
+            for key, problem in brand_problems(brand):
+                log.warning(f"peerkit: plugins.peerkit.brand.{key}: {problem}")
+            if BRAND_STYLESHEET not in config.extra_css:
+                config.extra_css.append(BRAND_STYLESHEET)
+        if config.copyright is None and (self.settings.licence or self.settings.organisation):
+            # Material writes the copyright line as HTML: escape what goes into it.
+            parts = [f"{self.settings.organisation}." if self.settings.organisation else ""]
+            parts.append(" ".join((self.settings.licence or "").split()))
+            config.copyright = str(escape(" ".join(p for p in parts if p)))
 
     def _offline(self, config: MkDocsConfig) -> None:
         """Search from a folder (file://): Material's search runs in a Web Worker, which
@@ -117,9 +144,12 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def _settings(self) -> SiteSettings:
         given = {
             key: self.config[key]
-            for key in ("organisation", "signposting_intro", "signposting")
+            for key in ("organisation", "signposting_intro", "signposting", "contact", "licence")
             if self.config[key] is not None
         }
+        if self.config.brand is not None:
+            given["brand"] = self.config.brand
+        given.setdefault("organisation", self._mkdocs_site_name)
         try:
             return SiteSettings.model_validate(given)
         except ValidationError as exc:
@@ -136,6 +166,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         custom_dir = config.theme.custom_dir
         template_dirs = [Path(custom_dir) / "peerkit"] if custom_dir else []
         self._mkdocs_config, self._page_files = config, {}
+        reference, unknown = choose(self.config.reference_modules)
+        if unknown:
+            known = ", ".join(sorted(reference_paths())) or "none in this install"
+            raise PluginError(
+                f"peerkit: plugins.peerkit.reference_modules: no reference module "
+                f"{', '.join(repr(u) for u in unknown)} (the reference modules are: {known})"
+            )
         result = check_folder(
             self.site_path(config, "modules_dir"),
             template_dirs,
@@ -145,6 +182,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 self.page_file(module_file.module.id).url,
                 module_pack_paths(module_file.module),
             ),
+            also=reference,
         )
         self.plans, plan_findings = check_plans(
             self.site_path(config, "sessions_dir"), result.curriculum
@@ -174,6 +212,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 files.append(
                     File.generated(config, f"{SHIM}.LICENSE.txt", abs_src_path=str(licence))
                 )
+        if self.settings.brand is not None:
+            files.append(
+                File.generated(config, BRAND_STYLESHEET, content=brand_css(self.settings.brand))
+            )
         index = curriculum_index(self.curriculum, self.link_from("index.html"))
         files.append(File.generated(config, f"{INDEX}.json", content=index_json(index)))
         files.append(File.generated(config, f"{INDEX}.js", content=index_script(index)))
@@ -326,6 +368,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
         page.toc = toc_from_html(html)
         return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Every page asks browsers to send no referrer, wherever the site is hosted (even
+        from a folder, where there are no server headers)."""
+        if not self.config.enabled:
+            return output
+        return output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -40,6 +40,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards", "signposting")
 """What a module body or a docs page may call."""
 
+DOCS_MACRO_NAMES = (*MACRO_NAMES, "contact", "licence", "privacy_statement")
+"""What a docs page may call: the module macros, and the organisation's own details."""
+
 Link = Callable[[str, str | None], str]
 """`link(module_id, anchor)` → an href from the page being rendered to that module."""
 
@@ -327,6 +330,19 @@ class Renderer:
             "signposting.html", settings=self.settings, anchor=anchor, level=_level(level)
         )
 
+    def contact(self) -> Markup:
+        """How to reach the organisation (the plugin's `contact` settings)."""
+        return self._fragment("contact.html", settings=self.settings)
+
+    def licence(self) -> Markup:
+        """How others may reuse the material (the plugin's `licence` setting)."""
+        return self._fragment("licence.html", settings=self.settings)
+
+    def privacy_statement(self) -> Markup:
+        """What the site does, and does not do, with its visitors' data: true of every
+        peerkit site, because peerkit builds it so."""
+        return self._fragment("privacy.html", settings=self.settings)
+
     def macros(self) -> dict[str, Callable[..., Markup]]:
         """The macros a page may call, by name."""
         return {name: getattr(self, name) for name in MACRO_NAMES}
@@ -423,6 +439,7 @@ def _level(level: Any) -> int:
 
 
 __all__ = [
+    "DOCS_MACRO_NAMES",
     "FILTERS",
     "MACRO_NAMES",
     "Download",

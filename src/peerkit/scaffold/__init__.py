@@ -1,0 +1,252 @@
+"""`peerkit new` and `peerkit new-module`: an organisation's own site, and a module to fill in.
+
+The site is the folder `site/` beside this file, with `@ORGANISATION@` replaced by the
+organisation's name, plus what only this install knows: a module skeleton, a session plan,
+the npm pin (`peerkit.npm`) and `requirements.txt`, which pins peerkit (from wherever this
+peerkit came from) and every package it runs on, at the versions installed here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from importlib import metadata
+from pathlib import Path
+
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+
+from peerkit.npm import package_json, package_lock
+
+SITE = Path(__file__).parent / "site"
+TOKEN = "@ORGANISATION@"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+RENAMED = {"gitignore.txt": ".gitignore", "gitlab-ci.yml": ".gitlab-ci.yml"}
+
+
+class ScaffoldError(Exception):
+    """Why a site or module was not made (nothing was written)."""
+
+
+def slug(text: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "our-site"
+
+
+def new_site(dest: Path, organisation: str) -> list[Path]:
+    """Make a new site in `dest`, which must not exist yet. Returns the files written."""
+    if dest.exists():
+        raise ScaffoldError(f"{dest} already exists: choose a new folder (nothing was changed)")
+    organisation = " ".join(organisation.split())
+    if not organisation:
+        raise ScaffoldError("the organisation needs a name")
+    staging = dest.with_name(f".{dest.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(SITE, staging)
+    for stored, real in RENAMED.items():  # dotfiles are kept under plain names in the package
+        (staging / stored).rename(staging / real)
+    for path in staging.rglob("*"):
+        if path.is_file() and path.suffix in {".md", ".yml", ".html", ".txt", ""}:
+            text = path.read_text(encoding="utf-8")
+            if TOKEN in text:
+                # In YAML the token sits inside double quotes, where JSON's escapes are valid.
+                yaml_text = json.dumps(organisation)[1:-1]
+                value = yaml_text if path.suffix == ".yml" else _text(organisation)
+                path.write_text(text.replace(TOKEN, value), encoding="utf-8")
+    name = slug(organisation)
+    (staging / "modules").mkdir(exist_ok=True)
+    (staging / "modules" / "getting-started.md").write_text(
+        module_skeleton("getting-started", "Getting started with peer support"), encoding="utf-8"
+    )
+    (staging / "sessions").mkdir(exist_ok=True)
+    (staging / "sessions" / "first-session.yml").write_text(SESSION, encoding="utf-8")
+    for file, data in (
+        ("package.json", package_json(f"{name}-site-assets")),
+        ("package-lock.json", package_lock(f"{name}-site-assets")),
+    ):
+        (staging / file).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    (staging / "requirements.txt").write_text(requirements(), encoding="utf-8")
+    staging.rename(dest)
+    return sorted(p for p in dest.rglob("*") if p.is_file())
+
+
+def _text(value: str) -> str:
+    """A name as Markdown text: nothing in it can read as HTML."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def new_module(folder: Path, module_id: str, title: str | None = None) -> Path:
+    """Write a module skeleton `folder/<module_id>.md`; refuses to overwrite."""
+    if not SLUG.match(module_id):
+        raise ScaffoldError(
+            f"'{module_id}' cannot be a module id: use lowercase letters, digits and hyphens, "
+            "like our-topic"
+        )
+    path = folder / f"{module_id}.md"
+    if path.exists():
+        raise ScaffoldError(f"{path} already exists (nothing was changed)")
+    folder.mkdir(parents=True, exist_ok=True)
+    text = module_skeleton(module_id, title or module_id.replace("-", " ").capitalize())
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def module_skeleton(module_id: str, title: str) -> str:
+    """A complete module that passes `peerkit check`, with every field explained."""
+    return SKELETON.replace("@ID@", module_id).replace("@TITLE@", json.dumps(title))
+
+
+def requirements() -> str:
+    """peerkit, from where this install came, and every package it needs, pinned."""
+    peerkit = metadata.distribution("peerkit")
+    direct = peerkit.read_text("direct_url.json")
+    source = json.loads(direct)["url"] if direct else None
+    lines = [
+        "# Where peerkit comes from. If you move this site to another computer, change this",
+        "# line to where peerkit is there: a folder, or a git address (git+https://...).",
+        f"peerkit @ {source}" if source else f"peerkit=={peerkit.version}",
+        "# Everything peerkit runs on, at the versions it was tested with.",
+    ]
+    pins: dict[str, str] = {}
+    environment = {str(k): str(v) for k, v in default_environment().items()} | {"extra": ""}
+    todo = [Requirement(r) for r in peerkit.requires or []]
+    while todo:
+        requirement = todo.pop()
+        if requirement.marker and not requirement.marker.evaluate(environment):
+            continue
+        key = requirement.name.lower().replace("_", "-")
+        if key in pins:
+            continue
+        try:
+            found = metadata.distribution(requirement.name)
+        except metadata.PackageNotFoundError:
+            continue
+        pins[key] = found.version
+        todo.extend(Requirement(r) for r in found.requires or [])
+    lines += [f"{name}=={version}" for name, version in sorted(pins.items())]
+    return "\n".join(lines) + "\n"
+
+
+SESSION = """\
+# A session plan: a running order, timed to the clock. Change it, or make one with the
+# site's Session planner and download it. `make check` checks it; `make build` prints its packs.
+title: Our first session
+summary: Getting to know each other and what peer support means to us.
+facilitators: [Lead facilitator, Co-facilitator]
+start: "10:00"
+available: 90
+items:
+  - welcome: Welcome, introductions and our group agreement
+    minutes: 15
+  - activity: getting-started-what-helps
+  - break: Tea and coffee
+    minutes: 15
+  - activity: getting-started-closing-round
+  - close: "Close: what we take away, and where to find support"
+    minutes: 10
+"""
+
+SKELETON = """\
+---
+# A training module: this front-matter (between the --- lines) is the module's data, and
+# the text after it is the page. Every key is explained on the line above it.
+# `make check` reports any mistake as file:line: message.
+
+# A short name for web addresses: lowercase letters, digits and hyphens.
+id: @ID@
+# The module's name.
+title: @TITLE@
+# One or two sentences for the module's card in the catalogue.
+summary: >-
+  Replace this with what the session covers and who it suits, in one or two sentences.
+# Raise the version when you change the module.
+version: "0.1"
+# Total minutes for the session, breaks included, as a range.
+duration: 60-75
+# What a participant will take away.
+outcomes:
+  - Replace this with one thing a participant will be able to do or say afterwards.
+# Short topic words. Reuse the words other modules use: they are the theme filter and tags.
+themes: [peer support]
+# From this list only: connection, hope, identity, meaning, empowerment (CHIME) and
+# experience, authenticity, responsibility, mutuality (peer values).
+values: [connection, mutuality]
+# Who the module is for.
+audience: [new peer supporters]
+# in-person, online or both.
+format: both
+# How many people, as a range.
+group_size: 4-12
+# What the topic may stir up. Shown before anything else on the page.
+content_notes:
+  - Replace this with what the session may bring up, and that people can pass or step out.
+# Ids of modules to run first (none yet).
+prerequisites: []
+# How others may reuse the module.
+licence: CC BY-SA 4.0
+# What the module was adapted from, if anything (remove the # to use it).
+# adapted_from: Adapted from our 2024 workshop notes, with thanks to the group.
+# Works whose facts the module uses: author, title, year and, if you like, publisher.
+sources: []
+# Notes for facilitators, folded away on the page.
+facilitator_notes: >-
+  Replace this with what a facilitator should prepare and look out for.
+# An Easy Read summary: short sentences, one idea each.
+easy_read:
+  - This session is about peer support.
+  - You can join in as much or as little as you like.
+# Reflection questions for the whole module.
+reflection:
+  - Replace this with a question people can think about on their own.
+# Handouts: each with an id, a title and its text (none yet).
+handouts: []
+# The activities, in running order. Each id must be unique across every module.
+activities:
+  - id: @ID@-what-helps
+    title: What helps
+    # What the activity is for.
+    aim: To share what helps us feel supported, in our own words.
+    # Minutes, as a range; the steps' own times should add up to it.
+    minutes: 20-30
+    group_size: 4-12
+    format: both
+    materials: [flipchart paper, pens]
+    preparation:
+      - Write "What helps?" at the top of a flipchart sheet.
+    # The steps, in order. They are numbered for you: do not number them.
+    steps:
+      - Introduce the activity and say that nobody has to share (2-3 minutes).
+      - In pairs, talk about a time someone helped you feel supported (10-15 minutes).
+      - Come back together and note on the flipchart what helped (8-12 minutes).
+    facilitator_notes: Replace this with tips for running the activity.
+    content_notes: []
+    # How to run it online.
+    online_variation: Use breakout rooms for the pairs and a shared document for the notes.
+    # A gentler way to take part.
+    alternative: Listen without sharing, or write a word on a sticky note instead of talking.
+    reflection:
+      - What is one thing that helps you that you could offer someone else?
+    # Ids of the module's handouts this activity gives out.
+    handouts: []
+    # Cards to cut out and sort, printed as a card sheet (remove the #s to use them).
+    # cards:
+    #   items: [Lending money, Sharing a phone number, Giving a lift]
+    #   sort_into: [Fine, It depends, Not in the peer role]
+  - id: @ID@-closing-round
+    title: Closing round
+    aim: To end the session gently, with one thing each person takes away.
+    minutes: 10-15
+    group_size: 4-12
+    format: both
+    steps:
+      - Invite everyone to say one word or one thing they take away, or to pass (8-12 minutes).
+      - Remind people where to find support, and thank them (2-3 minutes).
+    online_variation: People can type their word in the chat instead.
+    alternative: Pass, or write a word on paper to keep.
+---
+## About this module
+
+Replace this with an introduction to the module, in Markdown. The activities, reflection
+questions, handouts and the support list follow it, in running order. The site's guide to
+writing modules shows how to place an activity elsewhere on the page.
+"""

@@ -1,0 +1,225 @@
+"""`peerkit new` and `peerkit new-module`: an organisation's own site, branded, checked and
+built with --strict straight away; its colours checked for contrast; its name escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from peerkit.model import Activity, Module
+from peerkit.reference import choose
+
+from browser import serve
+from conftest import ROOT, Build, mkdocs_build
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+
+
+def peerkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "peerkit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def new_site(tmp_path: Path, name: str = "Riverside Peer Network", **plugin: object) -> Path:
+    """A site from `peerkit new`, with the peerkit plugin's settings changed as given."""
+    folder = tmp_path / "our-site"
+    made = peerkit("new", str(folder), "--name", name)
+    assert made.returncode == 0, made.stderr
+    (folder / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    if plugin:
+        config = folder / "mkdocs.yml"
+        data = yaml.safe_load(config.read_text(encoding="utf-8"))
+        for entry in data["plugins"]:
+            if isinstance(entry, dict) and "peerkit" in entry:
+                entry["peerkit"].update(plugin)
+        config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def test_new_makes_a_site_that_checks_and_builds_strict_straight_away(tmp_path: Path) -> None:
+    folder = new_site(tmp_path)
+    for name in (
+        "mkdocs.yml",
+        "macros.py",
+        "Makefile",
+        "README.md",
+        "requirements.txt",
+        "package.json",
+        "package-lock.json",
+        ".gitignore",
+        ".gitlab-ci.yml",
+        ".github/workflows/publish.yml",
+        "overrides/main.html",
+        "modules/getting-started.md",
+        "sessions/first-session.yml",
+        *(f"docs/{page}.md" for page in ("index", "about", "facilitator-guide")),
+        *(f"docs/{page}.md" for page in ("accessibility", "privacy")),
+    ):
+        assert (folder / name).is_file(), name
+    checked = peerkit("check", "modules", cwd=folder)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    build = mkdocs_build(folder, "--strict")
+    assert build.returncode == 0, build.output
+
+    # The organisation's own module and session, and the reference modules it chose, with the
+    # modules those build on (without copying any file).
+    chosen, _ = choose(["peer-support-recovery", "boundaries", "self-care"])
+    assert {p.stem for p in chosen} == {
+        "peer-support-recovery",
+        "mutuality",
+        "boundaries",
+        "self-care",
+    }
+    for module_id in ["getting-started", *(p.stem for p in chosen)]:
+        assert (build.site / "modules" / f"{module_id}.html").is_file(), module_id
+    assert not (folder / "modules" / "boundaries.md").exists()
+    assert (build.site / "sessions" / "first-session.html").is_file()
+
+    home = build.page("index.html")
+    assert "<title>Riverside Peer Network training</title>" in home
+    assert '<meta name="referrer" content="no-referrer">' in home
+    assert "Riverside Peer Network. Our own modules are shared under" in home
+    about = build.page("about.html")
+    assert 'href="mailto:hello@example.org"' in about
+    privacy = build.page("privacy.html")
+    assert "No cookies, no analytics, no tracking." in privacy
+    assert "local storage" in privacy
+    brand = build.page("assets/peerkit/brand.css")
+    assert "--md-primary-fg-color: #1f4e79;" in brand
+
+
+def test_the_example_publishing_setups_build_and_publish_the_site(tmp_path: Path) -> None:
+    folder = new_site(tmp_path)
+    github = yaml.safe_load((folder / ".github/workflows/publish.yml").read_text("utf-8"))
+    steps = github["jobs"]["build"]["steps"]
+    assert {"run": "make build"} in steps
+    upload = next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "site"
+    gitlab = yaml.safe_load((folder / ".gitlab-ci.yml").read_text("utf-8"))
+    assert gitlab["pages"]["script"][0] == "make build"
+    assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
+    make = subprocess.run(
+        ["make", "-n", "build"], cwd=folder, capture_output=True, text=True, check=False
+    )
+    assert make.returncode == 0 and "peerkit build" in make.stdout
+
+
+def test_new_refuses_a_folder_that_exists(tmp_path: Path) -> None:
+    folder = tmp_path / "taken"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("ours", encoding="utf-8")
+    made = peerkit("new", str(folder))
+    assert made.returncode == 1
+    assert "already exists" in made.stderr
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+def test_new_module_has_every_field_explained_and_passes_check(tmp_path: Path) -> None:
+    made = peerkit("new-module", "listening-well", "--dir", str(tmp_path / "modules"))
+    assert made.returncode == 0, made.stderr
+    path = tmp_path / "modules" / "listening-well.md"
+    text = path.read_text(encoding="utf-8")
+    front = text.split("---\n")[1]
+    for field in Module.model_fields:  # every key, optional ones commented out
+        assert re.search(rf"^(# )?{field}:", front, re.M), field
+    for field in Activity.model_fields:
+        assert re.search(rf"^\s+(- |# )?{field}:", front, re.M), field
+    for field in ("aim", "minutes", "steps", "online_variation", "alternative"):
+        assert re.search(rf"^\s+# .*\n\s+{field}:", front, re.M), field
+    top_comments = re.findall(r"^# .*\n(\w+):", front, re.M)
+    assert len(top_comments) >= len(Module.model_fields) - 2  # a comment above nearly every key
+    checked = peerkit("check", str(tmp_path / "modules"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    again = peerkit("new-module", "listening-well", "--dir", str(tmp_path / "modules"))
+    assert again.returncode == 1 and "already exists" in again.stderr
+    bad = peerkit("new-module", "Listening Well!", "--dir", str(tmp_path / "modules"))
+    assert bad.returncode == 1 and "cannot be a module id" in bad.stderr
+
+
+def test_branding_values_come_out_escaped(tmp_path: Path) -> None:
+    evil = "<script>alert(1)</script>"
+    folder = new_site(
+        tmp_path,
+        name=f"Hope & Co's {evil}",
+        licence=f"Shared freely {evil}",
+        contact={"name": evil, "email": "a@example.org", "address": evil},
+    )
+    build = mkdocs_build(folder, "--strict")
+    assert build.returncode == 0, build.output
+    for page in build.site.rglob("*.html"):
+        assert "<script>alert" not in page.read_text(encoding="utf-8"), page
+    home = build.page("index.html")
+    assert "<title>Hope & Co's &lt;script&gt;alert(1)&lt;/script&gt; training</title>" in home
+    assert "Shared freely &lt;script&gt;alert(1)&lt;/script&gt;" in home
+    about = build.page("about.html")
+    assert "<strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>" in about
+
+
+def test_a_low_contrast_palette_is_warned_about_and_fails_strict(tmp_path: Path) -> None:
+    folder = new_site(
+        tmp_path,
+        brand={
+            "primary": "#7fb3ff",
+            "accent": "#8a3b12",
+            "link": "#1f5f99",
+            "link_dark": "#333333",
+        },
+    )
+    build = mkdocs_build(folder, "--strict")
+    assert build.returncode == 1
+    assert (
+        "plugins.peerkit.brand.primary: #7fb3ff gives white header text on it a contrast of "
+        "2.14:1, below WCAG AA (4.5:1): choose a darker colour" in build.output
+    )
+    assert "plugins.peerkit.brand.link_dark: #333333 gives links on the dark theme" in build.output
+    assert "brand.link:" not in build.output and "brand.accent" not in build.output
+    relaxed = mkdocs_build(folder)  # without --strict: warned, and the site still builds
+    assert relaxed.returncode == 0 and "brand.primary" in relaxed.output
+
+
+def test_a_colour_that_is_not_a_colour_is_reported_at_its_key(tmp_path: Path) -> None:
+    folder = new_site(tmp_path, brand={"link": "blue"})
+    build = mkdocs_build(folder, "--strict")
+    assert build.returncode == 1
+    assert "plugins.peerkit.brand.link" in build.output
+
+
+@pytest.fixture(scope="module")
+def reference_site(reference_build: Build) -> Build:
+    return reference_build
+
+
+def test_the_reference_site_uses_the_same_branding_settings(reference_site: Build) -> None:
+    brand = reference_site.page("assets/peerkit/brand.css")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("nav:")[0])
+    plugin = next(p["peerkit"] for p in config["plugins"] if isinstance(p, dict) and "peerkit" in p)
+    assert f"--md-primary-fg-color: {plugin['brand']['primary']};" in brand
+    assert json.dumps(plugin["licence"].split()[0])[1:-1] in reference_site.page("index.html")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_new_site_passes_axe_in_its_own_colours(page: Page, tmp_path: Path, scheme: str) -> None:
+    folder = new_site(tmp_path)
+    build = mkdocs_build(folder, "--strict")
+    assert build.returncode == 0, build.output
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    with serve(build.site) as url:
+        for path in ("index.html", "about.html", "privacy.html", "modules/getting-started.html"):
+            page.goto(url + path)
+            violations = Axe().run(page, options=WCAG).response["violations"]
+            found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+            assert found == [], path
