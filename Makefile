@@ -12,8 +12,10 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export NO_MKDOCS_2_WARNING := 1
 
 # Debian packages for building packs (WeasyPrint's Pango and a font) and for the tests
-# (Chromium for browser tests, poppler's pdftotext and pdftoppm to read the PDFs back).
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils
+# (Chromium for browser tests, poppler's pdftotext and pdftoppm to read the PDFs back, and
+# nginx to serve a site the way the new-site README shows).
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium poppler-utils \
+	nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system-deps serve build offline check schema lint test bench previews clean

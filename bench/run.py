@@ -43,7 +43,7 @@ REFERENCE = ROOT / "modules" / "mutuality.md"
 def renamed(front: dict[str, Any], n: int) -> dict[str, Any]:
     """The reference module's data with every id made unique to copy `n`."""
     suffix = f"-{n}"
-    data = dict(front, id=front["id"] + suffix, title=f"{front['title']} ({n})")
+    data = dict(front, id=front["id"] + suffix, title=f"{front['title']} ({n})", prerequisites=[])
     data["handouts"] = [dict(h, id=h["id"] + suffix) for h in front.get("handouts", [])]
     data["activities"] = [
         dict(a, id=a["id"] + suffix, handouts=[h + suffix for h in a.get("handouts", [])])
@@ -57,6 +57,7 @@ def make_site(dest: Path, size: int) -> Path:
         shutil.copy(ROOT / name, dest / name)
     for name in ("docs", "overrides"):
         shutil.copytree(ROOT / name, dest / name)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     text = REFERENCE.read_text(encoding="utf-8")
     _, front_text, body = text.split("---\n", 2)
     front, _, problems = safeyaml.load(front_text)

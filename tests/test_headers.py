@@ -4,16 +4,20 @@ script, no referrer and no framing; the site works under them with nothing block
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from peerkit.headers import inline_script_hashes, policy
+from peerkit.headers import inline_script_hashes, inline_scripts, policy
 
 from browser import serve
-from conftest import Build
+from conftest import ROOT, Build
 
 PAGES = [
     "index.html",
@@ -99,3 +103,75 @@ def test_a_page_with_an_unknown_inline_script_is_blocked(
     )
     assert ran is False
     assert any("script-src" in message for message in blocked)
+
+
+def test_only_scripts_a_browser_would_run_are_hashed() -> None:
+    html = (
+        "<script>a()</script><script src='x.js'></script>"
+        '<script type="application/json">{"b": 1}</script>'
+        "<SCRIPT type=module>c()</SCRIPT><script type='text/javascript'>d()</script>"
+    )
+    assert inline_scripts(html) == ["a()", "c()", "d()"]
+
+
+README = ROOT / "src" / "peerkit" / "scaffold" / "site" / "README.md"
+
+
+def nginx_example() -> str:
+    """The nginx server block from the README a new site gets."""
+    text = README.read_text(encoding="utf-8")
+    return re.search(r"```nginx\n(.*?)```", text, re.S)[1]  # type: ignore[index]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def nginx_url(reference_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site behind a real nginx, configured exactly as the README shows."""
+    work = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    site = str(reference_build.site)
+    server = (
+        nginx_example()
+        .replace("listen 80;", f"listen 127.0.0.1:{port};")
+        .replace("/var/www/peerkit/site", site)
+    )
+    temp = " ".join(f"{kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy"))
+    temp += " " + " ".join(f"{kind}_temp_path {work}/{kind};" for kind in ("fastcgi", "uwsgi"))
+    (work / "nginx.conf").write_text(
+        # Workers as root too: pytest's folders are private to the user running the tests.
+        f"daemon off; user root; pid {work}/nginx.pid; error_log {work}/error.log;\n"
+        "events {}\n"
+        f"http {{ include /etc/nginx/mime.types; access_log off; {temp} scgi_temp_path "
+        f"{work}/scgi;\n{server}\n}}\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(["nginx", "-c", str(work / "nginx.conf"), "-p", str(work)])
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_the_readme_nginx_example_serves_the_site_with_its_headers(
+    nginx_url: str, reference_build: Build, page: Page, blocked: list[str]
+) -> None:
+    with urllib.request.urlopen(nginx_url + "modules/boundaries.html") as response:
+        sent = dict(response.headers)
+    for name, value in netlify_headers(reference_build.site).items():
+        assert sent[name] == value, name
+    page.goto(nginx_url)
+    page.get_by_role("textbox", name="Search").first.click()
+    page.keyboard.type("friendship")
+    expect(page.locator("a.md-search-result__link").first).to_be_attached()
+    assert blocked == []

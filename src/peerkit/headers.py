@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from html.parser import HTMLParser
+import re
 from pathlib import Path
 
 SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -18,38 +18,29 @@ SCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
 CONFIG_FILES = ("_headers", ".htaccess", "nginx-headers.conf")
 
 
-class _InlineScripts(HTMLParser):
-    """The text of each inline script that a browser would run (not JSON data blocks)."""
+# A script element's text ends at the first `</script`, as HTML parsers read it.
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script", re.S | re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]*)""", re.I)
+_SRC = re.compile(r"\bsrc\s*=", re.I)
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.scripts: list[str] = []
-        self._open: list[str] | None = None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "script":
-            return
-        found = dict(attrs)
-        runs = (found.get("type") or "").strip().lower() in SCRIPT_TYPES
-        self._open = [] if "src" not in found and runs else None
-
-    def handle_data(self, data: str) -> None:
-        if self._open is not None:
-            self._open.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._open is not None:
-            self.scripts.append("".join(self._open))
-            self._open = None
+def inline_scripts(html: str) -> list[str]:
+    """The text of each inline script a browser would run (not JSON data blocks)."""
+    found = []
+    for match in _SCRIPT.finditer(html):
+        attributes, text = match[1], match[2]
+        kind = _TYPE.search(attributes)
+        if _SRC.search(attributes) or (kind and kind[1].lower() not in SCRIPT_TYPES):
+            continue
+        found.append(text)
+    return found
 
 
 def inline_script_hashes(site: Path) -> list[str]:
     """CSP source expressions (`'sha256-…'`) for every distinct inline script in the site."""
     hashes = set()
     for page in sorted(site.rglob("*.html")):
-        parser = _InlineScripts()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for script in parser.scripts:
+        for script in inline_scripts(page.read_text(encoding="utf-8")):
             digest = hashlib.sha256(script.encode("utf-8")).digest()
             hashes.add(f"'sha256-{base64.b64encode(digest).decode()}'")
     return sorted(hashes)
