@@ -94,3 +94,36 @@ def test_the_offline_zip_opens_from_a_folder_and_searches(page: Page, tmp_path: 
     target = (Path(urlsplit(page.url).path).parent / pack.get_attribute("href")).resolve()
     assert target.is_file()
     assert elsewhere == []
+
+
+def test_a_site_folder_that_would_overwrite_the_project_is_refused(tmp_path: Path) -> None:
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    before = snapshot(root / "docs") | snapshot(root / "modules")
+    for target in ("docs", "modules", ".", "..", "docs/site"):
+        refused = peerkit_build(root, "--no-packs", "--site-dir", target)
+        assert refused.returncode == 1, target
+        assert "choose another" in refused.stderr, target
+    assert snapshot(root / "docs") | snapshot(root / "modules") == before
+    assert (root / "mkdocs.yml").is_file()
+    # A folder of someone's own files is never replaced by a site.
+    notes = root / "notes"
+    notes.mkdir()
+    (notes / "minutes.txt").write_text("ours", encoding="utf-8")
+    refused = peerkit_build(root, "--no-packs", "--site-dir", "notes")
+    assert refused.returncode == 1 and "does not look like a built site" in refused.stderr
+    assert (notes / "minutes.txt").read_text(encoding="utf-8") == "ours"
+
+
+def test_the_site_is_readable_by_a_web_server_and_leftovers_are_cleared(tmp_path: Path) -> None:
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    (root / ".site-building-interrupted").mkdir()  # as a killed build would leave it
+    assert peerkit_build(root, "--no-packs").returncode == 0
+    assert (root / "site").stat().st_mode & 0o055 == 0o055  # group and others may read it
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_the_offline_zip_may_not_go_inside_the_site(tmp_path: Path) -> None:
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    refused = peerkit_build(root, "--no-packs", "--offline", "--zip", "site/copy.zip")
+    assert refused.returncode == 1 and "inside the site" in refused.stderr
+    assert not (root / "site" / "copy.zip").exists()

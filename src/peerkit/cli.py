@@ -14,7 +14,7 @@ from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
 from peerkit.packs import build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
-from peerkit.publish import build_site, zip_site
+from peerkit.publish import UnsafeSiteDir, build_site, zip_site
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
@@ -228,7 +228,10 @@ def build(
 ) -> None:
     """Build the site with `mkdocs build --strict`, safely: into a new folder that replaces the
     site only when the build succeeds, so a mistake never leaves a half-written site."""
-    result = build_site(config_file, site_dir, packs=packs)
+    try:
+        result = build_site(config_file, site_dir, packs=packs)
+    except UnsafeSiteDir as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(result.output.rstrip(), err=True)
     if not result.ok:
         click.echo(
@@ -240,7 +243,10 @@ def build(
     if offline:
         name = _slug(str(read_config(config_file).get("site_name") or "site"))
         dest = zip_path or result.site.parent / f"{name}-offline.zip"
-        zip_site(result.site, dest, name)
+        try:
+            zip_site(result.site, dest, name)
+        except UnsafeSiteDir as exc:
+            raise click.ClickException(str(exc)) from None
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
 
 

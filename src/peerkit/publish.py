@@ -20,6 +20,13 @@ from pathlib import Path
 
 from peerkit.site import read_config
 
+MARKER = ".peerkit-site"
+"""A file in every site `build_site` makes: only a folder holding it is ever replaced."""
+
+
+class UnsafeSiteDir(Exception):
+    """The site folder would overwrite the project's own files; nothing was changed."""
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -34,12 +41,63 @@ def site_dir_of(config_file: Path) -> Path:
     return config_file.parent / str(data.get("site_dir") or "site")
 
 
+def check_site_dir(config_file: Path, site: Path) -> None:
+    """Refuse a site folder that a swap would destroy something else in: the project, its
+    sources, or a folder that was not made by a peerkit build."""
+    project = config_file.parent
+    data = read_config(config_file)
+    plugin: dict[str, object] = {}
+    for entry in data.get("plugins") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("peerkit"), dict):
+            plugin = entry["peerkit"]
+    sources = [
+        project / str(data.get("docs_dir") or "docs"),
+        project / str(plugin.get("modules_dir") or "modules"),
+        project / str(plugin.get("sessions_dir") or "sessions"),
+        project / "overrides",
+    ]
+    for source in sources:
+        source = source.resolve()
+        if site == source or site in source.parents or source in site.parents:
+            raise UnsafeSiteDir(f"the site folder {site} overlaps {source}: choose another")
+    if site == project or site in project.parents:
+        raise UnsafeSiteDir(f"the site folder {site} holds the project itself: choose another")
+    if site.exists() and not _replaceable(site):
+        raise UnsafeSiteDir(
+            f"{site} does not look like a built site (it has no {MARKER} file and no "
+            "search index), so it was left alone: move it away, or choose another site folder"
+        )
+
+
+def _replaceable(site: Path) -> bool:
+    """A folder a build may replace: empty, or a site peerkit (or MkDocs) built."""
+    if not site.is_dir():
+        return False
+    if (site / MARKER).is_file() or not any(site.iterdir()):
+        return True
+    return (site / "index.html").is_file() and (site / "search" / "search_index.json").is_file()
+
+
+def clear_leftovers(site: Path) -> None:
+    """Folders an interrupted build left beside the site."""
+    for pattern in (f".{site.name}-building-*", f".{site.name}-old-*"):
+        for leftover in site.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def build_site(config_file: Path, site: Path | None = None, *, packs: bool = True) -> BuildResult:
-    """`mkdocs build --strict` into a fresh folder, swapped in for `site` only on success."""
+    """`mkdocs build --strict` into a fresh folder, swapped in for `site` only on success.
+
+    Raises `UnsafeSiteDir` (before building anything) if `site` overlaps the project."""
     config_file = config_file.resolve()
     site = (site or site_dir_of(config_file)).resolve()
+    check_site_dir(config_file, site)
     site.parent.mkdir(parents=True, exist_ok=True)
+    clear_leftovers(site)
     building = Path(tempfile.mkdtemp(prefix=f".{site.name}-building-", dir=site.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    building.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is for serving
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if not packs:
         env["PEERKIT_PACKS"] = "off"
@@ -56,6 +114,10 @@ def build_site(config_file: Path, site: Path | None = None, *, packs: bool = Tru
         output = proc.stdout + proc.stderr
         if proc.returncode != 0:
             return BuildResult(False, site, output)
+        (building / MARKER).write_text(
+            "Built by `peerkit build`. Only a folder holding this file is replaced.\n",
+            encoding="utf-8",
+        )
         swap_in(building, site)
         return BuildResult(True, site, output)
     finally:
@@ -63,8 +125,9 @@ def build_site(config_file: Path, site: Path | None = None, *, packs: bool = Tru
 
 
 def swap_in(new: Path, site: Path) -> None:
-    """Put the folder `new` where `site` is. The old site is renamed aside first and removed
-    last, so at every moment there is a whole site in place (one of the two)."""
+    """Put the folder `new` where `site` is: the old site is renamed aside, the new one
+    renamed into place (two renames, a moment apart), and only then is the old one removed.
+    A failure never leaves half a site: there is the old whole site, or the new one."""
     old = None
     if site.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{site.name}-old-", dir=site.parent))
@@ -76,11 +139,14 @@ def swap_in(new: Path, site: Path) -> None:
 
 def zip_site(site: Path, dest: Path, folder: str) -> Path:
     """`site` as a zip whose files sit in one `folder` (open `folder/index.html`)."""
+    site, dest = site.resolve(), dest.resolve()
+    if site in dest.parents:
+        raise UnsafeSiteDir(f"{dest} is inside the site it would hold: choose another place")
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(site.rglob("*")):
-            if path.is_file():
+            if path.is_file() and path.name != MARKER:
                 archive.write(path, f"{folder}/{path.relative_to(site).as_posix()}")
     os.replace(partial, dest)
     return dest
