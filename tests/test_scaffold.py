@@ -223,3 +223,43 @@ def test_a_new_site_passes_axe_in_its_own_colours(page: Page, tmp_path: Path, sc
             violations = Axe().run(page, options=WCAG).response["violations"]
             found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
             assert found == [], path
+
+
+def test_check_and_pack_know_the_reference_modules_a_site_chooses(tmp_path: Path) -> None:
+    folder = new_site(tmp_path)
+    plan = folder / "sessions" / "short.yml"
+    plan.write_text(
+        'title: Short\nstart: "10:00"\navailable: 40\nitems:\n'
+        "  - activity: boundaries-saying-no\n    minutes: 25\n"
+        "  - close: Close\n    minutes: 10\n",
+        encoding="utf-8",
+    )
+    checked = peerkit("check", "modules", cwd=folder)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    packed = peerkit("pack", "sessions/short.yml", "--out", str(tmp_path / "packs"), cwd=folder)
+    assert packed.returncode == 0, packed.stderr
+    assert (tmp_path / "packs" / "packs" / "sessions" / "short-facilitator-pack.pdf").is_file()
+
+
+def test_a_sites_own_copy_of_a_reference_module_takes_its_place(tmp_path: Path) -> None:
+    folder = new_site(tmp_path)
+    own = (ROOT / "modules" / "boundaries.md").read_text(encoding="utf-8")
+    (folder / "modules" / "boundaries.md").write_text(
+        own.replace("title: Role tension and boundaries", "title: Our boundaries"), "utf-8"
+    )
+    assert peerkit("check", "modules", cwd=folder).returncode == 0
+    build = mkdocs_build(folder, "--strict")
+    assert build.returncode == 0, build.output
+    assert "<title>Our boundaries - " in build.page("modules/boundaries.html")
+
+
+def test_an_unknown_reference_module_is_reported(tmp_path: Path) -> None:
+    folder = new_site(tmp_path, reference_modules=["boundaries", "no-such-module"])
+    checked = peerkit("check", "modules", cwd=folder)
+    assert checked.returncode == 1
+    assert "mkdocs.yml:1: plugins.peerkit.reference_modules: no reference module " in (
+        checked.stdout
+    )
+    assert "'no-such-module'" in checked.stdout
+    build = mkdocs_build(folder, "--strict")
+    assert build.returncode == 1 and "'no-such-module'" in build.output

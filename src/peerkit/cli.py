@@ -16,6 +16,8 @@ from peerkit.packs import build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.publish import UnsafeSiteDir, build_site, zip_site
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
+from peerkit.reference import for_site as reference_for_site
+from peerkit.reference import reference_paths
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
 from peerkit.site import SiteSettings, read_config, settings_from_config
@@ -45,9 +47,13 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
     mistake as path:line.
 
     Plans are read from the `sessions` folder beside PATH, or from each --plans file or folder.
+    The site's `mkdocs.yml` beside PATH, if there is one, is checked too, and the reference
+    modules it chooses are checked with PATH's.
     """
-    result = check_folder(path)
-    findings = list(result.findings)
+    config_file = path.parent / "mkdocs.yml"
+    reference, findings = _site_settings(config_file, path)
+    result = check_folder(path, also=reference)
+    findings += result.findings
     files = result.files_checked
     for where in plans or (path.parent / "sessions",):
         if where.is_file():
@@ -161,8 +167,9 @@ def pack(
     """Make the PDF packs of one session plan (sessions/NAME.yml) or one module (modules/NAME.md):
     a facilitator pack, a participant pack and, when there are cards, a card sheet."""
     modules_dir = modules_dir or source.resolve().parent.parent / "modules"
-    result = check_folder(modules_dir)
-    findings = list(result.findings)
+    reference, findings = _site_settings(config_file, modules_dir)
+    result = check_folder(modules_dir, also=reference)
+    findings += result.findings
     settings = SiteSettings()
     if config_file.exists():
         try:
@@ -248,6 +255,29 @@ def build(
         except UnsafeSiteDir as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
+
+
+def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[Finding]]:
+    """The reference modules a site's mkdocs.yml chooses, and what is wrong in its settings."""
+    if not config_file.is_file():
+        return [], []
+    findings = []
+    try:
+        settings_from_config(config_file)
+    except ValueError as exc:
+        findings.append(Finding(config_file, 1, str(exc).removeprefix(f"{config_file}: ")))
+    reference, unknown = reference_for_site(config_file, modules_dir)
+    if unknown:
+        known = ", ".join(sorted(reference_paths())) or "none in this install"
+        findings.append(
+            Finding(
+                config_file,
+                1,
+                "plugins.peerkit.reference_modules: no reference module "
+                f"{', '.join(repr(u) for u in unknown)} (the reference modules are: {known})",
+            )
+        )
+    return reference, findings
 
 
 def _slug(text: str) -> str:

@@ -6,10 +6,11 @@ same files as `peerkit/reference/` (see `pyproject.toml`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from peerkit.load import load_module, module_paths
+from peerkit.load import load_folder, load_module, module_paths
+from peerkit.site import read_config
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -28,16 +29,22 @@ def reference_paths() -> dict[str, Path]:
     return {path.stem: path for path in module_paths(folder)} if folder else {}
 
 
-def choose(wanted: Sequence[str] | str) -> tuple[list[Path], list[str]]:
+def choose(
+    wanted: Sequence[str] | str, own: Mapping[str, Sequence[str]] | None = None
+) -> tuple[list[Path], list[str]]:
     """The files for `wanted` (ids, or "all") and for the modules they build on, and the ids
-    that are not in the reference curriculum."""
-    known = reference_paths()
+    that are not in the reference curriculum. `own` maps each of the site's own modules to
+    its prerequisites: an own module takes the place of the reference one with its id, and
+    the reference modules it builds on are included too."""
+    own = own or {}
+    known = {i: path for i, path in reference_paths().items() if i not in own}
     if wanted == "all":
-        return list(known.values()), []
+        return list(known.values()), [] if reference_dir() else ["all"]
     ids = [wanted] if isinstance(wanted, str) else list(wanted)
-    unknown = [i for i in ids if i not in known]
+    unknown = [i for i in ids if i not in known and i not in own]
     chosen: list[str] = []
     todo = [i for i in ids if i in known]
+    todo += [p for prerequisites in own.values() for p in prerequisites if p in known]
     while todo:
         module_id = todo.pop(0)
         if module_id in chosen:
@@ -47,3 +54,28 @@ def choose(wanted: Sequence[str] | str) -> tuple[list[Path], list[str]]:
         if module_file is not None:
             todo += [p for p in module_file.module.prerequisites if p in known]
     return [known[i] for i in sorted(chosen)], unknown
+
+
+def own_modules(modules_dir: Path) -> dict[str, list[str]]:
+    """A site's own modules: each id with its prerequisites."""
+    if not modules_dir.is_dir():
+        return {}
+    files, _, _ = load_folder(modules_dir)
+    return {f.module.id: list(f.module.prerequisites) for f in files}
+
+
+def for_site(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[str]]:
+    """The reference modules a site's `mkdocs.yml` chooses (see `choose`), read without MkDocs;
+    the site's own modules in `modules_dir` take the place of reference ones with their id."""
+    if not config_file.is_file():
+        return [], []
+    plugin: dict[str, object] = {}
+    for entry in read_config(config_file).get("plugins") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("peerkit"), dict):
+            plugin = entry["peerkit"]
+    wanted = plugin.get("reference_modules") or []
+    if not isinstance(wanted, (str, list)):
+        return [], []
+    if not wanted:
+        return [], []
+    return choose(wanted, own_modules(modules_dir))

@@ -43,7 +43,7 @@ from peerkit.packs import (
     sessions_of,
 )
 from peerkit.plans import PlanFile, check_plans
-from peerkit.reference import choose, reference_paths
+from peerkit.reference import choose, own_modules, reference_paths
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
@@ -166,7 +166,9 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         custom_dir = config.theme.custom_dir
         template_dirs = [Path(custom_dir) / "peerkit"] if custom_dir else []
         self._mkdocs_config, self._page_files = config, {}
-        reference, unknown = choose(self.config.reference_modules)
+        wanted = self.config.reference_modules
+        own = own_modules(self.site_path(config, "modules_dir")) if wanted else {}
+        reference, unknown = choose(wanted, own) if wanted else ([], [])
         if unknown:
             known = ", ".join(sorted(reference_paths())) or "none in this install"
             raise PluginError(
