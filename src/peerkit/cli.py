@@ -291,11 +291,17 @@ def _slug(text: str) -> str:
     "organisation",
     help="The organisation's name (default: made from FOLDER, e.g. my-site → My site).",
 )
-def new(folder: Path, organisation: str | None) -> None:
+@click.option(
+    "--peerkit-source",
+    "source",
+    help="Where the site installs peerkit from, e.g. git+https://example.org/peerkit.git@v0.1.0 "
+    "(default: where this peerkit came from).",
+)
+def new(folder: Path, organisation: str | None, source: str | None) -> None:
     """Start a new training site for an organisation in FOLDER (which must not exist yet)."""
     name = organisation or folder.resolve().name.replace("-", " ").replace("_", " ").capitalize()
     try:
-        files = new_site(folder, name)
+        files = new_site(folder, name, source)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Made {folder} for {name}: {len(files)} files.")

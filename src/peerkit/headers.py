@@ -36,14 +36,47 @@ def inline_scripts(html: str) -> list[str]:
     return found
 
 
-def inline_script_hashes(site: Path) -> list[str]:
-    """CSP source expressions (`'sha256-…'`) for every distinct inline script in the site."""
+def script_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def inline_script_hashes(site: Path, leave_out: frozenset[str] = frozenset()) -> list[str]:
+    """CSP source expressions (`'sha256-…'`) for every distinct inline script in the site,
+    except the scripts in `leave_out` (those in pages' content, which the policy refuses)."""
     hashes = set()
     for page in sorted(site.rglob("*.html")):
         for script in inline_scripts(page.read_text(encoding="utf-8")):
-            digest = hashlib.sha256(script.encode("utf-8")).digest()
-            hashes.add(f"'sha256-{base64.b64encode(digest).decode()}'")
+            if script not in leave_out:
+                hashes.add(script_hash(script))
     return sorted(hashes)
+
+
+# What a page fetches by itself: sources, stylesheets and icons, CSS url()s and @imports.
+_FETCHES = re.compile(
+    r"""\b(?:src|data|poster)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)"""
+    r"""|\bsrcset\s*=\s*["'][^"']*?((?:https?:)?//[^"'\s,]+)"""
+    r"""|url\(\s*["']?\s*((?:https?:)?//[^"')\s]+)"""
+    r"""|@import\s+["']((?:https?:)?//[^"']+)""",
+    re.I,
+)
+_LINK = re.compile(r"<link\b[^>]*>", re.I)
+_LINK_HREF = re.compile(r"""\bhref\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", re.I)
+_LINK_FETCHES = re.compile(
+    r"""\brel\s*=\s*["']?[^"'>]*\b(stylesheet|icon|preload|prefetch|modulepreload|manifest|"""
+    r"""preconnect|dns-prefetch)\b""",
+    re.I,
+)
+
+
+def outside_fetches(html: str) -> list[str]:
+    """Addresses on other sites that a page would make the browser fetch by itself."""
+    found = [next(g for g in m.groups() if g) for m in _FETCHES.finditer(html)]
+    for link in _LINK.findall(html):
+        href = _LINK_HREF.search(link)
+        if href and _LINK_FETCHES.search(link):
+            found.append(href[1])
+    return found
 
 
 def policy(script_hashes: list[str]) -> str:
@@ -74,9 +107,10 @@ def headers(script_hashes: list[str]) -> dict[str, str]:
     }
 
 
-def write_server_configs(site: Path) -> dict[str, str]:
-    """Write `_headers`, `.htaccess` and `nginx-headers.conf` into `site`; returns the headers."""
-    values = headers(inline_script_hashes(site))
+def write_server_configs(site: Path, leave_out: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Write `_headers`, `.htaccess` and `nginx-headers.conf` into `site`; returns the headers.
+    Scripts in `leave_out` are not allowed by the policy."""
+    values = headers(inline_script_hashes(site, leave_out))
     netlify = ["# Netlify and Cloudflare Pages read this file from the site's root.", "/*"]
     netlify += [f"  {name}: {value}" for name, value in values.items()]
     apache = [

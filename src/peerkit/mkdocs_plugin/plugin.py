@@ -29,7 +29,7 @@ from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.colour import brand_css, brand_problems
 from peerkit.curriculum import check_folder
 from peerkit.findings import Severity, errors, summary
-from peerkit.headers import write_server_configs
+from peerkit.headers import inline_scripts, outside_fetches, write_server_configs
 from peerkit.load import describe_errors
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.search import tags_of, weigh
@@ -76,6 +76,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._session_pages: dict[str, str] = {}
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
+        self._content_scripts: set[str] = set()
 
     # --- configuration ----------------------------------------------------------------
 
@@ -87,13 +88,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if not self.config.enabled:
             return config
         self._mkdocs_site_name = config.site_name
+        self._content_scripts = set()
         self.settings = self._settings()
         # Material writes the site's name into pages unescaped, except in one attribute that
         # it escapes itself. Escape what could make markup (< > "); leave & and ' alone, so a
         # name like "Hope & Co's" is never shown as "&amp;" in that attribute.
-        config.site_name = (
-            config.site_name.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-        )
+        config.site_name = _attribute_safe(config.site_name)
+        if config.site_description:
+            config.site_description = _attribute_safe(config.site_description)
         self._brand(config)
         if not self.settings.signposting:
             log.warning(
@@ -376,6 +378,18 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         from a folder, where there are no server headers)."""
         if not self.config.enabled:
             return output
+        where = page.file.src_uri
+        for script in inline_scripts(page.content or ""):
+            self._content_scripts.add(script)
+            log.warning(
+                f"peerkit: {where} has an inline <script>, which the site's "
+                "Content-Security-Policy will not run: put it in a file under extra_javascript"
+            )
+        for address in sorted(set(outside_fetches(output))):
+            log.warning(
+                f"peerkit: {where} loads {address} from another site, so the privacy statement "
+                "would not be true: serve it from this site instead"
+            )
         return output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
 
     @event_priority(-100)  # after the search plugin has written its index
@@ -394,7 +408,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 # Material's bundle reads `__index` from this script when opened from a folder.
                 index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
         if self.config.headers:
-            write_server_configs(Path(config.site_dir))
+            write_server_configs(Path(config.site_dir), frozenset(self._content_scripts))
         if not self.packs_enabled or self.curriculum is None:
             return
         root = Path(config.config_file_path or ".").parent
@@ -424,3 +438,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if sessions.is_dir():
                 server.watch(str(sessions))
         return server
+
+
+def _attribute_safe(text: str) -> str:
+    """`text` that cannot make markup or end an attribute (& and ' are left as they are)."""
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -33,8 +33,9 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "our-site"
 
 
-def new_site(dest: Path, organisation: str) -> list[Path]:
-    """Make a new site in `dest`, which must not exist yet. Returns the files written."""
+def new_site(dest: Path, organisation: str, source: str | None = None) -> list[Path]:
+    """Make a new site in `dest`, which must not exist yet; `source` is where its
+    requirements.txt installs peerkit from. Returns the files written."""
     if dest.exists():
         raise ScaffoldError(f"{dest} already exists: choose a new folder (nothing was changed)")
     organisation = " ".join(organisation.split())
@@ -49,10 +50,7 @@ def new_site(dest: Path, organisation: str) -> list[Path]:
         if path.is_file() and path.suffix in {".md", ".yml", ".html", ".txt", ""}:
             text = path.read_text(encoding="utf-8")
             if TOKEN in text:
-                # In YAML the token sits inside double quotes, where JSON's escapes are valid.
-                yaml_text = json.dumps(organisation)[1:-1]
-                value = yaml_text if path.suffix == ".yml" else _text(organisation)
-                path.write_text(text.replace(TOKEN, value), encoding="utf-8")
+                path.write_text(text.replace(TOKEN, _as(path, organisation)), encoding="utf-8")
     name = slug(organisation)
     (staging / "modules").mkdir(exist_ok=True)
     (staging / "modules" / "getting-started.md").write_text(
@@ -65,14 +63,20 @@ def new_site(dest: Path, organisation: str) -> list[Path]:
         ("package-lock.json", package_lock(f"{name}-site-assets")),
     ):
         (staging / file).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    (staging / "requirements.txt").write_text(requirements(), encoding="utf-8")
+    (staging / "requirements.txt").write_text(requirements(source), encoding="utf-8")
     staging.rename(dest)
     return sorted(p for p in dest.rglob("*") if p.is_file())
 
 
-def _text(value: str) -> str:
-    """A name as Markdown text: nothing in it can read as HTML."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _as(path: Path, value: str) -> str:
+    """The organisation's name as `path` needs it written."""
+    if path.suffix == ".yml":  # the token sits inside double quotes: JSON's escapes are YAML's
+        return json.dumps(value)[1:-1]
+    if path.suffix == ".html" or "docs" in path.parts:
+        # Site pages: nothing may read as HTML, or as a macro to mkdocs-macros.
+        escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return escaped.replace("{", "&#123;").replace("}", "&#125;")
+    return value  # the README, the Makefile: plain text for people
 
 
 def new_module(folder: Path, module_id: str, title: str | None = None) -> Path:
@@ -96,15 +100,30 @@ def module_skeleton(module_id: str, title: str) -> str:
     return SKELETON.replace("@ID@", module_id).replace("@TITLE@", json.dumps(title))
 
 
-def requirements() -> str:
-    """peerkit, from where this install came, and every package it needs, pinned."""
+def peerkit_source() -> str:
+    """Where this peerkit was installed from, as a requirement line pip understands."""
     peerkit = metadata.distribution("peerkit")
     direct = peerkit.read_text("direct_url.json")
-    source = json.loads(direct)["url"] if direct else None
+    if not direct:
+        return f"peerkit=={peerkit.version}"
+    found = json.loads(direct)
+    vcs = found.get("vcs_info")
+    if vcs:  # e.g. git+https://example.org/peerkit.git@<commit>
+        return f"peerkit @ {vcs['vcs']}+{found['url']}@{vcs['commit_id']}"
+    return f"peerkit @ {found['url']}"
+
+
+def requirements(source: str | None = None) -> str:
+    """peerkit, from `source` (default: where this install came from), and every package it
+    needs, pinned at the versions installed here."""
+    peerkit = metadata.distribution("peerkit")
     lines = [
-        "# Where peerkit comes from. If you move this site to another computer, change this",
-        "# line to where peerkit is there: a folder, or a git address (git+https://...).",
-        f"peerkit @ {source}" if source else f"peerkit=={peerkit.version}",
+        "# Where peerkit comes from. A folder (file:///...) works only on the computer that",
+        "# has it: to build anywhere else (GitHub or GitLab Pages, another computer), change",
+        "# the next line to a git address, like: peerkit @ git+https://example.org/peerkit.git@v0.1.0",
+        source
+        if source and source.startswith("peerkit")
+        else (f"peerkit @ {source}" if source else peerkit_source()),
         "# Everything peerkit runs on, at the versions it was tested with.",
     ]
     pins: dict[str, str] = {}
