@@ -3,9 +3,14 @@ built with --strict straight away; its colours checked for contrast; its name es
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -307,3 +312,41 @@ def test_the_site_description_cannot_break_out_of_its_attribute(tmp_path: Path) 
     assert build.returncode == 0, build.output
     assert "<b id=x>" not in build.page("index.html")
     assert 'content="Ours &quot;&gt;&lt;b id=x&gt;bold&lt;/b&gt;"' in build.page("index.html")
+
+
+def test_new_then_make_serve_gives_a_working_branded_site(tmp_path: Path) -> None:
+    """What a new user does: `peerkit new`, then `make serve` in the new folder, which sets up
+    its own environment from requirements.txt (and the npm pin) and serves the site."""
+    folder = tmp_path / "riverside"
+    assert peerkit("new", str(folder), "--name", "Riverside Peer Network").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_"))}
+    serving = subprocess.Popen(
+        ["make", "serve", f"ADDR=127.0.0.1:{port}"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        page = ""
+        for _ in range(600):  # setting up takes about 20 s here; allow for a slow network
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except OSError:
+                if serving.poll() is not None:
+                    break
+                time.sleep(0.5)
+        assert "<title>Riverside Peer Network training</title>" in page, serving.poll()
+        assert "assets/peerkit/brand.css" in page
+        assert (folder / ".venv" / "bin" / "peerkit").is_file()
+        assert (folder / "node_modules" / "iframe-worker" / "shim" / "index.js").is_file()
+    finally:
+        os.killpg(serving.pid, signal.SIGTERM)
+        serving.wait(timeout=30)
