@@ -358,6 +358,17 @@ def test_search_lands_on_a_reflection_question(
     expect(result).to_have_attribute("href", re.compile(rf"\?h={own[0]}#{prompt['id']}$"))
 
 
+def assert_plan_checks(plan: Path) -> None:
+    """`peerkit check` accepts a downloaded plan against the reference curriculum."""
+    check = subprocess.run(
+        [sys.executable, "-m", "peerkit", "check", str(ROOT / "modules"), "--plans", str(plan)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 def plan_items(page: Page) -> list[str]:
     return page.locator("[data-planner-items] li").evaluate_all(
         "items => items.map(li => li.querySelector('.peerkit-planner-time').textContent + ' '"
@@ -426,13 +437,7 @@ def test_planner_adds_reorders_and_times_items_and_downloads_a_plan_that_checks(
         {"activity": "boundaries-saying-no", "minutes": 30},
         {"close": "Close and evaluation", "minutes": 10},
     ]
-    check = subprocess.run(
-        [sys.executable, "-m", "peerkit", "check", str(ROOT / "modules"), "--plans", str(saved)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_plan_checks(saved)
     assert outside == []
 
 
@@ -533,13 +538,7 @@ def test_planner_download_of_awkward_text_still_checks(
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     assert saved.name.startswith("boundaries-no-1-unicode")
-    check = subprocess.run(
-        [sys.executable, "-m", "peerkit", "check", str(ROOT / "modules"), "--plans", str(saved)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
+    assert_plan_checks(saved)
     plan = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert plan["title"] == 'Boundaries: "no" #1 — Ünïcode 🌱 ~ end'
     assert plan["items"][0]["welcome"].startswith("Hello: 'friends' # \"all\" 🌱xx")
