@@ -17,7 +17,7 @@ from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.publish import UnsafeSiteDir, build_site, zip_site
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
 from peerkit.reference import for_site as reference_for_site
-from peerkit.reference import reference_paths
+from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
 from peerkit.site import SiteSettings, read_config, settings_from_config
@@ -268,15 +268,7 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
         findings.append(Finding(config_file, 1, str(exc).removeprefix(f"{config_file}: ")))
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
-        known = ", ".join(sorted(reference_paths())) or "none in this install"
-        findings.append(
-            Finding(
-                config_file,
-                1,
-                "plugins.peerkit.reference_modules: no reference module "
-                f"{', '.join(repr(u) for u in unknown)} (the reference modules are: {known})",
-            )
-        )
+        findings.append(Finding(config_file, 1, unknown_message(unknown)))
     return reference, findings
 
 

@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from peerkit.site import read_config
+from peerkit.site import plugin_options, read_config
 
 MARKER = ".peerkit-site"
 """A file in every site `build_site` makes: only a folder holding it is ever replaced."""
@@ -46,10 +46,7 @@ def check_site_dir(config_file: Path, site: Path) -> None:
     sources, or a folder that was not made by a peerkit build."""
     project = config_file.parent
     data = read_config(config_file)
-    plugin: dict[str, object] = {}
-    for entry in data.get("plugins") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("peerkit"), dict):
-            plugin = entry["peerkit"]
+    plugin = plugin_options(data)
     sources = [
         project / str(data.get("docs_dir") or "docs"),
         project / str(plugin.get("modules_dir") or "modules"),

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from peerkit.load import load_folder, load_module, module_paths
-from peerkit.site import read_config
+from peerkit.site import plugin_options, read_config
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -69,13 +69,18 @@ def for_site(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[str
     the site's own modules in `modules_dir` take the place of reference ones with their id."""
     if not config_file.is_file():
         return [], []
-    plugin: dict[str, object] = {}
-    for entry in read_config(config_file).get("plugins") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("peerkit"), dict):
-            plugin = entry["peerkit"]
-    wanted = plugin.get("reference_modules") or []
+    wanted = plugin_options(read_config(config_file)).get("reference_modules") or []
     if not isinstance(wanted, (str, list)):
         return [], []
     if not wanted:
         return [], []
     return choose(wanted, own_modules(modules_dir))
+
+
+def unknown_message(unknown: Sequence[str]) -> str:
+    """What to say about reference module ids that are not in the curriculum."""
+    known = ", ".join(sorted(reference_paths())) or "none in this install"
+    return (
+        "plugins.peerkit.reference_modules: no reference module "
+        f"{', '.join(repr(u) for u in unknown)} (the reference modules are: {known})"
+    )

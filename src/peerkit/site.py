@@ -102,17 +102,22 @@ def read_config(config_file: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def plugin_options(data: dict[str, Any]) -> dict[str, Any]:
+    """The peerkit plugin's options in a site's config (`read_config`), or {} if it has none."""
+    plugins = data.get("plugins") or []
+    for plugin in plugins if isinstance(plugins, list) else [plugins]:
+        if isinstance(plugin, dict) and isinstance(plugin.get("peerkit"), dict):
+            return plugin["peerkit"]  # type: ignore[no-any-return]
+    return {}
+
+
 def settings_from_config(config_file: Path) -> SiteSettings:
     """The peerkit plugin's settings in a site's `mkdocs.yml`, read without MkDocs.
 
     Raises ValueError naming the file when the settings are not valid.
     """
     data = read_config(config_file)
-    plugins = data.get("plugins", [])
-    options: dict[str, Any] = {}
-    for plugin in plugins if isinstance(plugins, list) else [plugins]:
-        if isinstance(plugin, dict) and isinstance(plugin.get("peerkit"), dict):
-            options = plugin["peerkit"]
+    options = plugin_options(data)
     given = {key: options[key] for key in SiteSettings.model_fields if key in options}
     if "organisation" not in given and isinstance(data.get("site_name"), str):
         given["organisation"] = data["site_name"]

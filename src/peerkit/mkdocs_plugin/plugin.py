@@ -43,7 +43,7 @@ from peerkit.packs import (
     sessions_of,
 )
 from peerkit.plans import PlanFile, check_plans
-from peerkit.reference import choose, own_modules, reference_paths
+from peerkit.reference import choose, own_modules, unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
@@ -172,11 +172,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         own = own_modules(self.site_path(config, "modules_dir")) if wanted else {}
         reference, unknown = choose(wanted, own) if wanted else ([], [])
         if unknown:
-            known = ", ".join(sorted(reference_paths())) or "none in this install"
-            raise PluginError(
-                f"peerkit: plugins.peerkit.reference_modules: no reference module "
-                f"{', '.join(repr(u) for u in unknown)} (the reference modules are: {known})"
-            )
+            raise PluginError(f"peerkit: {unknown_message(unknown)}")
         result = check_folder(
             self.site_path(config, "modules_dir"),
             template_dirs,
