@@ -6,12 +6,10 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from browser import axe_violations
 from conftest import Build, aim_words
-
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
 
 
 def test_search_for_a_word_in_an_aim_lands_on_the_activity(
@@ -37,8 +35,7 @@ def test_pages_pass_axe_wcag_aa(page: Page, base_url: str, path: str, scheme: st
     page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
     page.goto(base_url + path)
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-    violations = Axe().run(page, options=WCAG).response["violations"]
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+    assert axe_violations(page) == []
 
 
 def test_pages_request_nothing_from_other_origins(page: Page, base_url: str) -> None:

@@ -4,7 +4,6 @@ script, no referrer and no framing; the site works under them with nothing block
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import time
 import urllib.request
@@ -17,7 +16,7 @@ from playwright.sync_api import Page, expect
 from peerkit.headers import inline_script_hashes, inline_scripts, policy
 
 from browser import serve
-from conftest import ROOT, Build
+from conftest import ROOT, Build, free_port
 
 PAGES = [
     "index.html",
@@ -121,12 +120,6 @@ def nginx_example() -> str:
     """The nginx server block from the README a new site gets."""
     text = README.read_text(encoding="utf-8")
     return re.search(r"```nginx\n(.*?)```", text, re.S)[1]  # type: ignore[index]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+import itertools
 import re
 import shutil
+import struct
 import subprocess
-import sys
 from pathlib import Path
 from textwrap import dedent
 
@@ -18,7 +20,9 @@ from peerkit.packs import Pack, build_packs, module_session, packs_for, plan_ses
 from peerkit.plans import parse_plan
 from peerkit.site import Service, SiteSettings
 
-from conftest import ROOT, Build, copy_site, mkdocs_build
+from conftest import ROOT, Build, copy_site, mkdocs_build, run_peerkit
+
+pytestmark = pytest.mark.build  # PDF packs rendered by WeasyPrint, and site builds
 
 SETTINGS = SiteSettings(
     organisation="Riverside Peer Network",
@@ -194,8 +198,7 @@ def test_the_cache_renders_only_packs_whose_content_changed(tmp_path: Path) -> N
 
 def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> None:
     def pack(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "peerkit", "pack", *args]
-        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+        return run_peerkit("pack", *args, cwd=tmp_path)
 
     shutil.copytree(ROOT / "sessions", tmp_path / "sessions")
     shutil.copytree(ROOT / "modules", tmp_path / "modules")
@@ -246,22 +249,82 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
     assert "Week 6: Self-care, and looking back" in course
 
 
-def test_first_pages_render_to_images_for_a_visual_check(
-    mutuality_packs: dict[str, Path], tmp_path: Path
+Box = tuple[float, float, float, float]
+
+
+def first_page_words(pdf: Path) -> tuple[float, float, list[tuple[Box, str]]]:
+    """The first page's width and height and each word on it with its box, in points, as
+    poppler lays them out (what a printer prints)."""
+    command = ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', out)
+    assert page is not None
+    words = [
+        ((float(x0), float(y0), float(x1), float(y1)), html.unescape(word))
+        for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
+            out,
+        )
+    ]
+    return float(page[1]), float(page[2]), words
+
+
+def overlap(a: Box, b: Box) -> bool:
+    """More than a hairline in common: one word printed over another."""
+    return min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+
+
+def test_first_pages_are_a4_with_their_words_inside_the_page_and_none_overprinted(
+    mutuality_packs: dict[str, Path],
 ) -> None:
+    margin = 20  # points, about 7 mm: printers cannot print to the edge
     for kind, pdf in mutuality_packs.items():
-        out = tmp_path / kind
-        command = ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", "-singlefile"]
-        subprocess.run([*command, str(pdf), str(out)], check=True)
-        header, pixels = out.with_suffix(".pgm").read_bytes().split(b"\n255\n", 1)
-        width, height = map(int, header.split()[1:3])
-        assert abs(height / width - 297 / 210) < 0.01, kind  # an A4 page, portrait
-        dark = sum(1 for value in pixels if value < 128) / len(pixels)
-        assert 0.002 < dark < 0.5, (kind, dark)  # some print, not a blank or black page
+        width, height, words = first_page_words(pdf)
+        assert (round(width), round(height)) == (595, 842), kind  # A4 portrait
+        assert len(words) >= 5, kind
+        for box, word in words:
+            x0, y0, x1, y1 = box
+            inside = margin <= x0 < x1 <= width - margin and margin <= y0 < y1 <= height - margin
+            assert inside, (kind, word, box)
+        for (a, first), (b, second) in itertools.combinations(words, 2):
+            assert not overlap(a, b), (kind, first, second)
+
+
+@pytest.mark.parametrize("kind", ["facilitator", "participant"])
+def test_the_cover_names_the_organisation_the_pack_and_leads_with_the_title(
+    mutuality_packs: dict[str, Path], kind: str
+) -> None:
+    _, _, words = first_page_words(mutuality_packs[kind])
+    text = " ".join(word for _, word in words)
+    parts = ["Riverside Peer Network", f"{kind.upper()} PACK", MUTUALITY.title]
+    assert all(part in text for part in parts), text
+    assert [text.index(part) for part in parts] == sorted(text.index(part) for part in parts)
+    tallest = max(y1 - y0 for (_, y0, _, y1), _ in words)
+    largest = [word for (_, y0, _, y1), word in words if y1 - y0 > tallest - 1]
+    assert " ".join(largest) == MUTUALITY.title  # the biggest type on the page is the title
+
+
+def test_card_sheets_start_with_the_first_cards_to_cut_out(
+    mutuality_packs: dict[str, Path],
+) -> None:
+    _, _, words = first_page_words(mutuality_packs["cards"])
+    text = " ".join(word for _, word in words)
+    activity = next(a for a in MUTUALITY.activities if a.cards)
+    assert activity.cards is not None
+    first = activity.cards.sort_into or activity.cards.items
+    for card in first[:8]:
+        assert squash(card) in text, card
+
+
+def test_the_printing_guide_shows_previews_of_real_pages() -> None:
     docs = (ROOT / "docs" / "printing.md").read_text(encoding="utf-8")
     previews = re.findall(r"\]\((assets/pack-previews/[^)]+\.png)\)", docs)
     assert len(previews) >= 5
-    assert all((ROOT / "docs" / preview).is_file() for preview in previews)
+    for preview in previews:
+        png = (ROOT / "docs" / preview).read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n"), preview
+        width, height = struct.unpack(">II", png[16:24])
+        assert abs(height / width - 297 / 210) < 0.02, preview  # a whole A4 page, portrait
 
 
 def test_with_packs_off_the_site_has_no_pdfs_and_no_links_to_them(tmp_path: Path) -> None:
