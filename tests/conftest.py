@@ -4,6 +4,7 @@ markers (unit, build, browser, network) every test gets; see tests/README.md."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -72,12 +73,12 @@ def _names_used(function: Callable[..., object], seen: set[types.CodeType]) -> s
     return names
 
 
-def _fixture_functions(item: pytest.Item) -> Iterator[tuple[str, str, Callable[..., object]]]:
-    """(name, scope, function) of every fixture the test uses, directly or through others."""
+def _fixture_functions(item: pytest.Item) -> Iterator[Callable[..., object]]:
+    """The function of every fixture the test uses, directly or through other fixtures."""
     info = getattr(item, "_fixtureinfo", None)
     for name in getattr(item, "fixturenames", ()):
         for definition in info.name2fixturedefs.get(name, ()) if info else ():
-            yield name, definition.scope, definition.func
+            yield definition.func
 
 
 def _layers_used(function: Callable[..., object]) -> set[str]:
@@ -85,18 +86,13 @@ def _layers_used(function: Callable[..., object]) -> set[str]:
     return {layer for layer, calls in TRIGGERS.items() if names & calls}
 
 
-@pytest.hookimpl(tryfirst=True)  # before `-m` deselects, and before xdist reads the groups
+@pytest.hookimpl(tryfirst=True)  # before `-m` chooses tests by their layers
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         function = getattr(item, "function", None)
         found = _layers_used(function) if function else set()
-        for name, scope, fixture in _fixture_functions(item):
-            used = _layers_used(fixture)
-            found |= used
-            # A module's own site or packs, built once for its tests: keep those tests on one
-            # xdist worker so that the build is not repeated on the other.
-            if "build" in used and scope in ("module", "class", "package"):
-                item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}.{name}"))  # type: ignore[attr-defined]
+        for fixture in _fixture_functions(item):
+            found |= _layers_used(fixture)
         for layer in sorted(found):
             if not item.get_closest_marker(layer):
                 item.add_marker(layer)
@@ -333,17 +329,38 @@ def _update(data: dict[str, Any], changes: dict[str, Any]) -> None:
             data[key] = value
 
 
+# --- made once per test run, shared by the xdist workers ------------------------------------
+
+
+def _shared_temp(config: pytest.Config) -> Path:
+    """This run's temporary folder that every xdist worker sees (each has its own below it)."""
+    base: Path = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_folder(request: pytest.FixtureRequest, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `name`, filled by `make(folder)` once in this test run: the first process
+    to ask makes it while any other waits, and then all of them read the same files. For a
+    site or packs that several tests read (and must not change), so that running the tests
+    on two cores does not build them twice."""
+    base = _shared_temp(request.config)
+    folder = base / name
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a make that failed part way
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
 # --- the reference site, built once per test run ---------------------------------------------
 #
 # Building it (with its PDF packs) is the longest single step of the suite, so it starts in
 # the background as soon as the tests that need it are collected, while other tests run;
 # those tests run last. Under pytest-xdist the workers share one build: the first to claim
 # the folder starts it, and every worker waits for the same result.
-
-
-def _shared_temp(config: pytest.Config) -> Path:
-    base: Path = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def _reference_root(config: pytest.Config) -> Path:

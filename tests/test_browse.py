@@ -30,6 +30,7 @@ from conftest import (
     mkdocs_build,
     run_peerkit,
     search_index,
+    shared_folder,
     words,
 )
 
@@ -508,7 +509,7 @@ def test_planner_refuses_to_download_a_plan_that_runs_over(
 ) -> None:
     page.goto(base_url + "browse/planner.html?available=20&item=welcome~15~A&item=close~15~B")
     downloads: list[Download] = []
-    page.on("download", downloads.append)
+    page.on("download", lambda download: downloads.append(download))
     button = page.get_by_role("button", name="Download for peerkit pack (.yml)")
     button.click()
     expect(page.locator("[data-planner-notice]")).to_contain_text(
@@ -632,15 +633,19 @@ SMALL = {
 }
 
 
-@pytest.fixture(scope="module")
-def small_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = copy_site(tmp_path_factory.mktemp("small"), modules=SMALL, config={"nav": None})
+def make_small_site(root: Path) -> None:
+    copy_site(root, modules=SMALL, config={"nav": None})
     for doc in (root / "docs").glob("*.md"):  # the reference docs name reference modules
         doc.unlink()
     (root / "docs" / "index.md").write_text("# Small site\n", encoding="utf-8")
     build = mkdocs_build(root, "--strict")
     assert build.returncode == 0, build.output
-    yield build.site.as_uri() + "/"
+
+
+@pytest.fixture(scope="session")
+def small_site(request: pytest.FixtureRequest) -> str:
+    """The small site, built once in a test run, as a folder opened in the browser."""
+    return (shared_folder(request, "small-site", make_small_site) / "site").as_uri() + "/"
 
 
 CATALOGUE_CASES = [

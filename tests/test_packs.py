@@ -9,18 +9,17 @@ import shutil
 import struct
 import subprocess
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 from pypdf import PdfReader
 
 from peerkit.load import load_folder, parse_module
-from peerkit.model import Curriculum
+from peerkit.model import Curriculum, ModuleFile
 from peerkit.packs import Pack, build_packs, module_session, packs_for, plan_session
 from peerkit.plans import parse_plan
 from peerkit.site import Service, SiteSettings
 
-from conftest import ROOT, Build, copy_site, mkdocs_build, run_peerkit
+from conftest import FIXTURES, ROOT, Build, copy_site, mkdocs_build, run_peerkit, shared_folder
 
 pytestmark = pytest.mark.build  # PDF packs rendered by WeasyPrint, and site builds
 
@@ -61,13 +60,16 @@ def outline_titles(pdf: Path) -> list[str]:
     return walk(PdfReader(pdf).outline)
 
 
-@pytest.fixture(scope="module")
-def mutuality_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("packs")
-    session = module_session(MUTUALITY, CURRICULUM, SETTINGS)
-    packs = packs_for(session)
-    report = build_packs(packs, out, out / "cache", SETTINGS)
-    assert report.rendered == len(packs) == 3
+@pytest.fixture(scope="session")
+def mutuality_packs(request: pytest.FixtureRequest) -> dict[str, Path]:
+    """The mutuality module's three packs, rendered once in a test run."""
+    packs = packs_for(module_session(MUTUALITY, CURRICULUM, SETTINGS))
+
+    def render(out: Path) -> None:
+        report = build_packs(packs, out, out / "cache", SETTINGS)
+        assert report.rendered == len(packs) == 3
+
+    out = shared_folder(request, "mutuality-packs", render)
     return {pack.kind: out / pack.path for pack in packs}
 
 
@@ -157,42 +159,44 @@ def test_letter_paper_on_request(tmp_path: Path) -> None:
     assert info(tmp_path / pack.path)["Page size"].endswith("(letter)")
 
 
+def small_module(module_id: str, title: str) -> ModuleFile:
+    """The minimal fixture module under another id and title: short packs, quick to render."""
+    text = (
+        (FIXTURES / "minimal.md")
+        .read_text(encoding="utf-8")
+        .replace("id: listening\n", f"id: {module_id}\n")
+        .replace("listening-pairs", f"{module_id}-pairs")
+        .replace("title: Listening well", f"title: {title}")
+    )
+    loaded, findings = parse_module(Path(f"modules/{module_id}.md"), text)
+    assert loaded is not None, [f.format() for f in findings]
+    return loaded
+
+
 def test_the_cache_renders_only_packs_whose_content_changed(tmp_path: Path) -> None:
+    plan_file, findings = parse_plan(
+        Path("sessions/short.yml"),
+        'title: Short\nstart: "10:00"\navailable: 60\nitems:\n  - activity: talking-pairs\n',
+    )
+    assert plan_file is not None, findings
+
     def packs(curriculum: Curriculum) -> list[Pack]:
-        plan_file, findings = parse_plan(
-            Path("sessions/short.yml"),
-            dedent(
-                """\
-                title: Short
-                start: "10:00"
-                available: 60
-                items:
-                  - activity: self-care-closing-round
-                """
-            ),
-        )
-        assert plan_file is not None, findings
-        sessions = [
-            module_session(m, curriculum, SETTINGS)
-            for m in curriculum.modules
-            if m.id in {"mutuality", "self-care"}
-        ] + [plan_session(plan_file, curriculum, SETTINGS)]
+        sessions = [module_session(m, curriculum, SETTINGS) for m in curriculum.modules]
+        sessions.append(plan_session(plan_file, curriculum, SETTINGS))
         return [p for s in sessions for p in packs_for(s) if p.kind != "cards"]
 
+    listening, talking = small_module("listening", "Listening"), small_module("talking", "Talk")
     cache = tmp_path / "cache"
-    first = build_packs(packs(CURRICULUM), tmp_path / "one", cache, SETTINGS, prune=True)
+    both = Curriculum(files=[listening, talking])
+    first = build_packs(packs(both), tmp_path / "one", cache, SETTINGS, prune=True)
     assert (first.rendered, first.cached) == (6, 0)
-    again = build_packs(packs(CURRICULUM), tmp_path / "two", cache, SETTINGS, prune=True)
+    again = build_packs(packs(both), tmp_path / "two", cache, SETTINGS, prune=True)
     assert (again.rendered, again.cached) == (0, 6)
     assert (tmp_path / "one" / "packs").is_dir() and len(list(cache.glob("*.pdf"))) == 6
 
     # Change one module: only its own two packs render again, the others come from the cache.
-    path = ROOT / "modules" / "mutuality.md"
-    text = path.read_text().replace("title: Mutuality in", "title: Mutuality, in", 1)
-    edited, _ = parse_module(path, text)
-    assert edited is not None
-    files = [edited if f.module.id == "mutuality" else f for f in FILES]
-    changed = build_packs(packs(Curriculum(files=files)), tmp_path / "three", cache, SETTINGS)
+    edited = Curriculum(files=[small_module("listening", "Listening again"), talking])
+    changed = build_packs(packs(edited), tmp_path / "three", cache, SETTINGS)
     assert (changed.rendered, changed.cached) == (2, 4)
 
 
@@ -328,10 +332,16 @@ def test_the_printing_guide_shows_previews_of_real_pages() -> None:
 
 
 def test_with_packs_off_the_site_has_no_pdfs_and_no_links_to_them(tmp_path: Path) -> None:
-    root = copy_site(tmp_path)
+    module = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+    root = copy_site(tmp_path, modules={"listening.md": module})
+    (root / "sessions").mkdir()
+    (root / "sessions" / "short.yml").write_text(
+        'title: Short\nstart: "10:00"\navailable: 60\nitems:\n  - activity: listening-pairs\n',
+        encoding="utf-8",
+    )
     build = mkdocs_build(root, "--strict")  # PEERKIT_PACKS=off, as `make serve` sets
     assert build.returncode == 0, build.output
     assert not (root / "site" / "packs").exists()
-    assert ".pdf" not in build.page("modules/boundaries.html")
-    session = build.page("sessions/network-gathering.html")
-    assert ".pdf" not in session and "Sharing back from the rooms" in session
+    assert ".pdf" not in build.page("modules/listening.html")
+    session = build.page("sessions/short.html")
+    assert ".pdf" not in session and "Listening in pairs" in session

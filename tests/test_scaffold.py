@@ -28,6 +28,7 @@ from conftest import (
     peerkit_options,
     read_config,
     run_peerkit,
+    shared_folder,
     site_config,
 )
 
@@ -44,8 +45,23 @@ def new_site(tmp_path: Path, name: str = "Riverside Peer Network", **plugin: obj
     return folder
 
 
-def test_new_makes_a_site_that_checks_and_builds_strict_straight_away(tmp_path: Path) -> None:
-    folder = new_site(tmp_path)
+def build_new_site(folder: Path) -> None:
+    build = mkdocs_build(new_site(folder), "--strict")
+    assert build.returncode == 0, build.output
+    (folder / "build-output.txt").write_text(build.output, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def new_site_build(request: pytest.FixtureRequest) -> Build:
+    """The site `peerkit new` makes, as it is, built with --strict once in a test run."""
+    shared = shared_folder(request, "new-site", build_new_site)
+    return Build(shared / "our-site", 0, (shared / "build-output.txt").read_text("utf-8"))
+
+
+def test_new_makes_a_site_that_checks_and_builds_strict_straight_away(
+    new_site_build: Build,
+) -> None:
+    build, folder = new_site_build, new_site_build.root
     for name in (
         "mkdocs.yml",
         "macros.py",
@@ -66,8 +82,6 @@ def test_new_makes_a_site_that_checks_and_builds_strict_straight_away(tmp_path: 
         assert (folder / name).is_file(), name
     checked = run_peerkit("check", "modules", cwd=folder)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    build = mkdocs_build(folder, "--strict")
-    assert build.returncode == 0, build.output
 
     # The organisation's own module and session, and the reference modules it chose, with the
     # modules those build on (without copying any file).
@@ -206,12 +220,11 @@ def test_the_reference_site_uses_the_same_branding_settings(reference_site: Buil
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_new_site_passes_axe_in_its_own_colours(page: Page, tmp_path: Path, scheme: str) -> None:
-    folder = new_site(tmp_path)
-    build = mkdocs_build(folder, "--strict")
-    assert build.returncode == 0, build.output
+def test_a_new_site_passes_axe_in_its_own_colours(
+    page: Page, new_site_build: Build, scheme: str
+) -> None:
     page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
-    with serve(build.site) as url:
+    with serve(new_site_build.site) as url:
         for path in ("index.html", "about.html", "privacy.html", "modules/getting-started.html"):
             page.goto(url + path)
             assert axe_violations(page) == [], path
