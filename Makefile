@@ -68,7 +68,7 @@ lint: setup
 	$(VENV)/bin/mypy
 
 test: setup system-deps lint ## Run every test (all layers: unit, build, browser, network) on every core
-	$(VENV)/bin/pytest -n $(JOBS) --dist loadgroup
+	$(VENV)/bin/pytest -n $(JOBS)
 
 test-fast: setup ## Run the unit layer only: no site builds, PDFs or browser
 	$(VENV)/bin/pytest -m unit

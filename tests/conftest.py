@@ -404,11 +404,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop a reference build still running when the run is interrupted (Ctrl-C). Otherwise
-    it is left to finish: another xdist worker may still be waiting for it."""
+    wait for it to finish: another xdist worker may still be waiting for it."""
     started = session.config.stash.get(_STARTED, None)
-    if exitstatus == pytest.ExitCode.INTERRUPTED and started and started.poll() is None:
+    if started is None:
+        return
+    if exitstatus == pytest.ExitCode.INTERRUPTED and started.poll() is None:
         os.killpg(started.pid, signal.SIGTERM)
-        started.wait(timeout=30)
+    started.wait(timeout=600)
 
 
 def _alive(pid: int) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -177,9 +176,8 @@ def test_script_in_front_matter_comes_out_escaped_everywhere(tmp_path: Path) -> 
 
 
 def test_strict_build_fails_on_a_broken_module_with_the_check_message(tmp_path: Path) -> None:
-    root = copy_site(tmp_path)
     broken = FIXTURES / "broken" / "bad-range" / "listening.md"
-    shutil.copy(broken, root / "modules" / "listening.md")
+    root = copy_site(tmp_path, modules={"listening.md": broken.read_text(encoding="utf-8")})
     expected = (FIXTURES / "broken" / "bad-range" / "expected.txt").read_text(encoding="utf-8")
     build = mkdocs_build(root, "--strict")
     assert build.returncode == 1
