@@ -12,7 +12,7 @@ import click
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
-from peerkit.packs import build_packs, module_session, packs_for, plan_session
+from peerkit.packs import CardsDoNotFit, build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.publish import UnsafeSiteDir, build_site, zip_site
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
@@ -197,9 +197,20 @@ def pack(
         sys.exit(1)
     packs = packs_for(session)
     with click.progressbar(length=len(packs), label="Making packs", file=sys.stderr) as bar:
-        report = build_packs(
-            packs, out, cache, settings, paper=paper, progress=lambda _: bar.update(1)
-        )
+        try:
+            report = build_packs(
+                packs,
+                out,
+                cache,
+                settings,
+                paper=paper,
+                progress=lambda _: bar.update(1),
+                sources=result.curriculum.files,
+            )
+        except CardsDoNotFit as exc:
+            for finding in exc.findings:
+                click.echo(finding.format(), err=True)
+            sys.exit(1)
     for path in report.written:
         click.echo(path)
     click.echo(f"{report.rendered} rendered, {report.cached} from the cache", err=True)
