@@ -28,7 +28,15 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from peerkit.findings import Finding
 from peerkit.model import Activity, Curriculum, Handout, Module, ModuleFile
-from peerkit.packs.cards import CIRCLES_VIEW, FITS, Deck, choose_fit, circles_plan, deck
+from peerkit.packs.cards import (
+    CIRCLES_VIEW,
+    FITS,
+    LABEL_LEADING,
+    Deck,
+    choose_fit,
+    circles_plan,
+    deck,
+)
 from peerkit.packs.layout import BoxReport, Overflow
 from peerkit.plans import AgendaDay, Entry, Item, Kind, Plan, PlanFile, agenda
 from peerkit.render import FILTERS
@@ -219,6 +227,7 @@ class PrintTemplates:
             sets=list(sets),
             circles=circles_plan,
             circles_view=CIRCLES_VIEW,
+            leading=LABEL_LEADING,
         )
 
 
@@ -404,6 +413,8 @@ def build_packs(
                 if retry:
                     pending.append(pack)
                     continue
+                if failed:
+                    continue  # the build fails: no pack with a card off its card is placed
                 used.update({f"{key}.pdf", f"{key}.json"})
                 report.boxes[pack.path] = boxes_report
                 _place(cache / f"{key}.pdf", output / pack.path, report)

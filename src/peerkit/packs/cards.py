@@ -222,8 +222,9 @@ def cards_fit(files: list[ModuleFile]) -> Iterator[Finding]:
 
 # --- the circles sheet ----------------------------------------------------------------------
 
-CIRCLES_VIEW = (600.0, 482.0)
-"""The circles plan's SVG viewBox, drawn 190 mm wide."""
+CIRCLES_VIEW = (600.0, 540.0)
+"""The circles plan's SVG viewBox, drawn 190 mm wide (units are about 0.9 pt)."""
+LABEL_LEADING = 1.2
 
 
 @dataclass(frozen=True)
@@ -235,37 +236,65 @@ class Circle:
 
 @dataclass(frozen=True)
 class Label:
-    """A circle's name, placed outside every circle: (x, y) is the baseline point."""
+    """A circle's name, outside every circle, in one to three lines: (x, y) is the first
+    line's baseline point."""
 
-    text: str
+    lines: tuple[str, ...]
     x: float
     y: float
     anchor: str
     size: float
 
     @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+    @property
     def box(self) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) in the plan's units, by estimate."""
-        width = _width_mm(self.text, self.size, bold=True) / PT_MM  # units, as points
+        width = max(_width_mm(line, self.size, bold=True) / PT_MM for line in self.lines)
         left = {"start": self.x, "middle": self.x - width / 2, "end": self.x - width}[self.anchor]
-        return left, self.y - self.size, left + width, self.y + 0.25 * self.size
+        bottom = self.y + (len(self.lines) - 1) * LABEL_LEADING * self.size + 0.25 * self.size
+        return left, self.y - self.size, left + width, bottom
+
+
+def _wrap(text: str, size: float, room: float) -> list[str] | None:
+    lines: list[str] = []
+    for word in text.split():
+        if _width_mm(word, size, bold=True) / PT_MM > room:
+            return None
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and _width_mm(joined, size, bold=True) / PT_MM <= room:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines
 
 
 def circles_plan(names: Sequence[str]) -> tuple[list[Circle], list[Label]]:
-    """Two or three overlapping circles and their names, each name clear of every line."""
+    """Two or three overlapping circles and their names, each name clear of every line:
+    the first two above the circles (lines rising), the third below."""
     if len(names) == 2:
-        circles = [Circle(230, 250, 150), Circle(370, 250, 150)]
-        spots = [(10, 40, "start"), (590, 40, "end")]
+        circles = [Circle(230, 270, 150), Circle(370, 270, 150)]
     else:
-        circles = [Circle(230, 185, 125), Circle(370, 185, 125), Circle(300, 310, 125)]
-        spots = [(10, 40, "start"), (590, 40, "end"), (300, 470, "middle")]
+        circles = [Circle(230, 200, 125), Circle(370, 200, 125), Circle(300, 325, 125)]
+    lowest = max(c.cy + c.r for c in circles)
     labels = []
-    for name, (x, y, anchor) in zip(names, spots, strict=False):
-        size = 26.0
-        room = 280.0 if anchor != "middle" else 560.0
-        while size > 12 and _width_mm(name, size, bold=True) / PT_MM > room:
+    for index, name in enumerate(names):
+        anchor = ("start", "end", "middle")[index]
+        room = 560.0 if anchor == "middle" else 280.0
+        size, lines = 26.0, _wrap(name, 26.0, room)
+        def too_big(lines: list[str] | None, size: float) -> bool:
+            return lines is None or (len(lines) - 1) * LABEL_LEADING * size + size > 56
+
+        while size > 12 and too_big(lines, size):
             size -= 1
-        labels.append(Label(name, x, y, anchor, size))
+            lines = _wrap(name, size, room)
+        lines = lines or [name]
+        rise = (len(lines) - 1) * LABEL_LEADING * size
+        x = {"start": 10.0, "end": 590.0, "middle": 300.0}[anchor]
+        y = 62.0 - rise if anchor != "middle" else lowest + 12 + size
+        labels.append(Label(tuple(lines), x, y, anchor, size))
     return circles, labels
 
 

@@ -1,0 +1,213 @@
+"""Every page of every pack, checked where the words land: the layout tree (each card's text
+inside its card) and the PDF read back with poppler (no overprinted words, no blank or
+heading-only page, a running title on every page). The reference site's packs are the ones its
+build made (same cache, nothing rendered twice); a synthetic module adds the longest cards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from layout import PageReport, check_pages
+
+from peerkit.checks import run_checks
+from peerkit.load import load_folder, parse_module
+from peerkit.model import CardSet, Curriculum
+from peerkit.packs import (
+    CardsDoNotFit,
+    Report,
+    build_packs,
+    module_session,
+    packs_for,
+    sessions_of,
+)
+from peerkit.packs.cards import FITS, MIN_PT, circles_plan, label_clear, text_fits
+from peerkit.plans import check_plans
+from peerkit.site import settings_from_config
+
+from conftest import ROOT, Build
+
+WORDS = (
+    "Sam tells the group about a hard week at work and how a walk with a friend helped a "
+    "little, then asks whether anyone else has found small steps like that useful when "
+)
+LONGEST = (WORDS * 3)[:395].rsplit(" ", 1)[0] + " end."
+assert 390 <= len(LONGEST) <= 400  # the model's limit for a card
+
+
+@dataclass
+class Packs:
+    """Packs built once for the whole test session, with the build's report of their boxes."""
+
+    root: Path
+    report: Report
+
+    def pages(self) -> dict[str, PageReport]:
+        return {
+            path: check_pages(self.root / path, cover=not path.endswith("cards.pdf"))
+            for path in self.report.boxes
+        }
+
+
+@pytest.fixture(scope="session")
+def reference_packs(reference_build: Build) -> Packs:
+    """Every pack of the reference site: the modules' and the session plans'."""
+    root = reference_build.root
+    files, _, _ = load_folder(root / "modules")
+    curriculum = Curriculum(files=files)
+    plans, _ = check_plans(root / "sessions", curriculum)
+    settings = settings_from_config(root / "mkdocs.yml")
+    packs = [p for s in sessions_of(curriculum, plans, settings) for p in packs_for(s)]
+    out = root / "layout-packs"
+    report = build_packs(
+        packs,
+        out,
+        root / ".cache" / "peerkit" / "packs",
+        settings,
+        template_dirs=[root / "overrides" / "peerkit"],
+        sources=files,
+    )
+    assert report.rendered == 0, "the site build made these packs: they come from its cache"
+    return Packs(out, report)
+
+
+@pytest.fixture(scope="session")
+def longest_cards(tmp_path_factory: pytest.TempPathFactory) -> Packs:
+    """A module whose every deck holds the longest texts a card may have (400 characters)
+    and long sorting headers, in piles and circles."""
+    files, _, _ = load_folder(ROOT / "modules")
+    module_file = next(f for f in files if f.module.id == "mutuality")
+    activities = []
+    for index, activity in enumerate(module_file.module.activities):
+        cards = CardSet(
+            items=[LONGEST] * (9 + index),
+            sort_into=["Puts people side by side, most of the time, we think"] * 3,
+            layout="circles" if index == 1 else "piles",
+        )
+        activities.append(activity.model_copy(update={"cards": cards}))
+    module = module_file.module.model_copy(update={"activities": activities})
+    synthetic = module_file.model_copy(update={"module": module})
+    curriculum = Curriculum(files=[synthetic])
+    settings = settings_from_config(ROOT / "mkdocs.yml")
+    out = tmp_path_factory.mktemp("longest")
+    packs = packs_for(module_session(module, curriculum, settings))
+    report = build_packs(packs, out, out / "cache", settings, sets=("A", "B"), sources=[synthetic])
+    return Packs(out, report)
+
+
+def _figures(packs: Packs) -> dict[str, tuple[int, int, int]]:
+    """Per pack kind: pages, boxes out of bounds, overlapping word pairs."""
+    figures: dict[str, tuple[int, int, int]] = {}
+    for path, page in packs.pages().items():
+        kind = "cards" if path.endswith("cards.pdf") else path.rsplit("-", 2)[-2]
+        pages, out, pairs = figures.get(kind, (0, 0, 0))
+        figures[kind] = (
+            pages + page.pages,
+            out + len(packs.report.boxes[path].overflows),
+            pairs + len(page.overlapping_pairs),
+        )
+    return figures
+
+
+def test_every_card_of_every_pack_keeps_its_text_inside(reference_packs: Packs) -> None:
+    boxes = reference_packs.report.boxes
+    assert len(boxes) == 34
+    card_packs = [path for path in boxes if path.endswith("cards.pdf")]
+    assert len(card_packs) == 10
+    for path in card_packs:
+        assert boxes[path].boxes >= 8, path  # every card and header is checked
+    assert {path: report.overflows for path, report in boxes.items() if report.overflows} == {}
+    figures = _figures(reference_packs)
+    assert {kind: out for kind, (_, out, _) in figures.items()} == {
+        "facilitator": 0,
+        "participant": 0,
+        "cards": 0,
+    }
+
+
+def test_no_words_print_over_each_other_in_any_pack(reference_packs: Packs) -> None:
+    overprinted = {
+        path: report.overlapping_pairs[:3]
+        for path, report in reference_packs.pages().items()
+        if report.overlapping_pairs
+    }
+    assert overprinted == {}
+
+
+def test_no_page_is_blank_or_a_heading_alone_and_every_page_has_a_running_title(
+    reference_packs: Packs,
+) -> None:
+    problems = {
+        path: (report.blank, report.heading_only, report.no_running_title)
+        for path, report in reference_packs.pages().items()
+        if report.blank or report.heading_only or report.no_running_title
+    }
+    assert problems == {}
+
+
+def test_the_longest_cards_fit_four_to_a_sheet_in_lettered_sets(longest_cards: Packs) -> None:
+    [cards] = [p for p in longest_cards.report.boxes if p.endswith("cards.pdf")]
+    report = longest_cards.report.boxes[cards]
+    decks = 4
+    cards_total = sum(9 + i for i in range(decks)) + 3 * decks
+    assert report.boxes == 2 * cards_total  # two lettered sets of every card and header
+    assert report.overflows == []
+    pages = check_pages(longest_cards.root / cards)
+    assert pages.overlapping_pairs == [] and pages.blank == [] and pages.heading_only == []
+    assert pages.no_running_title == []
+    # 400 characters need a card a quarter of a sheet; the text stays at 11 pt or more.
+    assert not text_fits(LONGEST, FITS[5 - 1], "a4")
+    from layout import read_pages
+
+    for page in read_pages(longest_cards.root / cards):
+        text = " ".join(w.text for w in page.words)
+        sets = re.findall(r"Set ([AB])", text)
+        if "end." in text:
+            assert 1 <= text.count("end.") <= 4  # four or fewer cards to a sheet
+            assert len(set(sets)) == 1 and len(sets) == text.count("end.")
+    assert min(f.font_pt for f in FITS) == MIN_PT == 11
+
+
+def test_a_card_that_cannot_fit_is_reported_at_its_line(tmp_path: Path) -> None:
+    path = ROOT / "modules" / "mutuality.md"
+    text = path.read_text(encoding="utf-8")
+    card = "        - Before they meet, Ravi asks Mia what she would like to use their time for."
+    assert card in text
+    line = text[: text.index(card)].count("\n") + 1
+    word = "Wm" * 24
+    module_file, findings = parse_module(path, text.replace(card, f"        - {word} is long.", 1))
+    assert module_file is not None, findings
+    [finding] = [f for f in run_checks([module_file]) if "card" in f.message]
+    assert (finding.path, finding.line) == (path, line)
+    assert f"the word '{word[:40]}…' is too long" in finding.message
+
+    # The build checks the laid-out page too, and names the card when nothing holds it.
+    settings = settings_from_config(ROOT / "mkdocs.yml")
+    curriculum = Curriculum(files=[module_file])
+    packs = [p for p in packs_for(module_session(module_file.module, curriculum, settings))]
+    cards = [p for p in packs if p.kind == "cards"]
+    with pytest.raises(CardsDoNotFit) as failed:
+        build_packs(cards, tmp_path, tmp_path / "cache", settings, sources=[module_file])
+    [where] = failed.value.findings
+    assert (where.path, where.line) == (path, line)
+    assert not list((tmp_path / "packs").rglob("*.pdf"))
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["Peer support", "Friendship", "Never"],
+        ["Morag", "Tariq", "The project"],
+        ["Puts one person above the other", "Puts people side by side, mostly"],
+        ["Cultural, historical and gender issues"] * 3,
+    ],
+)
+def test_circle_labels_sit_clear_of_every_line(names: list[str]) -> None:
+    circles, labels = circles_plan(names)
+    assert len(circles) == len(labels) == len(names)
+    for label in labels:
+        assert label_clear(label, circles), label
+        assert label.size >= 12
