@@ -36,6 +36,7 @@ from peerkit.mkdocs_plugin.search import tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.packs import (
+    SET_LETTERS,
     CardsDoNotFit,
     Session,
     build_packs,
@@ -421,6 +422,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 template_dirs=[Path(custom_dir) / "peerkit"] if custom_dir else [],
                 paper="letter" if self.config.paper == "letter" else "a4",
                 prune=True,
+                sets=SET_LETTERS[: self.config.card_sets],
                 sources=self.curriculum.files,
             )
         except CardsDoNotFit as exc:

@@ -52,6 +52,8 @@ LABELS = {
     "participant": "Participant pack",
     "cards": "Cards to cut out",
 }
+SET_LETTERS = "ABCDEF"
+"""Card sets print lettered A to F, each letter with its own band pattern."""
 MODULE_START = dt.time(10, 0)
 """Clock times in a module's own pack assume this start; a session plan sets its own."""
 
@@ -469,12 +471,14 @@ _ENGINE = _engine()
 __all__ = [
     "LABELS",
     "PACK_KINDS",
+    "SET_LETTERS",
     "CardsDoNotFit",
     "Pack",
     "PrintTemplates",
     "Report",
     "Session",
     "build_packs",
+    "card_decks",
     "module_pack_paths",
     "module_plan",
     "module_session",

@@ -284,6 +284,7 @@ def circles_plan(names: Sequence[str]) -> tuple[list[Circle], list[Label]]:
         anchor = ("start", "end", "middle")[index]
         room = 560.0 if anchor == "middle" else 280.0
         size, lines = 26.0, _wrap(name, 26.0, room)
+
         def too_big(lines: list[str] | None, size: float) -> bool:
             return lines is None or (len(lines) - 1) * LABEL_LEADING * size + size > 56
 
