@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from layout import PageReport, check_pages
+from layout import PageReport, check_pages, read_pages
 
 from peerkit.checks import run_checks
 from peerkit.load import load_folder, parse_module
@@ -160,14 +160,15 @@ def test_the_longest_cards_fit_four_to_a_sheet_in_lettered_sets(longest_cards: P
     assert pages.no_running_title == []
     # 400 characters need a card a quarter of a sheet; the text stays at 11 pt or more.
     assert not text_fits(LONGEST, FITS[5 - 1], "a4")
-    from layout import read_pages
-
     for page in read_pages(longest_cards.root / cards):
         text = " ".join(w.text for w in page.words)
         sets = re.findall(r"Set ([AB])", text)
         if "end." in text:
             assert 1 <= text.count("end.") <= 4  # four or fewer cards to a sheet
             assert len(set(sets)) == 1 and len(sets) == text.count("end.")
+        # The running title names the set printed on the page.
+        running = " ".join(w.text for w in page.words if w.y1 < page.words[0].y1 + 1)
+        assert set(sets) <= set(re.findall(r": set ([AB]) ·", running)), page.number
     assert min(f.font_pt for f in FITS) == MIN_PT == 11
 
 
