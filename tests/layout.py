@@ -12,7 +12,6 @@ import html
 import re
 import subprocess
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 
 MARGIN_BAND_PT = 15 * 72 / 25.4
@@ -76,11 +75,12 @@ class Page:
     def overlapping_pairs(self) -> list[tuple[Word, Word]]:
         words = sorted(self.words, key=lambda w: w.y0)
         pairs = []
-        for a, b in combinations(words, 2):
-            if b.y0 > a.y1:
-                continue
-            if a.overlaps(b):
-                pairs.append((a, b))
+        for i, a in enumerate(words):
+            for b in words[i + 1 :]:
+                if b.y0 >= a.y1:
+                    break  # sorted by top edge: no later word reaches up to `a`
+                if a.overlaps(b):
+                    pairs.append((a, b))
         return pairs
 
 

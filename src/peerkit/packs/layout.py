@@ -1,9 +1,11 @@
 """What a laid-out pack looks like: every text inside its box, no box split across pages.
 
-Print templates mark each box whose text must stay inside it (a card, a sorting header, a
-worksheet box) with `data-fit="<what>"`. After WeasyPrint lays out a pack, `check_boxes` walks
-its page boxes and reports each marked box that a line of text leaves, or that is split over
-two pages. The pack build uses it to size card decks; the tests use it on every pack.
+Print templates mark each box whose text must stay inside it (a card, a sorting header) with
+`data-fit="<what>"`; worksheet boxes, the writing space under a prompt and the boxed notes
+(classes in BOX_CLASSES) count as marked too, so a site's own templates are checked without
+changes. After WeasyPrint lays out a pack, `check_boxes` walks its page boxes and reports each
+marked box that a line of text leaves, or that is split over two pages. The pack build uses it
+to size card decks; the tests use it on every pack.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TOLERANCE_PX = 0.5
+BOX_CLASSES = ("box", "prompt", "keep", "content-note", "circles-plan")
+"""Classes of print elements checked like cards: a worksheet box, a prompt with its writing
+lines, a boxed note, the circles plan (its heading, note and plan on one page)."""
 
 
 @dataclass(frozen=True)
@@ -46,26 +51,42 @@ def _texts(box: Any) -> Iterator[Any]:
             yield child
 
 
-def _marked(box: Any, parent: Any = None) -> Iterator[tuple[str, Any]]:
+def _marked(box: Any, names: dict[int, str], parent: Any = None) -> Iterator[tuple[str, Any]]:
     """(data-fit name, box) for the outermost box of each marked element under `box`."""
     element = getattr(box, "element", None)
-    name = element.get("data-fit") if element is not None and element is not parent else None
+    name = None
+    if element is not None and element is not parent:
+        name = element.get("data-fit") or _by_class(element, names)
     if name and box.element_tag is not None and type(box).__name__ not in _INLINE:
         yield name, box
         return
     for child in getattr(box, "children", ()):
-        yield from _marked(child, element)
+        yield from _marked(child, names, element)
 
 
 _INLINE = {"TextBox", "LineBox", "InlineBox"}
+
+
+def _by_class(element: Any, names: dict[int, str]) -> str | None:
+    """A name for an element of a BOX_CLASSES class, the same on every page it reaches:
+    the class and a running number (`box-3`)."""
+    if id(element) in names:
+        return names[id(element)]
+    classes = (element.get("class") or "").split()
+    for name in BOX_CLASSES:
+        if name in classes:
+            names[id(element)] = f"{name}-{len(names) + 1}"
+            return names[id(element)]
+    return None
 
 
 def check_boxes(document: Any) -> BoxReport:
     """Check each `data-fit` box of a rendered WeasyPrint document (CSS px throughout)."""
     report = BoxReport()
     pages_of: dict[str, list[int]] = {}
+    names: dict[int, str] = {}
     for number, page in enumerate(document.pages, start=1):
-        for name, box in _marked(page._page_box):
+        for name, box in _marked(page._page_box, names):
             pages_of.setdefault(name, []).append(number)
             left, top = box.border_box_x(), box.border_box_y()
             right, bottom = left + box.border_width(), top + box.border_height()
