@@ -75,7 +75,7 @@ previews: build ## Render first pages of some packs to PNG for the docs' visual 
 		site/packs/modules/boundaries-facilitator-pack.pdf $(PREVIEWS)/facilitator-$$page; done
 	for page in 1 8; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-participant-pack.pdf $(PREVIEWS)/participant-$$page; done
-	for page in 1 2; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
+	for page in 1 3; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-cards.pdf $(PREVIEWS)/cards-$$page; done
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)

@@ -1,7 +1,9 @@
 """`make look`: every page of every pack as a small PNG, and one contact sheet per pack.
 
 For people to look at, not a test: open `look/<pack>.png` and see every page at once (cards
-off their cards, empty pages, a heading alone at the foot of a page).
+off their cards, empty pages, a heading alone at the foot of a page). It also prints, per pack,
+what the tests' page reader (tests/layout.py) finds: pages, overprinted word pairs, blank and
+heading-only pages, pages without a running title.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from layout import check_pages  # the tests' reader of word boxes
 
 COLUMNS = 8
 GAP = 12
@@ -66,16 +71,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
 
-    def one(pdf: Path) -> Path:
+    def one(pdf: Path) -> str:
         name = f"{pdf.parent.name}-{pdf.stem}"
         pages = render_pages(pdf, args.out / name, args.resolution)
         target = args.out / f"{name}.png"
         contact_sheet(pages, str(pdf.relative_to(args.packs)), target)
-        return target
+        found = check_pages(pdf, cover=not pdf.stem.endswith("cards"))
+        return (
+            f"{target}: {found.pages} pages, {len(found.overlapping_pairs)} overprinted word "
+            f"pairs, blank {found.blank}, heading only {found.heading_only}, "
+            f"no running title {found.no_running_title}"
+        )
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for target in pool.map(one, pdfs):
-            print(target)
+        for line in pool.map(one, pdfs):
+            print(line)
     return 0
 
 
