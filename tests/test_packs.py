@@ -159,8 +159,10 @@ def test_card_sheets_print_every_card_at_the_size_its_deck_needs(
 def test_letter_paper_on_request(tmp_path: Path) -> None:
     session = module_session(MUTUALITY, CURRICULUM, SETTINGS)
     [pack] = [p for p in packs_for(session) if p.kind == "cards"]
-    build_packs([pack], tmp_path, tmp_path / "cache", SETTINGS, paper="letter")
+    report = build_packs([pack], tmp_path, tmp_path / "cache", SETTINGS, paper="letter")
     assert info(tmp_path / pack.path)["Page size"].endswith("(letter)")
+    # The shorter sheet still holds every card with its text inside.
+    assert report.boxes[pack.path].boxes >= 32 and report.boxes[pack.path].overflows == []
 
 
 def test_the_cache_renders_only_packs_whose_content_changed(tmp_path: Path) -> None:

@@ -187,8 +187,8 @@ def too_long(text: str, header: bool = False) -> str | None:
             )
     if not text_fits(text, fit, "letter", header):
         return (
-            f"too long for a card even four to a sheet at {size:g} pt: shorten it or split it "
-            "into two cards"
+            f"the text is too long for a card even four to a sheet at {size:g} pt: shorten it "
+            "or split it into two cards"
         )
     return None
 
@@ -206,7 +206,7 @@ def cards_fit(files: list[ModuleFile]) -> Iterator[Finding]:
                     yield Finding(
                         f.path,
                         line,
-                        f"activities.{activity.id}.cards: card {c_index + 1} is {problem}",
+                        f"activities.{activity.id}.cards: card {c_index + 1}: {problem}",
                     )
             for h_index, name in enumerate(activity.cards.sort_into):
                 problem = too_long(name, header=True)
@@ -215,7 +215,7 @@ def cards_fit(files: list[ModuleFile]) -> Iterator[Finding]:
                     yield Finding(
                         f.path,
                         line,
-                        f"activities.{activity.id}.cards.sort_into: header {h_index + 1} is "
+                        f"activities.{activity.id}.cards.sort_into: header {h_index + 1}: "
                         f"{problem}",
                     )
 
