@@ -222,3 +222,28 @@ def test_circle_labels_sit_clear_of_every_line(names: list[str]) -> None:
     for label in labels:
         assert label_clear(label, circles), label
         assert label.size >= 12
+
+
+def test_a_deck_the_estimate_sizes_too_small_is_laid_out_again_until_it_fits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The laid-out page has the last word: with an estimate that always says the largest
+    size fits, the build lays the deck out again, one size at a time, until no text leaves
+    its card."""
+    files, _, _ = load_folder(ROOT / "modules")
+    module_file = next(f for f in files if f.module.id == "mutuality")
+    first = module_file.module.activities[0]
+    deck_of_three = first.model_copy(update={"cards": CardSet(items=[LONGEST] * 3)})
+    module = module_file.module.model_copy(update={"activities": [deck_of_three]})
+    synthetic = module_file.model_copy(update={"module": module})
+    settings = settings_from_config(ROOT / "mkdocs.yml")
+    session = module_session(module, Curriculum(files=[synthetic]), settings)
+    [pack] = [p for p in packs_for(session) if p.kind == "cards"]
+
+    monkeypatch.setattr("peerkit.packs.choose_fit", lambda texts, headers, paper, start=0: start)
+    report = build_packs([pack], tmp_path, tmp_path / "cache", settings)
+    # 8 to a sheet (three sizes) and 6 to a sheet (two) overflow; 4 to a sheet at 16 pt fits.
+    assert report.rendered == 6
+    assert report.boxes[pack.path].boxes == 3 and report.boxes[pack.path].overflows == []
+    pages = check_pages(tmp_path / pack.path)
+    assert pages.pages == 1 and pages.overlapping_pairs == []  # clear of the deck's label

@@ -153,18 +153,24 @@ class Deck:
         return self.fit.per_sheet
 
     @property
+    def text_height_mm(self) -> float:
+        """The height a card's text may fill, between the set band and the deck's name."""
+        top_bottom, _ = CARD_PADDING_MM
+        return round(self.height_mm - 2 * top_bottom - BAND_MM - BAND_GAP_MM - FROM_MM, 1)
+
+    @property
     def card_style(self) -> str:
         """Inline CSS for a card of this deck (numbers only, never content)."""
-        return (
-            f"width: {self.width_mm}mm; height: {self.height_mm}mm; font-size: {self.fit.font_pt}pt"
-        )
+        return f"width: {self.width_mm}mm; height: {self.height_mm}mm"
+
+    @property
+    def text_style(self) -> str:
+        """Inline CSS for a card's text: its size, in a box as tall as the room it has."""
+        return f"height: {self.text_height_mm}mm; font-size: {self.fit.font_pt}pt"
 
     @property
     def header_style(self) -> str:
-        return (
-            f"width: {self.width_mm}mm; height: {self.height_mm}mm; "
-            f"font-size: {self.fit.header_pt}pt"
-        )
+        return f"height: {self.text_height_mm}mm; font-size: {self.fit.header_pt}pt"
 
 
 def deck(fit_index: int, paper: str) -> Deck:
