@@ -77,9 +77,9 @@ class Page:
         pairs = []
         for i, a in enumerate(words):
             for b in words[i + 1 :]:
-                if b.y0 >= a.y1:
-                    break  # sorted by top edge: no later word reaches up to `a`
-                if a.overlaps(b):
+                if b.y0 >= a.y1 - 1.0:
+                    break  # sorted by top edge: no later word reaches far enough up to `a`
+                if b.x0 < a.x1 - 1.0 and a.x0 < b.x1 - 1.0 and a.overlaps(b):
                     pairs.append((a, b))
         return pairs
 

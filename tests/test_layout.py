@@ -6,7 +6,9 @@ build made (same cache, nothing rendered twice); a synthetic module adds the lon
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -53,10 +55,13 @@ class Packs:
     @cached_property
     def pages(self) -> dict[str, PageReport]:
         """Each pack's pages read back from its PDF (once)."""
-        return {
-            path: check_pages(self.root / path, cover=self.kinds[path] in COVERED)
-            for path in self.report.boxes
-        }
+        paths = list(self.report.boxes)
+        with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:  # poppler runs apart
+            found = pool.map(
+                lambda path: check_pages(self.root / path, cover=self.kinds[path] in COVERED),
+                paths,
+            )
+            return dict(zip(paths, found, strict=True))
 
     def figures(self) -> dict[str, tuple[int, int, int]]:
         """Per pack kind: pages, boxes out of bounds, overlapping word pairs."""
