@@ -227,6 +227,11 @@ def pack(
             for finding in exc.findings:
                 click.echo(finding.format(), err=True)
             sys.exit(1)
+    for pack_path, boxes in sorted(report.boxes.items()):
+        for overflow in boxes.overflows:
+            click.echo(
+                f"warning: {pack_path} page {overflow.page}: {overflow.describe()}", err=True
+            )
     for path in report.written:
         click.echo(path)
     click.echo(f"{report.rendered} rendered, {report.cached} from the cache", err=True)

@@ -429,9 +429,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             for finding in exc.findings:
                 log.error(finding.format())
             raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
+        for path, boxes in sorted(report.boxes.items()):
+            for overflow in boxes.overflows:
+                log.warning(f"peerkit: {path} page {overflow.page}: {overflow.describe()}")
         log.info(
             f"peerkit: {len(report.written)} PDF packs in {time.perf_counter() - started:.1f} s "
-            f"({report.rendered} rendered, {report.cached} from the cache)"
+            f"({report.rendered} rendered, {report.cached} from the cache; "
+            f"{sum(b.boxes for b in report.boxes.values())} boxes of text checked on the page)"
         )
 
     def on_serve(

@@ -30,6 +30,11 @@ class Overflow:
     text: str
     problem: str = "text outside its box"
 
+    def describe(self) -> str:
+        """One line for a person: which box, what is wrong, the text that left it."""
+        text = f": '{self.text[:60]}'" if self.text else ""
+        return f"{self.box}: {self.problem}{text}"
+
 
 @dataclass
 class BoxReport:
