@@ -46,6 +46,7 @@ from peerkit.reference import choose, own_modules, unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
+from peerkit.render.safetylinks import link_procedures
 from peerkit.site import (
     STALE_MARK,
     SiteSettings,
@@ -94,6 +95,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
+        self._safety_file: File | None = None
 
     # --- configuration ----------------------------------------------------------------
 
@@ -234,6 +236,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
         self.curriculum = result.curriculum
         self.renderer = result.renderer
+        self._safety_file = files.get_file_from_path(self.config.safety_page)
         # The module map's colours live beside the code that draws it (and tests contrast).
         stylesheet = (_ASSETS / Path(STYLESHEET).name).read_text(encoding="utf-8")
         files.append(File.generated(config, STYLESHEET, content=stylesheet + "\n" + MAP_CSS))
@@ -397,7 +400,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         session_html = self._session_pages.get(page.file.src_uri)
         if session_html is not None:
             page.toc = toc_from_html(session_html)
-            return session_html
+            return self._link_safety(session_html, page)
         rendered = self._module_pages.get(page.file.src_uri)
         if rendered is None:
             return html
@@ -409,7 +412,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 log.error(finding.format())
             raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
         page.toc = toc_from_html(html)
-        return html
+        return self._link_safety(html, page)
+
+    def _link_safety(self, html: str, page: Page) -> str:
+        """Mentions of "your organisation's procedures" link to the safety page, if any."""
+        if self._safety_file is None:
+            return html
+        return link_procedures(html, get_relative_url(self._safety_file.url, page.file.url))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Every page asks browsers to send no referrer, wherever the site is hosted (even

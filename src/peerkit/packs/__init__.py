@@ -29,6 +29,7 @@ from peerkit.model import Activity, Curriculum, Handout, Module
 from peerkit.plans import AgendaDay, Entry, Item, Kind, Plan, PlanFile, agenda
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
+from peerkit.render.safetylinks import link_procedures
 from peerkit.site import LocalService, SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -197,7 +198,7 @@ class PrintTemplates:
         self, kind: PackKind, session: Session, settings: SiteSettings, paper: Paper = "a4"
     ) -> str:
         template = self.env.get_template(f"{kind}.html")
-        return template.render(
+        html = template.render(
             session=session,
             settings=settings,
             kind=kind,
@@ -206,6 +207,10 @@ class PrintTemplates:
             paper="A4" if paper == "a4" else "letter",
             local_support=list(session.local_support),
         )
+        if kind == "facilitator" and 'id="safety"' in html:
+            # Mentions of "your organisation's procedures" point to the pack's safety page.
+            return link_procedures(html, "#safety")
+        return html
 
 
 # --- packs and their files ---------------------------------------------------------------
