@@ -251,7 +251,8 @@ def option_lines(config_file: Path) -> dict[tuple[str | int, ...], int]:
     for item in items:
         options = _value_of(item, "peerkit")
         if isinstance(options, MappingNode):
-            lines: dict[tuple[str | int, ...], int] = {(): options.start_mark.line + 1}
+            # A missing key is reported at the plugin's own line, `- peerkit:`.
+            lines: dict[tuple[str | int, ...], int] = {(): item.start_mark.line + 1}
             _node_lines(options, (), lines)
             return lines
     return {}
