@@ -214,8 +214,8 @@ def test_a_site_without_safety_settings_warns_and_prints_fill_in_lines(tmp_path:
     assert build.returncode == 0, build.output
     plugin_line = line_of(config, "- peerkit:")
     assert (
-        f"WARNING -  mkdocs.yml:{plugin_line}: warning: plugins.peerkit.safety: the safety page prints "
-        "fill-in lines, because it does not say who a facilitator calls during a session"
+        f"WARNING -  mkdocs.yml:{plugin_line}: warning: plugins.peerkit.safety: the safety page "
+        "prints fill-in lines, because it does not say who a facilitator calls during a session"
     ) in build.output
     for missing in ("safety.during", "safety.after", "safeguarding_lead", "safety.no_answer"):
         assert missing in build.output

@@ -59,7 +59,7 @@ class LocalService(Service):
         default=None,
         description="The venue it is near; a session plan with the same `venue` prints it.",
     )
-    last_checked: dt.date = Field(  # type: ignore[assignment]
+    last_checked: dt.date = Field(
         description="When these details were last checked (YYYY-MM-DD); `peerkit check` warns "
         "after 12 months."
     )
@@ -247,7 +247,12 @@ def option_lines(config_file: Path) -> dict[tuple[str | int, ...], int]:
     except (OSError, yaml.YAMLError):
         return {}
     plugins = _value_of(root, "plugins")
-    items = plugins.value if isinstance(plugins, SequenceNode) else [plugins]
+    # `plugins:` is a list (`- peerkit:`) or, less often, a mapping (`peerkit:`).
+    items: list[Node] = plugins.value if isinstance(plugins, SequenceNode) else []
+    if isinstance(plugins, MappingNode):
+        items = [MappingNode(plugins.tag, [pair]) for pair in plugins.value]
+        for node, pair in zip(items, plugins.value, strict=True):
+            node.start_mark = pair[0].start_mark
     for item in items:
         options = _value_of(item, "peerkit")
         if isinstance(options, MappingNode):
@@ -261,7 +266,7 @@ def option_lines(config_file: Path) -> dict[tuple[str | int, ...], int]:
 def _value_of(node: Node | None, key: str) -> Node | None:
     if isinstance(node, MappingNode):
         for key_node, value in node.value:
-            if key_node.value == key:
+            if key_node.value == key and isinstance(value, Node):
                 return value
     return None
 
