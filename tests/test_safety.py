@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser
 
 from peerkit.curriculum import check_folder
@@ -23,6 +24,7 @@ from conftest import FIXTURES, ROOT, Build, copy_site, mkdocs_build
 
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
 MM = 72 / 25.4  # points in a millimetre
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
 
 
 def pdf_text(pdf: Path) -> str:
@@ -400,3 +402,15 @@ def test_the_safety_page_fits_a_phone_and_a_desktop(
         assert page.get_by_role("link", name="07700 900123").is_visible()
         assert page.locator("h1").first.inner_text() == "If someone is not safe"
         page.close()
+
+
+@pytest.mark.parametrize("path", ["safety.html", "safety-procedure.html"])
+def test_the_safety_pages_pass_axe_wcag_aa(
+    reference_build: Build, browser: Browser, path: str
+) -> None:
+    with serve(reference_build.site) as url:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url + path)
+        violations = Axe().run(page, options=WCAG).response["violations"]
+        page.close()
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
