@@ -33,6 +33,12 @@ def pdf_text(pdf: Path) -> str:
     return " ".join(out.stdout.decode("utf-8").split())
 
 
+def page_text(pdf: Path, page: int) -> str:
+    command = ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"]
+    out = subprocess.run(command, capture_output=True, check=True)
+    return " ".join(out.stdout.decode("utf-8").split())
+
+
 def pages(pdf: Path) -> int:
     out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True)
     return int(re.search(r"Pages:\s+(\d+)", out.stdout)[1])  # type: ignore[index]
@@ -69,7 +75,9 @@ def test_every_reference_facilitator_pack_has_a_safety_page_filled_from_the_sett
     assert len(packs) == 12  # eight modules and four session plans
     for pdf in packs:
         text = pdf_text(pdf)
-        page_two = text[text.index("If someone is not safe") :]
+        page_two = page_text(pdf, 2)  # straight after the cover, on one page
+        assert "Facilitator pack If someone is not safe" in page_two[:120], pdf.name
+        assert "Contents" in page_text(pdf, 3)
         assert "If a life is at risk now, call 999" in page_two, pdf.name
         for filled in (
             "Duty coordinator (example): Sam, 07700 900123",
@@ -238,7 +246,9 @@ def test_a_site_without_safety_settings_warns_and_prints_fill_in_lines(tmp_path:
     module = result.curriculum.modules[0]
     session = module_session(module, result.curriculum, settings)
     build_packs([Pack(session, "facilitator")], tmp_path / "out", tmp_path / "cache", settings)
-    text = pdf_text(tmp_path / "out/packs/modules/listening-facilitator-pack.pdf")
+    pdf = tmp_path / "out/packs/modules/listening-facilitator-pack.pdf"
+    text = page_text(pdf, 2)
+    assert "The debrief" in text and "Contents" in page_text(pdf, 3)  # still one page
     safety = text[text.index("Who to tell") : text.index("Looking after yourself")]
     assert safety.count("Role") == 3 and safety.count("Phone") == 3
     assert "Where to write it" in safety and "Who to try next" in safety
