@@ -41,7 +41,8 @@ from peerkit.packs.layout import BoxReport, Overflow
 from peerkit.plans import AgendaDay, Entry, Item, Kind, Plan, PlanFile, agenda
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
-from peerkit.site import SiteSettings
+from peerkit.render.safetylinks import link_procedures
+from peerkit.site import LocalService, SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 PackKind = Literal["facilitator", "participant", "cards"]
@@ -72,6 +73,8 @@ class Session:
     notes: str | None = None
     nominal_times: bool = False
     """True when clock times assume a start (a module's pack) rather than a planned one."""
+    local_support: tuple[LocalService, ...] = ()
+    """Services near the venue: the site's for this venue, then the plan's own."""
 
     @property
     def modules(self) -> list[Module]:
@@ -161,6 +164,7 @@ def module_session(module: Module, curriculum: Curriculum, settings: SiteSetting
         days=agenda(plan, curriculum),
         notes=module.facilitator_notes,
         nominal_times=True,
+        local_support=tuple(settings.local_support),
     )
 
 
@@ -175,6 +179,7 @@ def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSett
         facilitators=list(plan.facilitators),
         days=agenda(plan, curriculum),
         notes=plan.notes,
+        local_support=(*settings.local_support_for(plan.venue), *plan.local_support),
     )
 
 
@@ -218,7 +223,7 @@ class PrintTemplates:
         template = self.env.get_template(f"{kind}.html")
         if kind == "cards" and decks is None:
             decks = card_decks(session, paper, {})
-        return template.render(
+        html = template.render(
             session=session,
             settings=settings,
             kind=kind,
@@ -230,7 +235,12 @@ class PrintTemplates:
             circles=circles_plan,
             circles_view=CIRCLES_VIEW,
             leading=LABEL_LEADING,
+            local_support=list(session.local_support),
         )
+        if kind == "facilitator" and 'id="safety"' in html:
+            # Mentions of "your organisation's procedures" point to the pack's safety page.
+            return link_procedures(html, "#safety")
+        return html
 
 
 def card_decks(session: Session, paper: Paper, floors: dict[str, int]) -> dict[str, Deck]:
