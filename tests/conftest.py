@@ -47,7 +47,7 @@ FIXTURES = TESTS / "fixtures"
 
 LAYERS = ("unit", "build", "browser", "network")
 TRIGGERS = {
-    "build": {"mkdocs_command", "build_packs"},  # MkDocs, or WeasyPrint rendering PDFs
+    "build": {"mkdocs_command", "build_packs", "build_site_prints"},  # MkDocs; PDFs (WeasyPrint)
     "browser": {"sync_playwright"},  # Chromium
 }
 

@@ -293,7 +293,7 @@ def overlap(a: Box, b: Box) -> bool:
 def test_first_pages_are_a4_with_their_words_inside_the_page_and_none_overprinted(
     mutuality_packs: dict[str, Path],
 ) -> None:
-    margin = 20  # points, about 7 mm: printers cannot print to the edge
+    margin = 10  # points, 3.5 mm: no printer prints to the very edge of the sheet
     for kind, pdf in mutuality_packs.items():
         width, height, words = first_page_words(pdf)
         assert (round(width), round(height)) == (595, 842), kind  # A4 portrait

@@ -285,7 +285,7 @@ def test_a_bad_support_list_in_mkdocs_yml_fails_the_build_with_where(tmp_path: P
         "plugins.peerkit.signposting#2.url: 'javascript:alert(1)' should be a web address "
         "starting with https://" in output
     )
-    lines = config.read_text(encoding="utf-8").splitlines()
+    lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     shout = next(n for n, line in enumerate(lines, start=1) if "- nmae: Shout" in line)
     url = next(n for n, line in enumerate(lines, start=1) if "url: javascript:" in line)
     assert f"mkdocs.yml:{url}: plugins.peerkit.signposting#2.url: " in output
