@@ -3,6 +3,7 @@ built with --strict straight away; its colours checked for contrast; its name es
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -336,10 +337,14 @@ def test_new_then_make_serve_gives_a_working_branded_site(tmp_path: Path) -> Non
                 if serving.poll() is not None:
                     break
                 time.sleep(0.5)
-        assert "<title>Riverside Peer Network training</title>" in page, serving.poll()
+        assert "<title>Riverside Peer Network training</title>" in page, (
+            serving.poll(),
+            serving.stdout.read() if serving.poll() is not None and serving.stdout else "",
+        )
         assert "assets/peerkit/brand.css" in page
         assert (folder / ".venv" / "bin" / "peerkit").is_file()
         assert (folder / "node_modules" / "iframe-worker" / "shim" / "index.js").is_file()
     finally:
-        os.killpg(serving.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # `make serve` may have stopped itself
+            os.killpg(serving.pid, signal.SIGTERM)
         serving.wait(timeout=30)
