@@ -20,7 +20,7 @@ from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
-from peerkit.site import SiteSettings, read_config, settings_from_config
+from peerkit.site import SiteSettings, read_config, settings_from_config, site_folders_outside
 
 
 @click.group()
@@ -56,7 +56,7 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
     findings += result.findings
     files = result.files_checked
     for where in plans or (path.parent / "sessions",):
-        if where.is_file():
+        if where.exists() and not where.is_dir():
             plan_file, found = load_plan(where)
             findings += found
             findings += check_plan(plan_file, result.curriculum) if plan_file else []
@@ -269,6 +269,7 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
         findings.append(Finding(config_file, 1, unknown_message(unknown)))
+    findings += site_folders_outside(config_file)
     return reference, findings
 
 

@@ -35,17 +35,21 @@ class Finding:
 
     def github_annotation(self, root: Path | None = None) -> str:
         """A GitHub Actions workflow command, so CI shows the finding on the line itself."""
-        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        path = display_path(self.path, root).replace(",", "%2C").replace(":", "%3A")
+        message = one_line(self.message).replace("%", "%25")
+        path = one_line(display_path(self.path, root)).replace("%", "%25")
+        path = path.replace(",", "%2C").replace(":", "%3A")
         return f"::{self.severity.value} file={path},line={self.line}::{message}"
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
 
 
 def one_line(text: str) -> str:
-    """`text` with control characters shown as escapes: a value quoted in a message can
-    never start a new line of the report (or a forged CI command)."""
+    """`text` with control characters (and direction overrides and noncharacters) shown as
+    escapes: a value quoted in a message can never start a new line of the report, forge a
+    CI command, drive the terminal (ESC) or make the line read differently."""
     return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 

@@ -219,11 +219,12 @@ class PlanFile:
 
 
 def plan_paths(folder: Path) -> list[Path]:
-    """The plan files in `folder`, skipping hidden and `_`-prefixed ones."""
+    """The plan files in `folder`, skipping hidden and `_`-prefixed ones and folders (a named
+    pipe or a link is listed, for `load_plan` to refuse)."""
     return sorted(
         p
         for p in folder.iterdir()
-        if p.suffix in PLAN_SUFFIXES and p.is_file() and not p.name.startswith((".", "_"))
+        if p.suffix in PLAN_SUFFIXES and not p.is_dir() and not p.name.startswith((".", "_"))
     )
 
 
@@ -250,8 +251,9 @@ def parse_plan(path: Path, text: str) -> tuple[PlanFile | None, list[Finding]]:
     return PlanFile(path, plan, line_map), []
 
 
-def load_plan(path: Path) -> tuple[PlanFile | None, list[Finding]]:
-    text, findings = read_text(path)
+def load_plan(path: Path, root: Path | None = None) -> tuple[PlanFile | None, list[Finding]]:
+    """Read one plan file (inside the project `root`)."""
+    text, findings = read_text(path, root)
     return parse_plan(path, text) if text is not None else (None, findings)
 
 
@@ -400,8 +402,20 @@ def check_plans(folder: Path, curriculum: Curriculum) -> tuple[list[PlanFile], l
         return [], []
     plans: list[PlanFile] = []
     findings: list[Finding] = []
+    named: dict[str, Path] = {}
     for path in plan_paths(folder):
-        plan_file, found = load_plan(path)
+        same = named.setdefault(path.stem, path)
+        if same != path:
+            findings.append(
+                Finding(
+                    path,
+                    1,
+                    f"{same.name} is a plan with the same name ('{path.stem}'), and a site "
+                    "has one page per name: rename or remove one",
+                )
+            )
+            continue
+        plan_file, found = load_plan(path, folder.absolute().parent)
         findings.extend(found)
         if plan_file is not None:
             findings.extend(check_plan(plan_file, curriculum))

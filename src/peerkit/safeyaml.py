@@ -17,6 +17,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from peerkit.characters import first_invisible
+
 MAX_DEPTH = 32
 
 _SCALAR_TAGS = {
@@ -141,6 +143,8 @@ def _build(
     if len(path) > MAX_DEPTH:
         problems.add(node, path, f"nested more than {MAX_DEPTH} levels deep")
         return None
+    if isinstance(node, ScalarNode) and _invisible(node, path, problems):
+        return None
     if isinstance(node, ScalarNode) and node.tag in _PLAIN_TEXT_TAGS and not node.style:
         return node.value  # `=` and `<<` resolve to YAML 1.1 special tags: they are just text
     allowed = _SCALAR_TAGS if isinstance(node, ScalarNode) else {_SEQ_TAG, _MAP_TAG}
@@ -174,6 +178,8 @@ def _build(
                 problems.add(key_node, path, f"key {shown!r} must be plain text (put it in quotes)")
                 continue
             key = key_node.value
+            if _invisible(key_node, path, problems):
+                continue
             if key in mapping:
                 problems.add(key_node, (*path, key), f"key '{key}' appears twice: keep one")
                 continue
@@ -182,6 +188,19 @@ def _build(
         return mapping
     problems.add(node, path, "unsupported YAML node")
     return None
+
+
+def _invisible(node: ScalarNode, path: KeyPath, problems: Problems) -> bool:
+    """Report a character no text needs (written as an escape such as "\\0" or "\\e", since
+    the reader refuses them typed in); True if there was one."""
+    found = first_invisible(node.value)
+    if found is None:
+        return False
+    line, message = found
+    # A quoted value's escapes sit on the lines it was written on; a block's lines are its own.
+    start = node.start_mark.line + (1 if node.style in ("|", ">") else 0)
+    problems.items.append(YAMLProblem(start + (line if node.style in ("|", ">") else 0), message, path))
+    return True
 
 
 def _line(event: yaml.Event | None) -> int:
