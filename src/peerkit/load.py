@@ -290,7 +290,12 @@ def _message(
             needed = ctx.get("min_length", 1)
             return f"{where}: needs at least {needed} item{'s' if needed != 1 else ''}"
         return f"{where}: should not be empty"
-    if kind in {"string_too_long", "too_long"}:
+    if kind == "too_long":
+        return (
+            f"{where}: has {ctx.get('actual_length', len(given) if given else '?')} items,"
+            f" more than the {ctx.get('max_length')} allowed"
+        )
+    if kind == "string_too_long":
         return f"{where}: is too long (at most {ctx.get('max_length')} characters)"
     if kind == "list_type":
         return (

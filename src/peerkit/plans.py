@@ -33,6 +33,7 @@ from peerkit.findings import Finding, did_you_mean
 from peerkit.load import describe_errors, read_text
 from peerkit.model import (
     Activity,
+    MAX_TAGS,
     Curriculum,
     Module,
     ShortText,
@@ -44,6 +45,10 @@ from peerkit.model import (
 
 PLAN_SUFFIXES = (".yml", ".yaml")
 MAX_DAY_MINUTES = 24 * 60
+MAX_ITEMS = 100
+"""Items in one day's running order: the planner's limit too (reference plans: at most 12)."""
+MAX_DAYS = 100
+"""Days (or weeks) in one plan (reference plans: at most 6)."""
 
 
 class Kind(StrEnum):
@@ -159,7 +164,7 @@ class Day(Strict):
     available: PlanMinutes | None = Field(
         default=None, description="Overrides the plan's minutes available."
     )
-    items: list[Item] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
 class Plan(Strict):
@@ -170,13 +175,17 @@ class Plan(Strict):
     organisation: ShortText | None = Field(
         default=None, description="Defaults to the site's organisation."
     )
-    facilitators: list[ShortText] = Field(default_factory=list)
+    facilitators: list[ShortText] = Field(default_factory=list, max_length=MAX_TAGS)
     date: dt.date | None = Field(default=None, description="For a one-day plan.")
     start: ClockTime = Field(description='When the session starts, like "10:00".')
     available: PlanMinutes = Field(description="Minutes available in each day, breaks included.")
     notes: Text | None = Field(default=None, description="Notes for the facilitators.")
-    items: list[Item] | None = Field(default=None, description="A one-day plan's running order.")
-    days: list[Day] | None = Field(default=None, description="Or: a running order for each day.")
+    items: list[Item] | None = Field(
+        default=None, max_length=MAX_ITEMS, description="A one-day plan's running order."
+    )
+    days: list[Day] | None = Field(
+        default=None, max_length=MAX_DAYS, description="Or: a running order for each day."
+    )
 
     @model_validator(mode="after")
     def _items_or_days(self) -> Plan:
