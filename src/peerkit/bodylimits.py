@@ -27,8 +27,11 @@ _MARKER = re.compile(r" {0,3}(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)) ?")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])[^<>]*?(/?)>")
 # Elements that never hold others, or whose end tag HTML lets an author leave out.
 _NOT_NESTING = frozenset(
-    "area base br col embed hr img input link meta source track wbr param "
-    "p li dt dd tr td th thead tbody tfoot option optgroup colgroup rp rt".split()
+    {
+        *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"),
+        *("source", "track", "wbr", "param", "p", "li", "dt", "dd", "tr", "td", "th"),
+        *("thead", "tbody", "tfoot", "option", "optgroup", "colgroup", "rp", "rt"),
+    }
 )
 
 
@@ -51,9 +54,12 @@ def body_problems(body: str) -> Iterator[tuple[int, str]]:
     """(0-based line in the body, message) for each limit the body goes over (once each)."""
     size = len(body.encode("utf-8"))
     if size > MAX_BODY_BYTES:
-        yield 0, (
-            f"the text after the front-matter is {size // 1024} KiB, more than the "
-            f"{MAX_BODY_BYTES // 1024} KiB a module page may hold: split the module"
+        yield (
+            0,
+            (
+                f"the text after the front-matter is {size // 1024} KiB, more than the "
+                f"{MAX_BODY_BYTES // 1024} KiB a module page may hold: split the module"
+            ),
         )
         return
     nesting_told = brackets_told = html_told = False
@@ -62,16 +68,22 @@ def body_problems(body: str) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(body.split("\n")):
         if not nesting_told and _nesting(line) > MAX_NESTING:
             nesting_told = True
-            yield number, (
-                f"lists or quotes are nested more than {MAX_NESTING} levels deep here: "
-                "flatten them"
+            yield (
+                number,
+                (
+                    f"lists or quotes are nested more than {MAX_NESTING} levels deep here: "
+                    "flatten them"
+                ),
             )
         brackets += line.count("[")
         if not brackets_told and brackets > MAX_BRACKETS:
             brackets_told = True
-            yield number, (
-                f"more than {MAX_BRACKETS} square brackets (links) by this line: "
-                "a module page may hold that many at most"
+            yield (
+                number,
+                (
+                    f"more than {MAX_BRACKETS} square brackets (links) by this line: "
+                    "a module page may hold that many at most"
+                ),
             )
         if html_told:
             continue
@@ -82,8 +94,11 @@ def body_problems(body: str) -> Iterator[tuple[int, str]]:
             html_depth = max(0, html_depth - 1) if closing else html_depth + 1
             if html_depth > MAX_HTML_DEPTH:
                 html_told = True
-                yield number, (
-                    f"HTML elements are nested more than {MAX_HTML_DEPTH} deep here: "
-                    "close some, or use fewer"
+                yield (
+                    number,
+                    (
+                        f"HTML elements are nested more than {MAX_HTML_DEPTH} deep here: "
+                        "close some, or use fewer"
+                    ),
                 )
                 break

@@ -19,7 +19,9 @@ _INVISIBLE = re.compile(
     "\u202a-\u202e\u2066-\u2069"  # bidirectional embeddings, overrides and isolates
     "\ud800-\udfff"  # lone surrogates (only YAML escapes can make them)
     "\ufdd0-\ufdef"  # noncharacters
-    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+    )
     + "]"
 )
 _CRLF_CR = re.compile("\r(?=\n)")
@@ -50,5 +52,6 @@ def invisible(text: str) -> Iterator[tuple[int, str]]:
         yield line, f"{describe(match[0])} is not allowed: delete it or retype the text around it"
 
 
-def first_invisible(text: str) -> tuple[int, str] | None:
-    return next(invisible(text), None)
+def strip_invisible(text: str) -> str:
+    """`text` without the characters `invisible` reports (a CR before a newline stays)."""
+    return _INVISIBLE.sub("", text)

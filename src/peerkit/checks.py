@@ -35,7 +35,9 @@ def _repeats(kind: str, uses: Iterable[_Use]) -> Iterator[Finding]:
             where = (
                 f"on line {other[1]}" if other[0] is f else f"in {other[0].path.name}:{other[1]}"
             )
-            yield Finding(f.path, line, f"the anchor #{item_id} is already used {where}: rename one")
+            yield Finding(
+                f.path, line, f"the anchor #{item_id} is already used {where}: rename one"
+            )
         elif other[0] is f:
             yield Finding(
                 f.path, line, f'{kind} id "{item_id}" is used twice (first at line {other[1]})'

@@ -10,7 +10,15 @@ from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
 from peerkit.load import load_folder, load_module
 from peerkit.model import Curriculum, ModuleFile
-from peerkit.render import Download, Link, MacroError, PageError, RenderedModule, Renderer, default_link
+from peerkit.render import (
+    Download,
+    Link,
+    MacroError,
+    PageError,
+    RenderedModule,
+    Renderer,
+    default_link,
+)
 from peerkit.site import SiteSettings
 
 

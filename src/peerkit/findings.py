@@ -55,12 +55,17 @@ def one_line(text: str) -> str:
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """`path` relative to `root` (default: the working directory) where it lies inside it."""
-    base = (root or Path.cwd()).resolve()
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(base).as_posix()
-    except ValueError:
-        return os.path.relpath(resolved, base) if resolved.anchor == base.anchor else str(path)
+    # The path as given first (a link is named by its own name, not by where it leads).
+    for base, full in (
+        (Path(os.path.abspath(root or Path.cwd())), Path(os.path.abspath(path))),
+        ((root or Path.cwd()).resolve(), path.resolve()),
+    ):
+        try:
+            return full.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    base, full = Path(os.path.abspath(root or Path.cwd())), Path(os.path.abspath(path))
+    return os.path.relpath(full, base) if full.anchor == base.anchor else str(path)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -238,7 +238,8 @@ class CardSet(Strict):
     items: list[CardText] = Field(min_length=1, max_length=MAX_CARDS)
     sort_into: list[ShortText] = Field(
         default_factory=list,
-        max_length=MAX_PILES, description="Names of the piles or circles cards are sorted into."
+        max_length=MAX_PILES,
+        description="Names of the piles or circles cards are sorted into.",
     )
     layout: Literal["piles", "circles"] = Field(
         default="piles",
@@ -312,7 +313,8 @@ class Module(Strict):
     facilitator_notes: Text | None = None
     easy_read: list[Text] = Field(
         default_factory=list,
-        max_length=MAX_LIST, description="An Easy Read summary: short sentences, one idea each."
+        max_length=MAX_LIST,
+        description="An Easy Read summary: short sentences, one idea each.",
     )
     reflection: list[PromptField] = Field(default_factory=list, max_length=MAX_LIST)
     handouts: list[Handout] = Field(default_factory=list, max_length=MAX_LIST)

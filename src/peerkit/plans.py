@@ -32,8 +32,8 @@ from peerkit import safeyaml
 from peerkit.findings import Finding, did_you_mean
 from peerkit.load import describe_errors, read_text
 from peerkit.model import (
-    Activity,
     MAX_TAGS,
+    Activity,
     Curriculum,
     Module,
     ShortText,

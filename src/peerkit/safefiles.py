@@ -65,6 +65,10 @@ def read_bytes(path: Path, limit: int, root: Path | None = None) -> bytes:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         fd = os.open(path, flags)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise Refused("is a link to nothing: delete it or fix where it points") from None
+        raise Refused("cannot read file: No such file or directory") from None
     except OSError as exc:
         raise Refused(f"cannot read file: {exc.strerror}") from None
     try:

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.colour import brand_css, brand_problems
 from peerkit.curriculum import check_folder
-from peerkit.findings import Severity, errors, summary
+from peerkit.findings import Finding, Severity, errors, summary
 from peerkit.headers import inline_scripts, outside_fetches, write_server_configs
 from peerkit.load import describe_errors
 from peerkit.mkdocs_plugin.config import PeerkitConfig
@@ -398,11 +398,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             # The body's limits (peerkit.bodylimits) should make this impossible; if a page
             # still finds a slow path through Markdown, say which module it was.
             source = rendered.source
-            log.error(
-                f"{source.path}:{source.body_line}: the page of module '{source.module.id}' "
-                f"took {took:.0f} s to convert, more than the {PAGE_RENDER_BUDGET} s a page "
-                "may take: simplify its text (fewer brackets, less nesting)"
+            too_slow = Finding(
+                source.path,
+                source.body_line,
+                f"the page of module '{source.module.id}' took {took:.1f} s to convert, more "
+                f"than the {PAGE_RENDER_BUDGET} s a page may take: simplify its text (fewer "
+                "brackets, less nesting)",
             )
+            log.error(too_slow.format())
             raise PluginError(f"peerkit: module '{source.module.id}' is too slow to build")
         # Cleans the author's HTML and puts peerkit's fragments into their slots.
         try:

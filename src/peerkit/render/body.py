@@ -182,9 +182,11 @@ def _misplaced(
     }
     try:
         text = env.from_string(tree).render(**marker_macros)
-    except Exception:  # noqa: BLE001 - the real render reports what is wrong with the call
+    except Exception:  # the real render below reports what is wrong with the call
         return
-    spans = [(m.start(), m.end(), where) for pattern, where in _PLACES for m in pattern.finditer(text)]
+    spans = [
+        (m.start(), m.end(), where) for pattern, where in _PLACES for m in pattern.finditer(text)
+    ]
     lines = text.split("\n")
     starts = [0]
     for line in lines:
@@ -201,9 +203,12 @@ def _misplaced(
             elif _indented_code(lines, line_no):
                 where = "in an indented code block (a line starting with four spaces)"
         if where is not None and index < len(calls):
-            yield calls[index].lineno, (
-                f"a macro call {where} would not show its content: put it on a line of its "
-                "own (to show braces as text, write {{ '{{' }})"
+            yield (
+                calls[index].lineno,
+                (
+                    f"a macro call {where} would not show its content: put it on a line of its "
+                    "own (to show braces as text, write {{ '{{' }})"
+                ),
             )
 
 
