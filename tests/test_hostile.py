@@ -164,3 +164,49 @@ def test_a_page_over_its_time_budget_fails_the_build_with_the_module_name(
     assert "modules/listening.md:32: the page of module 'listening' took " in caplog.text
     assert "s to convert, more than the -1 s a page may take" in caplog.text
     assert "peerkit: module 'listening' is too slow to build" in caplog.text
+
+
+def test_pack_and_check_plans_refuse_a_pipe_or_a_link_out_named_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, time_limit: None
+) -> None:
+    project = tmp_path / "project"
+    (project / "modules").mkdir(parents=True)
+    (project / "modules" / "listening.md").write_text(MINIMAL, encoding="utf-8")
+    (project / "sessions").mkdir()
+    os.mkfifo(project / "sessions" / "pipe.yml")
+    (project / "sessions" / "passwd.yml").symlink_to("/etc/passwd")
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    piped = runner.invoke(main, ["pack", "sessions/pipe.yml", "--config", "none.yml"])
+    assert piped.exit_code == 1
+    assert "sessions/pipe.yml:1: is a named pipe, not a file of text" in piped.output
+    linked = runner.invoke(main, ["check", "modules", "--plans", "sessions/passwd.yml"])
+    assert linked.exit_code == 1
+    assert linked.stdout == (
+        "sessions/passwd.yml:1: is a link to a file outside the project: peerkit reads only "
+        "files inside it (copy the file in instead)\n"
+    )
+    assert "root" not in linked.output
+
+
+def test_the_guide_states_the_limits_the_code_enforces() -> None:
+    from peerkit import bodylimits, model, plans
+
+    from conftest import ROOT
+
+    guide = (ROOT / "docs" / "writing-modules.md").read_text(encoding="utf-8")
+    rows = {
+        "Prose after the front-matter": f"| {bodylimits.MAX_BODY_BYTES // 1024} KiB |",
+        "Lists and block quotes inside each other": f"| {bodylimits.MAX_NESTING} levels |",
+        "HTML elements inside each other": f"| {bodylimits.MAX_HTML_DEPTH} levels |",
+        "Square brackets (links, footnotes)": f"| {bodylimits.MAX_BRACKETS:,} |",
+        "Items in a front-matter list": (
+            f"| {model.MAX_LIST} (themes and audiences {model.MAX_TAGS}, cards "
+            f"{model.MAX_CARDS}, piles {model.MAX_PILES}) |"
+        ),
+        "Items in a day of a session plan, days in a plan": f"| {plans.MAX_ITEMS} each |",
+    }
+    for name, cell in rows.items():
+        line = next(line for line in guide.splitlines() if line.startswith(f"| {name} |"))
+        assert cell in line, line
+    assert plans.MAX_DAYS == plans.MAX_ITEMS
