@@ -86,4 +86,4 @@ bench: setup system-deps ## Time builds, checks and PDF packs against baselines 
 	$(VENV)/bin/python bench/packs.py
 
 clean:
-	rm -rf site .site-* *-offline.zip .pytest_cache .ruff_cache .mypy_cache
+	rm -rf site .site-* *-offline.zip .pytest_cache .ruff_cache .mypy_cache .hypothesis
