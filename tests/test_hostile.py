@@ -210,3 +210,24 @@ def test_the_guide_states_the_limits_the_code_enforces() -> None:
         line = next(line for line in guide.splitlines() if line.startswith(f"| {name} |"))
         assert cell in line, line
     assert plans.MAX_DAYS == plans.MAX_ITEMS
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'Text.\n\n{{ activity("listening-pairs") }}\n',
+        'See {{ activity("listening-pairs") }} below.\n',
+        '- An item\n\n    {{ activity("listening-pairs") }}\n',
+        'If x <y then\n\n{{ activity("listening-pairs") }}\n',
+        'See [this](\n\n{{ activity("listening-pairs") }}\n',
+        'Code: `{{ "{{" }} activity("x") }}`\n\n{{ activity("listening-pairs") }}\n',
+        '{% raw %}`{{ activity("x") }}`{% endraw %}\n',
+        "<!-- a note -->\n\n{{ reflection() }}\n",
+    ],
+)
+def test_macro_calls_in_ordinary_places_pass(body: str, tmp_path: Path) -> None:
+    from peerkit.curriculum import check_folder
+
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "modules" / "m.md").write_text(MINIMAL + "\n" + body, encoding="utf-8")
+    assert check_folder(tmp_path / "modules").findings == []

@@ -153,8 +153,8 @@ def _expression_problem(expression: nodes.Node, macros: Mapping[str, Any]) -> st
 # Where a macro's block would be broken up or lost, found on the body with each call replaced
 # by a marker (so `{% raw %}` and whitespace control count exactly as they will).
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_TAG = re.compile(r"<[A-Za-z/][^<>]*(?:>|\Z)")
-_LINK_TARGET = re.compile(r"\]\([^)]*(?:\)|\Z)|^ {0,3}\[[^\]\n]+\]:.*$", re.MULTILINE)
+_TAG = re.compile(r"<[A-Za-z/][^<>]*>")
+_LINK_TARGET = re.compile(r"\]\([^)\n]*(?:\)|$)|^ {0,3}\[[^\]\n]+\]:.*$", re.MULTILINE)
 _LINK_TEXT = re.compile(r"\[[^\[\]\n]*\](?=[(\[])")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
