@@ -200,6 +200,7 @@ def test_the_guide_states_the_limits_the_code_enforces() -> None:
         "Lists and block quotes inside each other": f"| {bodylimits.MAX_NESTING} levels |",
         "HTML elements inside each other": f"| {bodylimits.MAX_HTML_DEPTH} levels |",
         "Square brackets (links, footnotes)": f"| {bodylimits.MAX_BRACKETS:,} |",
+        "Curly braces (macros, attribute lists)": f"| {bodylimits.MAX_BRACES:,} |",
         "Items in a front-matter list": (
             f"| {model.MAX_LIST} (themes and audiences {model.MAX_TAGS}, cards "
             f"{model.MAX_CARDS}, piles {model.MAX_PILES}) |"

@@ -1,11 +1,12 @@
 """Limits on a module's Markdown body, so that no page can stall or crash the build.
 
 Python-Markdown's link parser is quadratic in unclosed brackets (8,000 `[` took 10 s on one
-page), and it recurses once per level of nested lists or `markdown="1"` blocks (600 nested
-list items, or 1,000 nested blocks, end in RecursionError). These checks read the body as
-lines, in linear time, before anything renders it, so a body that passes them converts in well
-under a second. The limits are far above anything the reference curriculum or its guides use:
-the numbers beside each are the largest found in the reference modules' bodies and in
+page), so is its attribute-list pattern in curly braces on a heading (40,000 took 28 s), and
+it recurses once per level of nested lists or `markdown="1"` blocks (600 nested list items,
+or 1,000 nested blocks, end in RecursionError). These checks read the body as lines, in
+linear time, before anything renders it, so a body that passes them converts in about a
+second at worst. The limits are far above anything the reference curriculum or its guides
+use: the numbers beside each are the largest found in the reference modules' bodies and in
 the guides in docs/.
 """
 
@@ -22,6 +23,10 @@ MAX_HTML_DEPTH = 32
 """HTML elements inside each other (reference modules and guides: 0)."""
 MAX_BRACKETS = 1_000
 """Square brackets, which start links and footnotes (reference modules: 0, guides in docs/: 9)."""
+
+MAX_BRACES = 1_000
+"""Curly braces, which start macros and attribute lists (reference modules: 0, guides in docs/:
+50). attr_list's heading pattern is quadratic in them: 40,000 took 28 s on one heading."""
 
 _MARKER = re.compile(r" {0,3}(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)) ?")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])[^<>]*?(/?)>")
@@ -62,8 +67,8 @@ def body_problems(body: str) -> Iterator[tuple[int, str]]:
             ),
         )
         return
-    nesting_told = brackets_told = html_told = False
-    brackets = 0
+    nesting_told = brackets_told = braces_told = html_told = False
+    brackets = braces = 0
     html_depth = 0
     for number, line in enumerate(body.split("\n")):
         if not nesting_told and _nesting(line) > MAX_NESTING:
@@ -82,6 +87,16 @@ def body_problems(body: str) -> Iterator[tuple[int, str]]:
                 number,
                 (
                     f"more than {MAX_BRACKETS} square brackets (links) by this line: "
+                    "a module page may hold that many at most"
+                ),
+            )
+        braces += line.count("{")
+        if not braces_told and braces > MAX_BRACES:
+            braces_told = True
+            yield (
+                number,
+                (
+                    f"more than {MAX_BRACES} curly braces by this line: "
                     "a module page may hold that many at most"
                 ),
             )

@@ -90,7 +90,9 @@ def handouts_resolve(files: list[ModuleFile]) -> Iterable[Finding]:
                     )
 
 
-_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")
+# The closing #s and spaces are stripped in Python: a lazy match before `[ \t#]*$` took
+# minutes over a heading of many spaces.
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _EXPLICIT_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -109,11 +111,13 @@ def body_anchors(f: ModuleFile) -> Iterator[tuple[str, int]]:
             in_code = not in_code
         atx = None if in_code else _ATX.match(line)
         setext = not in_code and previous.strip() and _SETEXT.match(line)
-        text = atx[1] if atx else previous if setext else None
+        text = atx[1].rstrip(" \t#") or None if atx else previous if setext else None
         previous = line
         if text is None:
             continue
-        explicit = _EXPLICIT_ID.search(text)
+        # Only the last brace can open attr_list's `{: #id }` at the end of a heading (and
+        # searching from each brace was quadratic).
+        explicit = _EXPLICIT_ID.match(text, max(text.rfind("{"), 0))
         anchor = explicit[1] if explicit else slugify(_LINK.sub(r"\1", text), "-")
         if anchor:  # Markdown numbers headings that slugify to nothing: _1, _2…
             yield anchor, number - (1 if setext and not atx else 0)
