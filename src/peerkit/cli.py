@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import click
+import yaml
 
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors, summary
@@ -171,7 +172,7 @@ def pack(
     result = check_folder(modules_dir, also=reference)
     findings += result.findings
     settings = SiteSettings()
-    if config_file.exists():
+    if config_file.is_file() and _unreadable_config(config_file) is None:
         try:
             settings = settings_from_config(config_file)
         except ValueError as exc:
@@ -261,6 +262,9 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
     """The reference modules a site's mkdocs.yml chooses, and what is wrong in its settings."""
     if not config_file.is_file():
         return [], []
+    unreadable = _unreadable_config(config_file)
+    if unreadable is not None:
+        return [], [unreadable]
     findings = []
     try:
         settings_from_config(config_file)
@@ -271,6 +275,19 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
         findings.append(Finding(config_file, 1, unknown_message(unknown)))
     findings += site_folders_outside(config_file)
     return reference, findings
+
+
+def _unreadable_config(config_file: Path) -> Finding | None:
+    """Why the site's mkdocs.yml cannot be read as YAML at all, if it cannot."""
+    try:
+        read_config(config_file)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "unreadable YAML"
+        return Finding(config_file, mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
+    except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError) as exc:
+        return Finding(config_file, 1, f"cannot read it: {type(exc).__name__}")
+    return None
 
 
 def _slug(text: str) -> str:
