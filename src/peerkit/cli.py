@@ -21,7 +21,13 @@ from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
-from peerkit.site import SiteSettings, read_config, settings_from_config, site_folders_outside
+from peerkit.site import (
+    SiteSettings,
+    check_config,
+    read_config,
+    settings_from_config,
+    site_folders_outside,
+)
 
 
 @click.group()
@@ -265,11 +271,7 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
     unreadable = _unreadable_config(config_file)
     if unreadable is not None:
         return [], [unreadable]
-    findings = []
-    try:
-        settings_from_config(config_file)
-    except ValueError as exc:
-        findings.append(Finding(config_file, 1, str(exc).removeprefix(f"{config_file}: ")))
+    _, findings = check_config(config_file)
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
         findings.append(Finding(config_file, 1, unknown_message(unknown)))
