@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,17 @@ from typing import Literal
 import click
 
 from peerkit.curriculum import check_folder
+from peerkit.engine import (
+    CHOICES,
+    END_OF_LIFE_NOTICE,
+    NAMES,
+    Engine,
+    EngineError,
+    address_problem,
+    choose,
+    command,
+    environment,
+)
 from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
 from peerkit.packs import build_packs, module_session, packs_for, plan_session
@@ -21,6 +33,14 @@ from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
 from peerkit.site import SiteSettings, read_config, settings_from_config
+
+ENGINE_OPTION = click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(CHOICES),
+    help="MkDocs or ProperDocs (default: engine: in mkdocs.yml, else auto: ProperDocs when "
+    "installed).",
+)
 
 
 @click.group()
@@ -230,16 +250,25 @@ def pack(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where the offline zip goes (default: NAME-offline.zip beside the site).",
 )
+@ENGINE_OPTION
 def build(
-    config_file: Path, site_dir: Path | None, packs: bool, offline: bool, zip_path: Path | None
+    config_file: Path,
+    site_dir: Path | None,
+    packs: bool,
+    offline: bool,
+    zip_path: Path | None,
+    engine_name: str | None,
 ) -> None:
-    """Build the site with `mkdocs build --strict`, safely: into a new folder that replaces the
-    site only when the build succeeds, so a mistake never leaves a half-written site."""
+    """Build the site with `mkdocs build --strict` (or ProperDocs'), safely: into a new folder
+    that replaces the site only when the build succeeds, so a mistake never leaves a
+    half-written site."""
+    engine = _engine(engine_name, config_file)
+    click.echo(click.wrap_text(END_OF_LIFE_NOTICE, 100) + "\n", err=True)
+    click.echo(f"Building with {NAMES[engine]}", err=True)
     try:
-        result = build_site(config_file, site_dir, packs=packs)
+        result = build_site(config_file, site_dir, packs=packs, engine=engine, echo=_echo_err)
     except UnsafeSiteDir as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(result.output.rstrip(), err=True)
     if not result.ok:
         click.echo(
             f"The build failed, so {result.site} was left as it was (the last good build).",
@@ -255,6 +284,45 @@ def build(
         except UnsafeSiteDir as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
+@click.option(
+    "--dev-addr",
+    "address",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve the site (make serve ADDR=...).",
+)
+@ENGINE_OPTION
+def serve(config_file: Path, address: str, engine_name: str | None) -> None:
+    """Serve the site while you edit, rebuilding on every change (no PDF packs)."""
+    engine = _engine(engine_name, config_file)
+    problem = address_problem(address)
+    if problem:
+        raise click.ClickException(problem)
+    argv = command(engine, "serve", "--dev-addr", address, "--config-file", str(config_file))
+    click.echo(f"Serving with {NAMES[engine]} on http://{address}/ (Ctrl+C to stop)", err=True)
+    try:
+        code = subprocess.call(argv, env=environment(packs=False))
+    except KeyboardInterrupt:
+        code = 0
+    sys.exit(code)
+
+
+def _engine(requested: str | None, config_file: Path) -> Engine:
+    try:
+        return choose(requested, config_file)
+    except EngineError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[Finding]]:
@@ -357,3 +425,7 @@ def schema(kind: str, output: Path | None, check_only: bool) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}", err=True)
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)

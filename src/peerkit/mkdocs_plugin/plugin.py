@@ -21,8 +21,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 from pydantic import ValidationError
 
 from peerkit.browse import curriculum_index, index_json, index_script
@@ -77,6 +79,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
+        self._pages_done: Progress | None = None
 
     # --- configuration ----------------------------------------------------------------
 
@@ -346,6 +349,17 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
     # --- per page ---------------------------------------------------------------------
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        if self.config.enabled:
+            self._pages_done = Progress("pages", len(files.documentation_pages()))
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if self._pages_done is not None:
+            self._pages_done.step()
+        return context
+
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -411,6 +425,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         custom_dir = config.theme.custom_dir
         packs = [pack for session in self.sessions for pack in packs_for(session)]
         started = time.perf_counter()
+        done = Progress("packs", len(packs))
         report = build_packs(
             packs,
             Path(config.site_dir),
@@ -418,6 +433,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             self.settings,
             template_dirs=[Path(custom_dir) / "peerkit"] if custom_dir else [],
             paper="letter" if self.config.paper == "letter" else "a4",
+            progress=lambda _: done.step(),
             prune=True,
         )
         log.info(
@@ -434,6 +450,19 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if sessions.is_dir():
                 server.watch(str(sessions))
         return server
+
+
+class Progress:
+    """Logs "peerkit: packs 12/34" as a long step goes, about every tenth of the way."""
+
+    def __init__(self, what: str, total: int) -> None:
+        self.what, self.total, self.done = what, total, 0
+        self.every = max(1, total // 10) if what == "pages" else 1
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0 or self.done == self.total:
+            log.info(f"peerkit: {self.what} {self.done}/{self.total}")
 
 
 def _attribute_safe(text: str) -> str:
