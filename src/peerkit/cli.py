@@ -22,6 +22,7 @@ from peerkit.engine import (
     command,
     environment,
 )
+from peerkit.export import ExportError, export_site
 from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
 from peerkit.packs import build_packs, module_session, packs_for, plan_session
@@ -316,6 +317,60 @@ def serve(config_file: Path, address: str, engine_name: str | None) -> None:
     except KeyboardInterrupt:
         code = 0
     sys.exit(code)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--modules",
+    "modules_dir",
+    default=Path("modules"),
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@click.option(
+    "--config",
+    "config_file",
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site's settings (organisation, support list, reference modules), if it has one.",
+)
+@click.option(
+    "--links",
+    type=click.Choice(["html", "directory"]),
+    default="html",
+    show_default=True,
+    help="Page addresses in the other tool: modules/x.html, or modules/x/.",
+)
+@click.option("--browse/--no-browse", default=True, show_default=True, help="The browse pages.")
+def export(
+    folder: Path,
+    modules_dir: Path,
+    config_file: Path,
+    links: Literal["html", "directory"],
+    browse: bool,
+) -> None:
+    """Write the generated pages (modules, session plans, browse pages) as plain Markdown, with
+    their assets, into FOLDER, for any Markdown site tool. Nothing is written if a module or
+    plan has a mistake."""
+    try:
+        result = export_site(folder, modules_dir, config_file, links=links, browse=browse)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    for finding in result.findings:
+        click.echo(finding.format(), err=True)
+    if not result.ok:
+        count = len(errors(result.findings))
+        click.echo(f"Nothing was exported: {count} error{'s' if count != 1 else ''}.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Exported {len(result.pages)} pages and {len(result.assets)} assets to {result.folder}"
+    )
+    click.echo(
+        "Add assets/peerkit/peerkit.css to the tool's stylesheets and assets/peerkit/peerkit.js "
+        "to its scripts; docs/engines.md explains the rest."
+    )
 
 
 def _engine(requested: str | None, config_file: Path) -> Engine:
