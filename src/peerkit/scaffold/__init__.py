@@ -43,7 +43,8 @@ def new_site(dest: Path, organisation: str, source: str | None = None) -> list[P
         raise ScaffoldError("the organisation needs a name")
     staging = dest.with_name(f".{dest.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(SITE, staging)
+    # Never Python's caches: a build of the template in place, or an install, may leave them.
+    shutil.copytree(SITE, staging, ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"))
     for stored, real in RENAMED.items():  # dotfiles are kept under plain names in the package
         (staging / stored).rename(staging / real)
     for path in staging.rglob("*"):
