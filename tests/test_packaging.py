@@ -112,9 +112,14 @@ def test_the_wheel_installs_in_a_fresh_venv_and_makes_a_site_that_builds(
     site = tmp_path / "our-site"
     assert [p for p in site.rglob("*") if p.name == "__pycache__" or p.suffix == ".pyc"] == []
     assert "peerkit @ file://" in (site / "requirements.txt").read_text(encoding="utf-8")
-    # The pinned search shim, as `make setup` would fetch it (here from the repository's copy).
-    (site / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    assert not (site / "package-lock.json").exists()  # nothing to fetch from npm
     run(peerkit, "check", "modules", cwd=site)
     built = run(peerkit, "build", "--no-packs", "--engine", "mkdocs", cwd=site)
     assert "5 May 2027" in built.stderr
     assert (site / "site" / "modules" / "getting-started.html").is_file()
+    # Search from a folder works with the shim from the wheel (checked against its sha512
+    # when the wheel was built), the same file the repository pins.
+    pinned = (ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js").read_bytes()
+    assert (installed / "vendor" / "iframe-worker" / "shim" / "index.js").read_bytes() == pinned
+    assert (site / "site" / "assets" / "peerkit" / "iframe-worker.js").read_bytes() == pinned
+    assert (site / "site" / "search" / "search_index.js").is_file()

@@ -37,6 +37,7 @@ from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.search import tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
+from peerkit.npm import packaged_shim
 from peerkit.packs import (
     Session,
     build_packs,
@@ -130,7 +131,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def _offline(self, config: MkDocsConfig) -> None:
         """Search from a folder (file://): Material's search runs in a Web Worker, which
         browsers refuse there; the iframe-worker shim stands in, served by the site itself."""
-        shim = self.site_path(config, "search_shim")
+        shim = self._shim(config)
         if not shim.is_file():
             raise PluginError(
                 f"peerkit: {shim} is missing. Search from a folder (file://) needs the "
@@ -145,6 +146,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "peerkit: offline is on but use_directory_urls is true: links between pages "
                 "will not open from a folder. Set `use_directory_urls: false` in mkdocs.yml"
             )
+
+    def _shim(self, config: MkDocsConfig) -> Path:
+        """The site's own copy of the shim (node_modules/), or else the one in peerkit's wheel."""
+        shim = self.site_path(config, "search_shim")
+        default = PeerkitConfig.search_shim.default
+        if not shim.is_file() and self.config.search_shim == default:
+            return packaged_shim() or shim
+        return shim
 
     def _settings(self) -> SiteSettings:
         given = {
@@ -208,7 +217,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )
         if self.config.offline:
-            shim = self.site_path(config, "search_shim")
+            shim = self._shim(config)
             files.append(File.generated(config, SHIM, abs_src_path=str(shim)))
             licence = shim.parent.parent / "LICENSE"
             if licence.is_file():

@@ -1,9 +1,10 @@
 """`peerkit new` and `peerkit new-module`: an organisation's own site, and a module to fill in.
 
 The site is the folder `site/` beside this file, with `@ORGANISATION@` replaced by the
-organisation's name, plus what only this install knows: a module skeleton, a session plan,
-the npm pin (`peerkit.npm`) and `requirements.txt`, which pins peerkit (from wherever this
-peerkit came from) and every package it runs on, at the versions installed here.
+organisation's name, plus what only this install knows: a module skeleton, a session plan and
+`requirements.txt`, which pins peerkit (from wherever this peerkit came from) and every
+package it runs on, at the versions installed here. The browser file for search from a
+folder comes inside peerkit's wheel, so a new site downloads nothing from npm.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from pathlib import Path
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
-
-from peerkit.npm import package_json, package_lock
 
 SITE = Path(__file__).parent / "site"
 TOKEN = "@ORGANISATION@"
@@ -52,18 +51,12 @@ def new_site(dest: Path, organisation: str, source: str | None = None) -> list[P
             text = path.read_text(encoding="utf-8")
             if TOKEN in text:
                 path.write_text(text.replace(TOKEN, _as(path, organisation)), encoding="utf-8")
-    name = slug(organisation)
     (staging / "modules").mkdir(exist_ok=True)
     (staging / "modules" / "getting-started.md").write_text(
         module_skeleton("getting-started", "Getting started with peer support"), encoding="utf-8"
     )
     (staging / "sessions").mkdir(exist_ok=True)
     (staging / "sessions" / "first-session.yml").write_text(SESSION, encoding="utf-8")
-    for file, data in (
-        ("package.json", package_json(f"{name}-site-assets")),
-        ("package-lock.json", package_lock(f"{name}-site-assets")),
-    ):
-        (staging / file).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     (staging / "requirements.txt").write_text(requirements(source), encoding="utf-8")
     staging.rename(dest)
     return sorted(p for p in dest.rglob("*") if p.is_file())
