@@ -61,8 +61,8 @@ schema: setup ## Regenerate the JSON Schemas in schema/ from the model
 	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench macros.py
-	$(VENV)/bin/ruff format --check src tests bench macros.py
+	$(VENV)/bin/ruff check src tests bench macros.py hatch_build.py
+	$(VENV)/bin/ruff format --check src tests bench macros.py hatch_build.py
 	$(VENV)/bin/mypy
 
 test: setup system-deps lint ## Run every test

@@ -198,7 +198,12 @@ def test_a_colour_that_is_not_a_colour_is_reported_at_its_key(tmp_path: Path) ->
     folder = new_site(tmp_path, brand={"link": "blue"})
     build = mkdocs_build(folder, "--strict")
     assert build.returncode == 1
-    assert "plugins.peerkit.brand.link" in build.output
+    lines = (folder / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if text.strip() == "link: blue")
+    assert (
+        f"mkdocs.yml:{line}: plugins.peerkit.brand.link: 'blue' should be a colour as six "
+        'hex digits, like "#00574b"' in build.output
+    )
 
 
 @pytest.fixture(scope="module")
@@ -355,3 +360,15 @@ def test_new_then_make_serve_gives_a_working_branded_site(tmp_path: Path) -> Non
     finally:
         os.killpg(serving.pid, signal.SIGTERM)
         serving.wait(timeout=30)
+
+
+def test_hints_name_the_command_that_works_in_that_folder(tmp_path: Path) -> None:
+    """In a new site `peerkit` is not on the PATH, but `make check` works; elsewhere the
+    hint is the peerkit command."""
+    assert peerkit("new", str(tmp_path / "our-site")).returncode == 0
+    in_site = peerkit("new-module", "listening-well", cwd=tmp_path / "our-site")
+    assert in_site.returncode == 0, in_site.stderr
+    assert "then run `make check`." in in_site.stdout
+    (tmp_path / "bare").mkdir()
+    bare = peerkit("new-module", "listening-well", cwd=tmp_path / "bare")
+    assert "then run `peerkit check modules`." in bare.stdout

@@ -33,7 +33,7 @@ from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
-from peerkit.site import SiteSettings, read_config, settings_from_config
+from peerkit.site import SiteSettings, read_config, settings_findings, settings_from_config
 
 ENGINE_OPTION = click.option(
     "--engine",
@@ -384,11 +384,7 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
     """The reference modules a site's mkdocs.yml chooses, and what is wrong in its settings."""
     if not config_file.is_file():
         return [], []
-    findings = []
-    try:
-        settings_from_config(config_file)
-    except ValueError as exc:
-        findings.append(Finding(config_file, 1, str(exc).removeprefix(f"{config_file}: ")))
+    findings = settings_findings(config_file)
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
         findings.append(Finding(config_file, 1, unknown_message(unknown)))
@@ -439,7 +435,8 @@ def new_module_command(module_id: str, title: str | None, folder: Path) -> None:
         path = new_module(folder, module_id, title)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Made {path}: fill it in, then run `peerkit check {folder}`.")
+    hint = _hint("check", f"peerkit check {folder}")
+    click.echo(f"Made {path}: fill it in, then run `{hint}`.")
 
 
 @main.command("npm-install")
@@ -472,14 +469,21 @@ def schema(kind: str, output: Path | None, check_only: bool) -> None:
     if check_only:
         current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != text:
-            click.echo(
-                f"{output} is out of date: run 'peerkit schema {kind} -o {output}'", err=True
-            )
+            fix = _hint("schema", f"peerkit schema {kind} -o {output}")
+            click.echo(f"{output} is out of date: run '{fix}'", err=True)
             sys.exit(1)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}", err=True)
+
+
+def _hint(target: str, otherwise: str) -> str:
+    """A command to suggest that works in this folder: `make TARGET` where the Makefile here
+    has it (a site from `peerkit new`, or peerkit's own repository), else `otherwise`."""
+    makefile = Path("Makefile")
+    text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.is_file() else ""
+    return f"make {target}" if f"\n{target}:" in f"\n{text}" else otherwise
 
 
 def _echo_err(line: str) -> None:

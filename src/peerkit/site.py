@@ -13,6 +13,9 @@ from typing import Annotated, Any
 import yaml
 from pydantic import Field, StringConstraints, ValidationError
 
+from peerkit import safeyaml
+from peerkit.findings import Finding
+from peerkit.load import describe_errors
 from peerkit.model import ShortText, Strict, Text
 
 WebAddress = Annotated[
@@ -127,3 +130,41 @@ def settings_from_config(config_file: Path) -> SiteSettings:
         raise ValueError(
             f"{config_file}: the peerkit plugin's settings are not valid: {exc}"
         ) from None
+
+
+def settings_findings(config_file: Path) -> list[Finding]:
+    """What is wrong with the peerkit plugin's settings in a site's `mkdocs.yml`, each at the
+    line of the setting (read without MkDocs)."""
+    data = read_config(config_file)
+    options = plugin_options(data)
+    given = {key: options[key] for key in SiteSettings.model_fields if key in options}
+    if "organisation" not in given and isinstance(data.get("site_name"), str):
+        given["organisation"] = data["site_name"]
+    try:
+        SiteSettings.model_validate(given)
+    except ValidationError as exc:
+        return [
+            Finding(f.path, f.line, f"plugins.peerkit.{f.message}")
+            for f in describe_errors(
+                config_file, exc.errors(), given, _option_lines(config_file, data), SiteSettings
+            )
+        ]
+    return []
+
+
+def _option_lines(config_file: Path, data: dict[str, Any]) -> dict[tuple[str | int, ...], int]:
+    """The line (1-based) of each of the peerkit plugin's options in `mkdocs.yml`, by key path."""
+    try:
+        _, lines, _ = safeyaml.load(config_file.read_text(encoding="utf-8"))
+    except safeyaml.YAMLProblem:
+        return {(): 1}
+    plugins = data.get("plugins")
+    if not isinstance(plugins, list):
+        return {(): 1}
+    index = next((i for i, p in enumerate(plugins) if isinstance(p, dict) and "peerkit" in p), None)
+    if index is None:
+        return {(): 1}
+    prefix: tuple[str | int, ...] = ("plugins", index, "peerkit")
+    found = {key[3:]: line + 1 for key, line in lines.items() if key[:3] == prefix}
+    found.setdefault((), lines.get(prefix, 0) + 1)
+    return found

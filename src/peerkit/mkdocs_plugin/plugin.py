@@ -50,7 +50,7 @@ from peerkit.reference import choose, own_modules, unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
-from peerkit.site import SiteSettings
+from peerkit.site import SiteSettings, settings_findings
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
 
@@ -93,7 +93,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             return config
         self._mkdocs_site_name = config.site_name
         self._content_scripts = set()
-        self.settings = self._settings()
+        self.settings = self._settings(config.config_file_path)
         # Material writes the site's name into pages unescaped, except in one attribute that
         # it escapes itself. Escape what could make markup (< > "); leave & and ' alone, so a
         # name like "Hope & Co's" is never shown as "&amp;" in that attribute.
@@ -155,7 +155,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             return packaged_shim() or shim
         return shim
 
-    def _settings(self) -> SiteSettings:
+    def _settings(self, config_file_path: str | None = None) -> SiteSettings:
         given = {
             key: self.config[key]
             for key in ("organisation", "signposting_intro", "signposting", "contact", "licence")
@@ -167,9 +167,15 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         try:
             return SiteSettings.model_validate(given)
         except ValidationError as exc:
-            where = Path("mkdocs.yml")
-            for finding in describe_errors(where, exc.errors(), given, {}, SiteSettings):
-                log.error(f"plugins.peerkit.{finding.message}")
+            # Each at its line in mkdocs.yml, when the file can be read again without MkDocs.
+            config_file = Path(config_file_path) if config_file_path else None
+            found = settings_findings(config_file) if config_file and config_file.is_file() else []
+            for finding in found:
+                log.error(finding.format())
+            if not found:
+                where = Path("mkdocs.yml")
+                for finding in describe_errors(where, exc.errors(), given, {}, SiteSettings):
+                    log.error(f"plugins.peerkit.{finding.message}")
             raise PluginError("peerkit: its settings in mkdocs.yml are not valid") from None
 
     # --- loading and generating pages -------------------------------------------------
