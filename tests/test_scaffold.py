@@ -372,3 +372,43 @@ def test_hints_name_the_command_that_works_in_that_folder(tmp_path: Path) -> Non
     (tmp_path / "bare").mkdir()
     bare = peerkit("new-module", "listening-well", cwd=tmp_path / "bare")
     assert "then run `peerkit check modules`." in bare.stdout
+
+
+def test_a_new_site_is_not_ready_to_publish_until_its_placeholders_are_replaced(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "our-site"
+    assert peerkit("new", str(folder), "--name", "Riverside Peer Network").returncode == 0
+    first = peerkit("ready", cwd=folder)
+    assert first.returncode == 1
+    reported = first.stdout.splitlines()
+    about = (folder / "docs" / "about.md").read_text(encoding="utf-8").splitlines()
+    assert about[2].startswith("*Replace this paragraph")
+    assert "docs/about.md:3: a prompt from peerkit new: write your own text here" in reported
+    assert any(line.startswith("docs/privacy.md:") for line in reported)
+    assert any(
+        line.startswith("modules/getting-started.md:1: the example module") for line in reported
+    )
+    config_lines = (folder / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    email = next(n for n, text in enumerate(config_lines, 1) if "hello@example.org" in text)
+    assert f"mkdocs.yml:{email}: hello@example.org is an example: give your own contact" in reported
+    assert "docs/assets/logo.svg:1: the placeholder logo from peerkit new: use your own" in reported
+    # `make test` in the site runs it, so a site with placeholders fails its tests.
+    makefile = (folder / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test: .*\bready\b", makefile, re.M)
+    assert "peerkit ready" in makefile
+
+    # The owner writes their own text: nothing is reported, and text they changed never is.
+    for page in (folder / "docs").rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"^\*[A-Z].*$", "Our own words.", text, flags=re.M), "utf-8")
+    module = folder / "modules" / "getting-started.md"
+    module.write_text(module.read_text(encoding="utf-8").replace("Getting started", "Welcome"))
+    config = folder / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("hello@", "training@riverside."))
+    (folder / "docs" / "assets" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><title>Riverside</title></svg>'
+    )
+    done = peerkit("ready", cwd=folder)
+    assert done.returncode == 0, done.stdout
+    assert done.stdout == "" and "No placeholders" in done.stderr

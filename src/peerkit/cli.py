@@ -29,6 +29,7 @@ from peerkit.packs import build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.publish import UnsafeSiteDir, build_site, zip_site
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
+from peerkit.ready import placeholders
 from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
@@ -371,6 +372,25 @@ def export(
         "Add assets/peerkit/peerkit.css to the tool's stylesheets and assets/peerkit/peerkit.js "
         "to its scripts; docs/engines.md explains the rest."
     )
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
+def ready(folder: Path) -> None:
+    """Is the site in FOLDER ready to publish? Reports, as path:line, each placeholder that
+    `peerkit new` put there and that is still unchanged: prompts in the pages, the example
+    module, the example email address and the placeholder logo."""
+    found = placeholders(folder)
+    for finding in found:
+        click.echo(finding.format())
+    if found:
+        click.echo(
+            f"{len(found)} placeholder{'s' if len(found) != 1 else ''} from peerkit new "
+            "left: replace them before you publish.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo("No placeholders from peerkit new are left.", err=True)
 
 
 def _engine(requested: str | None, config_file: Path) -> Engine:
