@@ -21,8 +21,8 @@ class VendorBuildHook(BuildHookInterface):  # type: ignore[misc]
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        if self.target_name != "wheel":
-            return
+        if self.target_name != "wheel" or version == "editable":
+            return  # an editable install uses the checkout's node_modules (`make setup`)
         root = Path(self.root)
         # peerkit.npm uses only the standard library: load it without importing peerkit.
         spec = importlib.util.spec_from_file_location("_peerkit_npm", root / "src/peerkit/npm.py")

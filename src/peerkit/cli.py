@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Literal
@@ -313,11 +312,9 @@ def serve(config_file: Path, address: str, engine_name: str | None) -> None:
         raise click.ClickException(problem)
     argv = command(engine, "serve", "--dev-addr", address, "--config-file", str(config_file))
     click.echo(f"Serving with {NAMES[engine]} on http://{address}/ (Ctrl+C to stop)", err=True)
-    try:
-        code = subprocess.call(argv, env=environment(packs=False))
-    except KeyboardInterrupt:
-        code = 0
-    sys.exit(code)
+    sys.stderr.flush()
+    # The engine takes this process's place, so Ctrl+C and kill reach it directly.
+    os.execve(argv[0], argv, environment(packs=False))
 
 
 @main.command()
