@@ -1,5 +1,6 @@
 """Build hook: the wheel carries the browser files a site serves itself (the iframe-worker
-shim for search from file://), so a site installed from the wheel downloads nothing from npm.
+shim for search from file://), so a site installed from the wheel downloads nothing from npm,
+and the lock's hashes for a new site's pinned requirements (`peerkit/locked-hashes.json`).
 
 Each package pinned in `peerkit.npm.PINS` is downloaded from the npm registry at build time
 (or taken from `.cache/peerkit/npm/`), refused unless its sha512 matches the pin, and put in
@@ -9,6 +10,7 @@ the wheel under `peerkit/vendor/<name>/`. Nothing from npm is committed to the r
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,6 +32,18 @@ class VendorBuildHook(BuildHookInterface):  # type: ignore[misc]
         npm = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(npm)
         self._temp = Path(tempfile.mkdtemp(prefix="peerkit-vendor-"))
+        # The lock's hashes, for the pins in a new site's requirements.txt (peerkit.lockfile).
+        spec = importlib.util.spec_from_file_location(
+            "_peerkit_lockfile", root / "src/peerkit/lockfile.py"
+        )
+        assert spec is not None and spec.loader is not None
+        lockfile = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(lockfile)
+        hashes = lockfile.hashes_from_lock((root / "uv.lock").read_text(encoding="utf-8"))
+        (self._temp / "locked-hashes.json").write_text(json.dumps(hashes, sort_keys=True))
+        build_data["force_include"][str(self._temp / "locked-hashes.json")] = (
+            "peerkit/locked-hashes.json"
+        )
         for name, pin in npm.PINS.items():
             data = npm.download(pin, cache=root / ".cache" / "peerkit" / "npm")
             npm.unpack(data, self._temp / name)

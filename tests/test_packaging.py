@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from peerkit.lockfile import hashes_from_lock
+
 from conftest import ROOT
 
 UV = ROOT / ".tools" / "bin" / "uv"  # pinned in the Makefile, installed by `make setup`
@@ -111,7 +113,18 @@ def test_the_wheel_installs_in_a_fresh_venv_and_makes_a_site_that_builds(
     run(peerkit, "new", "our-site", "--name", "Riverside Peer Network", cwd=tmp_path)
     site = tmp_path / "our-site"
     assert [p for p in site.rglob("*") if p.name == "__pycache__" or p.suffix == ".pyc"] == []
-    assert "peerkit @ file://" in (site / "requirements.txt").read_text(encoding="utf-8")
+    pinned_lines = (site / "requirements.txt").read_text(encoding="utf-8")
+    assert "peerkit @ file://" in pinned_lines
+    # Every package pinned with the hashes the lock records for it (from the wheel's copy),
+    # the packages of extras included (fonttools[woff] brings brotli).
+    locked = hashes_from_lock((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    pins = re.findall(
+        r"^([a-z0-9-]+)==(\S+)((?: \\\n    --hash=sha256:[0-9a-f]{64})+)", pinned_lines, re.M
+    )
+    assert len(pins) == pinned_lines.count("==") > 40
+    for name, version, hashes in pins:
+        assert sorted(re.findall(r"sha256:[0-9a-f]{64}", hashes)) == locked[name][version], name
+    assert "brotli==" in pinned_lines
     assert not (site / "package-lock.json").exists()  # nothing to fetch from npm
     run(peerkit, "check", "modules", cwd=site)
     built = run(peerkit, "build", "--no-packs", "--engine", "mkdocs", cwd=site)

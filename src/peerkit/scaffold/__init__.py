@@ -18,6 +18,8 @@ from pathlib import Path
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
+from peerkit.lockfile import locked_hashes
+
 SITE = Path(__file__).parent / "site"
 TOKEN = "@ORGANISATION@"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -109,7 +111,8 @@ def peerkit_source() -> str:
 
 def requirements(source: str | None = None) -> str:
     """peerkit, from `source` (default: where this install came from), and every package it
-    needs, pinned at the versions installed here."""
+    needs (the packages of requested extras included), pinned at the versions installed here,
+    each with the sha256 hashes peerkit's lock records for it."""
     peerkit = metadata.distribution("peerkit")
     lines = [
         "# Where peerkit comes from. A folder (file:///...) works only on the computer that",
@@ -118,25 +121,33 @@ def requirements(source: str | None = None) -> str:
         source
         if source and source.startswith("peerkit")
         else (f"peerkit @ {source}" if source else peerkit_source()),
-        "# Everything peerkit runs on, at the versions it was tested with.",
+        "# Everything peerkit runs on, at the versions it was tested with. The hashes are those",
+        "# in peerkit's lock: `make setup` refuses a file that does not match them.",
     ]
     pins: dict[str, str] = {}
-    environment = {str(k): str(v) for k, v in default_environment().items()} | {"extra": ""}
-    todo = [Requirement(r) for r in peerkit.requires or []]
+    seen: set[tuple[str, str]] = set()
+    base = {str(k): str(v) for k, v in default_environment().items()}
+    todo = [(Requirement(r), "") for r in peerkit.requires or []]
     while todo:
-        requirement = todo.pop()
-        if requirement.marker and not requirement.marker.evaluate(environment):
+        requirement, extra = todo.pop()
+        if requirement.marker and not requirement.marker.evaluate(base | {"extra": extra}):
             continue
         key = requirement.name.lower().replace("_", "-")
-        if key in pins:
+        wanted = {""} | set(requirement.extras)
+        if all((key, e) in seen for e in wanted):
             continue
         try:
             found = metadata.distribution(requirement.name)
         except metadata.PackageNotFoundError:
             continue
         pins[key] = found.version
-        todo.extend(Requirement(r) for r in found.requires or [])
-    lines += [f"{name}=={version}" for name, version in sorted(pins.items())]
+        for each in wanted - {e for k, e in seen if k == key}:
+            seen.add((key, each))
+            todo.extend((Requirement(r), each) for r in found.requires or [])
+    locked = locked_hashes()
+    for name, version in sorted(pins.items()):
+        hashes = locked.get(name, {}).get(version, [])
+        lines.append(" \\\n".join([f"{name}=={version}", *(f"    --hash={h}" for h in hashes)]))
     return "\n".join(lines) + "\n"
 
 
