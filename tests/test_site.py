@@ -6,8 +6,6 @@ import html
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -271,27 +269,18 @@ def test_a_bad_support_list_in_mkdocs_yml_fails_the_build_with_where(tmp_path: P
     build = mkdocs_build(root)
     assert build.returncode == 1
     output = build.output
-    lines = config.read_text(encoding="utf-8").splitlines()
-    url_line = lines.index("          url: javascript:alert(1)") + 1
-    shout_line = lines.index("        - nmae: Shout") + 1
-    # Each mistake at its own line of mkdocs.yml.
     assert (
-        f"mkdocs.yml:{url_line}: plugins.peerkit.signposting#2.url: 'javascript:alert(1)' "
-        "should be a web address starting with https://" in output
+        "plugins.peerkit.signposting#2.url: 'javascript:alert(1)' should be a web address "
+        "starting with https://" in output
     )
+    lines = config.read_text(encoding="utf-8").splitlines()
+    shout = next(n for n, line in enumerate(lines, start=1) if "- nmae: Shout" in line)
+    url = next(n for n, line in enumerate(lines, start=1) if "url: javascript:" in line)
+    assert f"mkdocs.yml:{url}: plugins.peerkit.signposting#2.url: " in output
     assert (
-        f"mkdocs.yml:{shout_line}: plugins.peerkit.signposting#6: unknown key 'nmae' "
+        f"mkdocs.yml:{shout}: plugins.peerkit.signposting#8: unknown key 'nmae' "
         "(did you mean 'name'?)" in output
     )
-    checked = subprocess.run(
-        [sys.executable, "-m", "peerkit", "check", "modules"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 1
-    assert f"mkdocs.yml:{url_line}: plugins.peerkit.signposting#2.url:" in checked.stdout
 
 
 def test_a_site_without_a_support_list_does_not_pass_strict(tmp_path: Path) -> None:
