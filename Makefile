@@ -45,7 +45,7 @@ system-deps: ## Install the Debian packages that packs and tests need, when miss
 	fi
 
 serve: setup ## Serve the reference site on http://127.0.0.1:8000, rebuilding on change (no PDFs)
-	PEERKIT_PACKS=off $(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
+	$(VENV)/bin/peerkit serve --dev-addr $(ADDR)
 
 build: setup system-deps ## Build the site and its PDF packs into site/; on any error the last good site/ stays
 	$(VENV)/bin/peerkit build
@@ -61,8 +61,8 @@ schema: setup ## Regenerate the JSON Schemas in schema/ from the model
 	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench tools macros.py
-	$(VENV)/bin/ruff format --check src tests bench tools macros.py
+	$(VENV)/bin/ruff check src tests bench tools macros.py hatch_build.py
+	$(VENV)/bin/ruff format --check src tests bench tools macros.py hatch_build.py
 	$(VENV)/bin/mypy
 
 test: setup system-deps lint ## Run every test

@@ -10,6 +10,10 @@ class PeerkitConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off (e.g. to build only the hand-written pages)."""
 
+    engine = c.Choice(("auto", "mkdocs", "properdocs"), default="auto")
+    """What `peerkit build` and `peerkit serve` run: MkDocs 1.6 or ProperDocs, its maintained
+    fork; `auto` takes ProperDocs when it is installed (see docs/engines.md)."""
+
     modules_dir = c.Type(str, default="modules")
     """The folder of module files, relative to `mkdocs.yml`."""
 

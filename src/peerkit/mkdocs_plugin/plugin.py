@@ -21,8 +21,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
 from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.colour import brand_css, brand_problems
@@ -33,6 +35,7 @@ from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.search import tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
+from peerkit.npm import packaged_shim
 from peerkit.packs import (
     SET_LETTERS,
     CardsDoNotFit,
@@ -101,6 +104,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
         self._render_started: dict[str, float] = {}
+        self._pages_done: Progress | None = None
         self._safety_file: File | None = None
 
     # --- configuration ----------------------------------------------------------------
@@ -152,7 +156,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def _offline(self, config: MkDocsConfig) -> None:
         """Search from a folder (file://): Material's search runs in a Web Worker, which
         browsers refuse there; the iframe-worker shim stands in, served by the site itself."""
-        shim = self.site_path(config, "search_shim")
+        shim = self._shim(config)
         if not shim.is_file():
             raise PluginError(
                 f"peerkit: {shim} is missing. Search from a folder (file://) needs the "
@@ -167,6 +171,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "peerkit: offline is on but use_directory_urls is true: links between pages "
                 "will not open from a folder. Set `use_directory_urls: false` in mkdocs.yml"
             )
+
+    def _shim(self, config: MkDocsConfig) -> Path:
+        """The site's own copy of the shim (node_modules/), or else the one in peerkit's wheel."""
+        shim = self.site_path(config, "search_shim")
+        default = PeerkitConfig.search_shim.default
+        if not shim.is_file() and self.config.search_shim == default:
+            return packaged_shim() or shim
+        return shim
 
     def _settings(self, config: MkDocsConfig) -> SiteSettings:
         given = {
@@ -252,7 +264,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )
         if self.config.offline:
-            shim = self.site_path(config, "search_shim")
+            shim = self._shim(config)
             files.append(File.generated(config, SHIM, abs_src_path=str(shim)))
             licence = shim.parent.parent / "LICENSE"
             if licence.is_file():
@@ -426,6 +438,17 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             self._render_started[page.file.src_uri] = time.perf_counter()
         return markdown
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        if self.config.enabled:
+            self._pages_done = Progress("pages", len(files.documentation_pages()))
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if self._pages_done is not None:
+            self._pages_done.step()
+        return context
+
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -512,6 +535,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         custom_dir = config.theme.custom_dir
         packs = [pack for session in self.sessions for pack in packs_for(session)]
         started = time.perf_counter()
+        done = Progress("packs", len(packs))
         try:
             report = build_packs(
                 packs,
@@ -520,6 +544,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 self.settings,
                 template_dirs=[Path(custom_dir) / "peerkit"] if custom_dir else [],
                 paper="letter" if self.config.paper == "letter" else "a4",
+                progress=lambda _: done.step(),
                 prune=True,
                 sets=SET_LETTERS[: self.config.card_sets],
                 sources=self.curriculum.files,
@@ -564,6 +589,19 @@ def _relative(folder: Path, root: Path) -> str:
         return folder.absolute().relative_to(root).as_posix()
     except ValueError:
         return folder.as_posix()
+
+
+class Progress:
+    """Logs "peerkit: packs 12/34" as a long step goes, about every tenth of the way."""
+
+    def __init__(self, what: str, total: int) -> None:
+        self.what, self.total, self.done = what, total, 0
+        self.every = max(1, total // 10) if what == "pages" else 1
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0 or self.done == self.total:
+            log.info(f"peerkit: {self.what} {self.done}/{self.total}")
 
 
 def _attribute_safe(text: str) -> str:
