@@ -29,7 +29,7 @@ from mkdocs.utils.templates import TemplateContext
 from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.colour import brand_css, brand_problems
 from peerkit.curriculum import check_folder
-from peerkit.findings import Severity, errors, summary
+from peerkit.findings import Finding, Severity, errors, summary
 from peerkit.headers import inline_scripts, outside_fetches, write_server_configs
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.search import tags_of, weigh
@@ -52,6 +52,7 @@ from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, 
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
 from peerkit.render.safetylinks import link_procedures
+from peerkit.safefiles import linked_outside
 from peerkit.site import (
     STALE_MARK,
     SiteSettings,
@@ -82,6 +83,8 @@ SHIM = "assets/peerkit/iframe-worker.js"
 BRAND_STYLESHEET = "assets/peerkit/brand.css"
 REFERRER_META = '<meta name="referrer" content="no-referrer">'
 _ASSETS = Path(__file__).parent.parent / "render" / "assets"
+PAGE_RENDER_BUDGET = 10
+"""Seconds Markdown may take over one module page (the reference modules take about 0.01 s)."""
 
 
 class PeerkitPlugin(BasePlugin[PeerkitConfig]):
@@ -100,6 +103,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
+        self._render_started: dict[str, float] = {}
         self._pages_done: Progress | None = None
         self._safety_file: File | None = None
 
@@ -214,6 +218,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
+        self._refuse_outside_links(config)
         custom_dir = config.theme.custom_dir
         template_dirs = [Path(custom_dir) / "peerkit"] if custom_dir else []
         self._mkdocs_config, self._page_files = config, {}
@@ -298,6 +303,26 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if self.config.browse:
             self._add_browse_pages(config, files)
         return files
+
+    def _refuse_outside_links(self, config: MkDocsConfig) -> None:
+        """Stop before MkDocs publishes a file that a link in docs/ or overrides/ brings in
+        from outside the project (or hangs reading a named pipe there)."""
+        root = Path(config.config_file_path or ".").absolute().parent
+        folders = [Path(config.docs_dir)]
+        if config.theme.custom_dir:
+            folders.append(Path(config.theme.custom_dir))
+        findings = [
+            finding
+            for folder in folders
+            for finding in linked_outside(folder, root, f"{_relative(folder, root)}/")
+        ]
+        for finding in findings:
+            log.error(finding.format())
+        if findings:
+            raise PluginError(
+                f"peerkit: {summary(findings, len(findings), 'file')} "
+                "The site is built only from files inside the project."
+            )
 
     def _add_browse_pages(self, config: MkDocsConfig, files: Files) -> None:
         """Catalogue, activity library, reflection bank, module map, planner (and tags)."""
@@ -405,6 +430,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
     # --- per page ---------------------------------------------------------------------
 
+    @event_priority(-100)  # last: the clock starts just before Markdown converts the page
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if page.file.src_uri in self._module_pages:
+            self._render_started[page.file.src_uri] = time.perf_counter()
+        return markdown
+
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
         if self.config.enabled:
             self._pages_done = Progress("pages", len(files.documentation_pages()))
@@ -429,6 +462,21 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         rendered = self._module_pages.get(page.file.src_uri)
         if rendered is None:
             return html
+        started = self._render_started.pop(page.file.src_uri, None)
+        took = time.perf_counter() - started if started is not None else 0.0
+        if took > PAGE_RENDER_BUDGET:
+            # The body's limits (peerkit.bodylimits) should make this impossible; if a page
+            # still finds a slow path through Markdown, say which module it was.
+            source = rendered.source
+            too_slow = Finding(
+                source.path,
+                source.body_line,
+                f"the page of module '{source.module.id}' took {took:.1f} s to convert, more "
+                f"than the {PAGE_RENDER_BUDGET} s a page may take: simplify its text (fewer "
+                "brackets, less nesting)",
+            )
+            log.error(too_slow.format())
+            raise PluginError(f"peerkit: module '{source.module.id}' is too slow to build")
         # Cleans the author's HTML and puts peerkit's fragments into their slots.
         try:
             html = rendered.finish(html)
@@ -534,6 +582,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if sessions.is_dir():
                 server.watch(str(sessions))
         return server
+
+
+def _relative(folder: Path, root: Path) -> str:
+    try:
+        return folder.absolute().relative_to(root).as_posix()
+    except ValueError:
+        return folder.as_posix()
 
 
 class Progress:

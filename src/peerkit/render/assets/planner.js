@@ -34,11 +34,12 @@
   let plan = blank();
   let saved = null; // the plan this browser held before a shared link replaced it
 
-  /** Text as one tidy line: no control or separator characters, at most `limit` characters
-   * (counted so that an emoji is never cut in half). */
+  /** Text as one tidy line: no control or separator characters, direction overrides,
+   * noncharacters (U+FFFE…) or lone surrogates, the characters `peerkit check` refuses; at
+   * most `limit` characters (counted so that an emoji is never cut in half). */
   function tidy(value, limit = TEXT_LIMIT) {
     const text = String(value ?? "")
-      .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, " ")
+      .replace(/[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\u202A-\u202E\u2066-\u2069]/gu, " ")
       .replace(/\s+/g, " ")
       .trim();
     return Array.from(text).slice(0, limit).join("").trim();
@@ -74,7 +75,8 @@
     const fresh = blank();
     if (!raw || typeof raw !== "object") return { plan: fresh, dropped: 0 };
     const given = Array.isArray(raw.items) ? raw.items : [];
-    const items = given.map(cleanItem).filter(Boolean).slice(0, MAX_ITEMS);
+    const known = given.map(cleanItem).filter(Boolean);
+    const items = known.slice(0, MAX_ITEMS);
     return {
       plan: {
         title: tidy(raw.title),
@@ -83,7 +85,8 @@
         available: wholeMinutes(raw.available, fresh.available),
         items,
       },
-      dropped: given.length - items.length,
+      dropped: given.length - known.length,
+      over: known.length - items.length,
     };
   }
 
@@ -140,6 +143,11 @@
       if (linked.dropped) {
         messages.push(
           `${plural(linked.dropped, "item")} in this link ${linked.dropped === 1 ? "is" : "are"} not in this curriculum, so ${linked.dropped === 1 ? "it was" : "they were"} left out.`,
+        );
+      }
+      if (linked.over) {
+        messages.push(
+          `A plan can hold ${MAX_ITEMS} items, and this link has ${MAX_ITEMS + linked.over}, so the last ${plural(linked.over, "item")} ${linked.over === 1 ? "was" : "were"} left out.`,
         );
       }
     } else {
