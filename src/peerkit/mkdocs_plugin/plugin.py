@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from peerkit.findings import Severity, errors, summary
 from peerkit.headers import inline_scripts, outside_fetches, write_server_configs
 from peerkit.load import describe_errors
 from peerkit.mkdocs_plugin.config import PeerkitConfig
-from peerkit.mkdocs_plugin.search import tags_of, weigh
+from peerkit.mkdocs_plugin.search import synonym_problems, tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.packs import (
@@ -56,6 +57,16 @@ SCRIPT = "assets/peerkit/peerkit.js"
 BROWSE_SCRIPTS = ("assets/peerkit/browse.js", "assets/peerkit/planner.js")
 INDEX = "assets/peerkit/index"  # .json for tools, .js for pages opened from a folder
 SHIM = "assets/peerkit/iframe-worker.js"
+SEARCH_LOADER = "assets/peerkit/search.js"
+# Beside Material's own worker, so the paths Material's worker builds from its own address
+# (its lunr language files) stay right.
+SEARCH_WORKER = "assets/javascripts/workers/peerkit-search.js"
+_MATERIAL_WORKER = re.compile(
+    r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"'
+)
+_MATERIAL_BUNDLE = re.compile(
+    r'<script src="([^"]*?)assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>'
+)
 BRAND_STYLESHEET = "assets/peerkit/brand.css"
 REFERRER_META = '<meta name="referrer" content="no-referrer">'
 _ASSETS = Path(__file__).parent.parent / "render" / "assets"
@@ -90,6 +101,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._mkdocs_site_name = config.site_name
         self._content_scripts = set()
         self.settings = self._settings()
+        problems = synonym_problems(self.config.synonyms)
+        for problem in problems:
+            log.error(f"mkdocs.yml: plugins.peerkit.{problem}")
+        if problems:
+            raise PluginError("peerkit: its settings in mkdocs.yml are not valid")
         # Material writes the site's name into pages unescaped, except in one attribute that
         # it escapes itself. Escape what could make markup (< > "); leave & and ' alone, so a
         # name like "Hope & Co's" is never shown as "&amp;" in that attribute.
@@ -133,10 +149,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 f"peerkit: {shim} is missing. Search from a folder (file://) needs the "
                 "iframe-worker shim: run `make setup` (or `npm ci`), or set `offline: false`"
             )
-        polyfills = list(config.extra.get("polyfills") or [])
-        if SHIM not in polyfills:
-            polyfills.append(SHIM)
-        config.extra["polyfills"] = polyfills
+        # search.js loads the shim, from a folder only (never in <head>, never over http).
         if config.use_directory_urls:
             log.warning(
                 "peerkit: offline is on but use_directory_urls is true: links between pages "
@@ -203,6 +216,20 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         for asset in (SCRIPT, *BROWSE_SCRIPTS):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
+            )
+        if self._search_enabled(config):
+            files.append(
+                File.generated(
+                    config, SEARCH_LOADER, abs_src_path=str(_ASSETS / Path(SEARCH_LOADER).name)
+                )
+            )
+            worker = (_ASSETS / "search-worker.js").read_text(encoding="utf-8")
+            files.append(
+                File.generated(
+                    config,
+                    SEARCH_WORKER,
+                    content=worker.replace("PEERKIT_MATERIAL_WORKER", _material_worker(config)),
+                )
             )
         if self.config.offline:
             shim = self.site_path(config, "search_shim")
@@ -386,7 +413,24 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 f"peerkit: {where} loads {address} from another site, so the privacy statement "
                 "would not be true: serve it from this site instead"
             )
-        return output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
+        output = output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
+        if self._search_enabled(config):
+            output = self._search_scripts(output, page)
+        return output
+
+    @staticmethod
+    def _search_enabled(config: MkDocsConfig) -> bool:
+        return any(name in config.plugins for name in ("material/search", "search"))
+
+    def _search_scripts(self, output: str, page: Page) -> str:
+        """peerkit's search loader just before Material's bundle, and its worker in place of
+        Material's (see search.js and search-worker.js)."""
+        loader = get_relative_url(SEARCH_LOADER, page.url)
+        shim = ' data-shim="iframe-worker.js"' if self.config.offline else ""
+        output = _MATERIAL_BUNDLE.sub(
+            lambda m: f'<script src="{loader}"{shim}></script>\n{m[0]}', output, count=1
+        )
+        return _MATERIAL_WORKER.sub(lambda m: f'{m[1]}{m[2]}{SEARCH_WORKER}"', output, count=1)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -397,7 +441,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file() and self.curriculum is not None:
             pages = {self.page_file(m.id).url: m for m in self.curriculum.modules}
-            data = weigh(json.loads(index.read_text(encoding="utf-8")), pages)
+            data = weigh(json.loads(index.read_text(encoding="utf-8")), pages, self.config.synonyms)
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
             index.write_text(text, encoding="utf-8")
             if self.config.offline:
@@ -434,6 +478,16 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if sessions.is_dir():
                 server.watch(str(sessions))
         return server
+
+
+def _material_worker(config: MkDocsConfig) -> str:
+    """The file name of Material's search worker in this theme (it changes with each
+    release)."""
+    for folder in config.theme.dirs:
+        found = sorted(Path(folder).glob("assets/javascripts/workers/search.*.min.js"))
+        if found:
+            return found[-1].name
+    raise PluginError("peerkit: Material's search worker was not found in the theme")
 
 
 def _attribute_safe(text: str) -> str:
