@@ -29,10 +29,16 @@ KEYWORDS_BOOST = 10.0
 SYNONYMS_BOOST = 2.0
 """A synonym counts a little more than one mention in body text, far less than a heading."""
 
-SEPARATOR = r"[\s\-_,:;!?=\[\](){}<>\"“”‘’«»/\\|.…·•–—#]+|&(?:[lg]t|quot|amp|#39);"
+SEPARATOR = (
+    r"[\s\-_,:;!?=\[\](){}<>\"/\\|.#"
+    # curly double quotes, an opening single quote, guillemets, ellipsis, bullets, dashes
+    r"\u201c\u201d\u2018\u00ab\u00bb\u2026\u00b7\u2022\u2013\u2014]+"
+    r"|&(?:[lg]t|quot|amp|#39);"
+)
 """What splits text into words: white space and punctuation (quotes, brackets, dashes,
 slashes, full stops), and the entities Material leaves in its text. An apostrophe inside a
-word ("don't") keeps the word whole, and lunr's query signs (`*`, `+`, `~`, `^`) keep working."""
+word ("don't", with a straight or a curly apostrophe) keeps the word whole, and lunr's query
+signs (`*`, `+`, `~`, `^`) keep working."""
 
 PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
 """lunr's English pipeline: stemming ("sharing" → "share"), common words dropped, and any
