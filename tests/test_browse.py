@@ -194,7 +194,11 @@ def test_search_and_links_are_ready_for_a_folder(reference_build: Build) -> None
     assert (site / "assets" / "peerkit" / "iframe-worker.js.LICENSE.txt").is_file()
     for page in ("index.html", "modules/boundaries.html", "browse/planner.html"):
         html = reference_build.page(page)
-        assert re.search(r'<script src="(\.\./)?assets/peerkit/iframe-worker\.js">', html)
+        # The shim is named for search.js to load from a folder only, never fetched in <head>.
+        head = html.partition("</head>")[0]
+        assert "iframe-worker" not in head
+        assert not re.search(r'<script src="[^"]*iframe-worker', html)
+        assert re.search(r'<script data-shim="(\.\./)?assets/peerkit/iframe-worker\.js">', html)
         assert "unpkg" not in html
 
 
@@ -517,10 +521,14 @@ def test_planner_refuses_to_download_a_plan_that_runs_over(page: Page, base_url:
     page.goto(base_url + "browse/planner.html?available=20&item=welcome~15~A&item=close~15~B")
     downloads: list[object] = []
     page.on("download", lambda download: downloads.append(download))
-    page.get_by_role("button", name="Download for peerkit pack (.yml)").click()
-    expect(page.locator("[data-planner-notice]")).to_contain_text(
-        "runs 10 minutes over the time available"
-    )
+    button = page.get_by_role("button", name="Download for peerkit pack (.yml)")
+    button.click()
+    problem = page.locator("[data-planner-problem]")
+    expect(problem).to_contain_text("runs 10 minutes over the time available")
+    # Said next to the button that was pressed, where the eye already is.
+    gap = problem.bounding_box()["y"] - button.bounding_box()["y"]  # type: ignore[index]
+    assert 0 < gap < 120
+    expect(problem).to_be_in_viewport()
     page.wait_for_timeout(500)
     assert downloads == []
 

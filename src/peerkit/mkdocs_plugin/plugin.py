@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from markupsafe import escape
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -57,7 +58,7 @@ SCRIPT = "assets/peerkit/peerkit.js"
 BROWSE_SCRIPTS = ("assets/peerkit/browse.js", "assets/peerkit/planner.js")
 INDEX = "assets/peerkit/index"  # .json for tools, .js for pages opened from a folder
 SHIM = "assets/peerkit/iframe-worker.js"
-SEARCH_LOADER = "assets/peerkit/search.js"
+SEARCH_LOADER = "search.js"  # written inline into each page, before Material's bundle
 # Beside Material's own worker, so the paths Material's worker builds from its own address
 # (its lunr language files) stay right.
 SEARCH_WORKER = "assets/javascripts/workers/peerkit-search.js"
@@ -121,7 +122,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if STYLESHEET not in config.extra_css:
             config.extra_css.insert(0, STYLESHEET)
         if SCRIPT not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(SCRIPT)
+            # Only for printing: never in the way of the first paint.
+            script = ExtraScriptValue(SCRIPT)
+            script.defer = True
+            config.extra_javascript.append(script)
         if self.config.offline:
             self._offline(config)
         return config
@@ -218,11 +222,6 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )
         if self._search_enabled(config):
-            files.append(
-                File.generated(
-                    config, SEARCH_LOADER, abs_src_path=str(_ASSETS / Path(SEARCH_LOADER).name)
-                )
-            )
             worker = (_ASSETS / "search-worker.js").read_text(encoding="utf-8")
             files.append(
                 File.generated(
@@ -414,6 +413,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "would not be true: serve it from this site instead"
             )
         output = output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
+        output = _with_skip_link(output)
+        # Material's search dialog has no name (axe: aria-dialog-name).
+        output = output.replace(
+            '<div class="md-search" data-md-component="search" role="dialog">',
+            '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
+            1,
+        )
         if self._search_enabled(config):
             output = self._search_scripts(output, page)
         return output
@@ -423,13 +429,19 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         return any(name in config.plugins for name in ("material/search", "search"))
 
     def _search_scripts(self, output: str, page: Page) -> str:
-        """peerkit's search loader just before Material's bundle, and its worker in place of
+        """peerkit's search loader, inline just before Material's bundle (which is deferred,
+        so no script holds up the first paint), and peerkit's worker in place of
         Material's (see search.js and search-worker.js)."""
-        loader = get_relative_url(SEARCH_LOADER, page.url)
-        shim = ' data-shim="iframe-worker.js"' if self.config.offline else ""
-        output = _MATERIAL_BUNDLE.sub(
-            lambda m: f'<script src="{loader}"{shim}></script>\n{m[0]}', output, count=1
-        )
+        loader = (_ASSETS / SEARCH_LOADER).read_text(encoding="utf-8").strip()
+        shim = ""
+        if self.config.offline:
+            shim = f' data-shim="{get_relative_url(SHIM, page.url)}"'
+
+        def deferred(bundle: re.Match[str]) -> str:
+            tag = bundle[0].replace("<script src=", "<script defer src=", 1)
+            return f"<script{shim}>\n{loader}\n</script>\n{tag}"
+
+        output = _MATERIAL_BUNDLE.sub(deferred, output, count=1)
         return _MATERIAL_WORKER.sub(lambda m: f'{m[1]}{m[2]}{SEARCH_WORKER}"', output, count=1)
 
     @event_priority(-100)  # after the search plugin has written its index
@@ -478,6 +490,21 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if sessions.is_dir():
                 server.watch(str(sessions))
         return server
+
+
+_EMPTY_SKIP = re.compile(r'(<div data-md-component="skip">)\s*(</div>)')
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def _with_skip_link(output: str) -> str:
+    """Material links "Skip to content" to a page's first heading in its table of contents,
+    so pages without one (the browse pages, the tags page) have none: give them one to the
+    start of the content."""
+    if 'class="md-skip"' in output or _ARTICLE not in output:
+        return output
+    output = output.replace(_ARTICLE, _ARTICLE.replace("<article", '<article id="peerkit-content"'), 1)
+    link = '<a href="#peerkit-content" class="md-skip">Skip to content</a>'
+    return _EMPTY_SKIP.sub(lambda m: f"{m[1]}\n{link}\n{m[2]}", output, count=1)
 
 
 def _material_worker(config: MkDocsConfig) -> str:

@@ -1,5 +1,5 @@
-// Search without weighing down every page: loaded before Material's bundle, at the end of the
-// page (never in <head>).
+// Search without weighing down every page. peerkit writes this script inline at the end of
+// each page (never in <head>), just before Material's bundle.
 //
 // - Opened from a folder (file://), browsers refuse Web Workers, so the iframe-worker shim
 //   (served by the site itself) stands in for them. Only there: over http it is never loaded.
@@ -11,9 +11,9 @@
 
   const script = document.currentScript;
   if (location.protocol === "file:" && script?.dataset.shim && !("IFrameWorker" in window)) {
-    const shim = new URL(script.dataset.shim, script.src).href;
-    // Written in while the page is still being read, so the shim is in place before
-    // Material's bundle (the next script) starts its search worker.
+    const shim = new URL(script.dataset.shim, location.href).href;
+    // Written in while the page is still being read, so the shim runs before Material's
+    // (deferred) bundle starts its search worker.
     document.write(`<script src="${shim}"><\/script>`);
     return; // from a folder Material already waits for search to open before reading the index
   }
