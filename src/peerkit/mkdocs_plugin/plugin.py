@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from markupsafe import escape
+from material.plugins.tags import tag_name, tag_name_casefold  # type: ignore[import-untyped]
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -89,6 +90,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
+        self._folders: list[str] = []
 
     # --- configuration ----------------------------------------------------------------
 
@@ -128,6 +130,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             config.extra_javascript.append(script)
         if self.config.offline:
             self._offline(config)
+        tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+        if tags is not None and tags.config.get("tags_sort_by") is tag_name:
+            # The tags page in alphabetical order, whatever the case ("boundaries" after
+            # "Authenticity", not after every capital).
+            tags.config["tags_sort_by"] = tag_name_casefold
         return config
 
     def _brand(self, config: MkDocsConfig) -> None:
@@ -269,6 +276,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._add_session_pages(config, files)
         if self.config.browse:
             self._add_browse_pages(config, files)
+        self._folders = sorted({f.dest_uri.split("/")[0] for f in files if "/" in f.dest_uri})
         return files
 
     def _add_browse_pages(self, config: MkDocsConfig, files: Files) -> None:
@@ -414,28 +422,50 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             )
         output = output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
         output = _with_skip_link(output)
-        # Material's search dialog has no name (axe: aria-dialog-name).
-        output = output.replace(
-            '<div class="md-search" data-md-component="search" role="dialog">',
-            '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
-            1,
-        )
+        output = _named_search_dialog(output)
         if self._search_enabled(config):
-            output = self._search_scripts(output, page)
+            output = self._search_scripts(output, page.url)
+        return output
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        """The 404 page: Material writes its links from the server's root (`/assets/…`),
+        which breaks when the site lives under a sub-path (`/our-site/`) and the server sends
+        404.html for a missing page there. Unless `site_url` says where the site lives, its
+        links are written relative to the site's root, and a small script sets `<base>` to
+        that root, found from the address asked for."""
+        if not self.config.enabled or template_name != "404.html":
+            return output_content
+        output = output_content
+        if not config.site_url:
+            output = re.sub(r'(\b(?:href|src))="/(?!/)', r'\1="', output)
+            output = output.replace('"base": "/"', '"base": "."')
+            output = output.replace(
+                '__md_scope=new URL("/",location)', '__md_scope=new URL(".",location)'
+            )
+            folders = json.dumps(self._folders)
+            base = f"<script data-folders='{folders}'>{_BASE_SCRIPT}</script>"
+            output = output.replace("<head>", f"<head>\n{base}", 1)
+        output = output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
+        output = _with_skip_link(output)
+        output = _named_search_dialog(output)
+        if self._search_enabled(config):
+            output = self._search_scripts(output, "404.html")
         return output
 
     @staticmethod
     def _search_enabled(config: MkDocsConfig) -> bool:
         return any(name in config.plugins for name in ("material/search", "search"))
 
-    def _search_scripts(self, output: str, page: Page) -> str:
+    def _search_scripts(self, output: str, page_url: str) -> str:
         """peerkit's search loader, inline just before Material's bundle (which is deferred,
         so no script holds up the first paint), and peerkit's worker in place of
         Material's (see search.js and search-worker.js)."""
         loader = (_ASSETS / SEARCH_LOADER).read_text(encoding="utf-8").strip()
         shim = ""
         if self.config.offline:
-            shim = f' data-shim="{get_relative_url(SHIM, page.url)}"'
+            shim = f' data-shim="{get_relative_url(SHIM, page_url)}"'
 
         def deferred(bundle: re.Match[str]) -> str:
             tag = bundle[0].replace("<script src=", "<script defer src=", 1)
@@ -492,6 +522,28 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         return server
 
 
+# Sets <base> on the 404 page to the site's root: the part of the address before the first of
+# the site's own folders (or the folder of the address asked for).
+_BASE_SCRIPT = (
+    "(()=>{const top=new Set(JSON.parse(document.currentScript.dataset.folders));"
+    'const parts=location.pathname.split("/");'
+    "let i=parts.findIndex((p,n)=>n>0&&n<parts.length-1&&top.has(p));"
+    "if(i<0)i=parts.length-1;"
+    'const base=document.createElement("base");'
+    'base.href=parts.slice(0,i).join("/")+"/";'
+    "document.head.prepend(base)})()"
+)
+
+
+def _named_search_dialog(output: str) -> str:
+    """Material's search dialog has no name (axe: aria-dialog-name)."""
+    return output.replace(
+        '<div class="md-search" data-md-component="search" role="dialog">',
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
+        1,
+    )
+
+
 _EMPTY_SKIP = re.compile(r'(<div data-md-component="skip">)\s*(</div>)')
 _ARTICLE = '<article class="md-content__inner md-typeset">'
 
@@ -502,7 +554,9 @@ def _with_skip_link(output: str) -> str:
     start of the content."""
     if 'class="md-skip"' in output or _ARTICLE not in output:
         return output
-    output = output.replace(_ARTICLE, _ARTICLE.replace("<article", '<article id="peerkit-content"'), 1)
+    output = output.replace(
+        _ARTICLE, _ARTICLE.replace("<article", '<article id="peerkit-content"'), 1
+    )
     link = '<a href="#peerkit-content" class="md-skip">Skip to content</a>'
     return _EMPTY_SKIP.sub(lambda m: f"{m[1]}\n{link}\n{m[2]}", output, count=1)
 

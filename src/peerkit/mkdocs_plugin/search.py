@@ -50,10 +50,15 @@ _MATERIAL_PIPELINE = ["stopWordFilter"]
 
 
 def tags_of(module: Module) -> list[str]:
-    """A module's themes, then its values (a value already among the themes is left out)."""
-    tags = list(module.themes)
-    seen = {t.casefold() for t in tags}
-    tags += [v.value.capitalize() for v in module.values if v.value.casefold() not in seen]
+    """A module's themes, then its values (a value already among the themes is left out),
+    each starting with a capital, so that a theme "mutuality" and the value Mutuality are one
+    tag with one heading on the tags page."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for tag in [*module.themes, *(v.value for v in module.values)]:
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag[:1].upper() + tag[1:])
     return tags
 
 
