@@ -22,7 +22,7 @@
       loading ||
       new Promise((resolve, reject) => {
         const tag = document.createElement("script");
-        tag.src = new URL(script.dataset.index, script.src).href;
+        tag.src = new URL(script.dataset.index, document.baseURI).href;
         tag.onload = () => resolve(window.peerkitIndex);
         tag.onerror = reject;
         document.head.append(tag);
