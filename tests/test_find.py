@@ -284,3 +284,14 @@ def test_search_index_and_shim_load_only_when_needed(page: Page, base_url: str) 
     expect(page.locator(".md-search-result__meta")).to_contain_text("matching")
     assert any(url.endswith("search/search_index.json") for url in fetched)
     assert not any("iframe-worker" in url for url in fetched)
+
+
+def test_print_rules_live_in_their_own_non_blocking_stylesheet(reference_build: Build) -> None:
+    screen = reference_build.page("assets/peerkit/peerkit.css")
+    paper = reference_build.page("assets/peerkit/peerkit-print.css")
+    assert "@media print" not in screen
+    assert "break-before: page" in paper
+    html = reference_build.page("modules/boundaries.html")
+    assert (
+        '<link rel="stylesheet" href="../assets/peerkit/peerkit-print.css" media="print">' in html
+    )

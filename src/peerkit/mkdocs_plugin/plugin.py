@@ -70,6 +70,7 @@ _MATERIAL_BUNDLE = re.compile(
     r'<script src="([^"]*?)assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>'
 )
 BRAND_STYLESHEET = "assets/peerkit/brand.css"
+PRINT_STYLESHEET = "assets/peerkit/peerkit-print.css"
 REFERRER_META = '<meta name="referrer" content="no-referrer">'
 _ASSETS = Path(__file__).parent.parent / "render" / "assets"
 
@@ -223,7 +224,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.renderer = result.renderer
         # The module map's colours live beside the code that draws it (and tests contrast).
         stylesheet = (_ASSETS / Path(STYLESHEET).name).read_text(encoding="utf-8")
-        files.append(File.generated(config, STYLESHEET, content=stylesheet + "\n" + MAP_CSS))
+        screen, paper = split_print_rules(stylesheet)
+        files.append(File.generated(config, STYLESHEET, content=screen + "\n" + MAP_CSS))
+        # Print rules in their own file, linked with media="print": browsers fetch it without
+        # holding up the page.
+        files.append(File.generated(config, PRINT_STYLESHEET, content=paper))
         for asset in (SCRIPT, *BROWSE_SCRIPTS):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
@@ -423,6 +428,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         output = output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
         output = _with_skip_link(output)
         output = _named_search_dialog(output)
+        output = _with_print_stylesheet(output, get_relative_url(PRINT_STYLESHEET, page.url))
         if self._search_enabled(config):
             output = self._search_scripts(output, page.url)
         return output
@@ -450,6 +456,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         output = output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
         output = _with_skip_link(output)
         output = _named_search_dialog(output)
+        output = _with_print_stylesheet(output, PRINT_STYLESHEET)
         if self._search_enabled(config):
             output = self._search_scripts(output, "404.html")
         return output
@@ -533,6 +540,32 @@ _BASE_SCRIPT = (
     'base.href=parts.slice(0,i).join("/")+"/";'
     "document.head.prepend(base)})()"
 )
+
+
+def split_print_rules(css: str) -> tuple[str, str]:
+    """`css` without its `@media print { … }` blocks, and those blocks' rules."""
+    screen, paper, at = [], [], 0
+    for match in re.finditer(r"@media print\s*\{", css):
+        if match.start() < at:
+            continue
+        depth, end = 1, match.end()
+        while depth and end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        screen.append(css[at : match.start()])
+        paper.append(css[match.end() : end - 1].strip())
+        at = end
+    screen.append(css[at:])
+    return "".join(screen), "\n\n".join(paper) + "\n"
+
+
+def _with_print_stylesheet(output: str, href: str) -> str:
+    """The print stylesheet, just after peerkit's own (media="print": never render-blocking)."""
+    link = re.search(r'<link rel="stylesheet" href="[^"]*assets/peerkit/peerkit\.css">', output)
+    if link is None:
+        return output
+    tag = f'<link rel="stylesheet" href="{href}" media="print">'
+    return output[: link.end()] + "\n" + tag + output[link.end() :]
 
 
 def _named_search_dialog(output: str) -> str:
