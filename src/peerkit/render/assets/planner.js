@@ -27,6 +27,9 @@
   const empty = $("[data-planner-empty]");
   const announcer = $("[data-planner-announce]");
   const notice = $("[data-planner-notice]");
+  const problem = $("[data-planner-problem]");
+  const count = $("[data-planner-count]");
+  let arrivedWithAdd = false; // "Add to plan" in the activity library linked here
 
   // --- the plan, and tidying what comes from outside -------------------------------------
 
@@ -159,6 +162,7 @@
       if (item && plan.items.length < MAX_ITEMS) {
         plan.items.push(item);
         messages.push(`Added ${titleOf(item)}.`);
+        arrivedWithAdd = true;
       }
     }
     if (saved) messages.push("This link replaced the plan saved in this browser.");
@@ -289,6 +293,8 @@
       }),
     );
     empty.hidden = plan.items.length > 0;
+    count.textContent = String(plan.items.length);
+    showProblem("");
     retime();
   }
 
@@ -364,6 +370,13 @@
     details.elements.date.value = plan.date;
     details.elements.start.value = plan.start;
     details.elements.available.value = String(plan.available);
+  }
+
+  /** A refusal, said next to the buttons that caused it (and aloud). */
+  function showProblem(message) {
+    problem.hidden = !message;
+    problem.textContent = message;
+    if (message) announce(message);
   }
 
   function showNotice(message, offerRestore) {
@@ -450,15 +463,25 @@
     }, 50);
   }
 
-  function add(item) {
+  /** A short confirmation beside the button that added something (replacing any other). */
+  function confirmBeside(button, message) {
+    for (const old of root.querySelectorAll("[data-planner-added]")) old.remove();
+    button.after(element("span", { class: "peerkit-planner-added", "data-planner-added": "", text: message }));
+  }
+
+  function add(item, button) {
     if (plan.items.length >= MAX_ITEMS) {
-      announce(`A plan can hold ${MAX_ITEMS} items. Remove one to add another.`);
+      const full = `A plan can hold ${MAX_ITEMS} items. Remove one to add another.`;
+      confirmBeside(button, full);
+      announce(full);
       return;
     }
     plan.items.push(item);
     save();
     drawItems();
-    announce(`Added ${titleOf(item)} at ${clock(timed().at(-1).start)}. ${summary()}`);
+    const at = clock(timed().at(-1).start);
+    confirmBeside(button, `Added at ${at}, item ${plan.items.length}`);
+    announce(`Added ${titleOf(item)} at ${at}. ${summary()}`);
   }
 
   function move(action, position) {
@@ -492,10 +515,10 @@
     if (!target || !root.contains(target)) return;
     if (target.dataset.addActivity) {
       const item = cleanItem({ kind: "activity", id: target.dataset.addActivity });
-      if (item) add(item);
+      if (item) add(item, target);
     } else if (target.dataset.addKind) {
       const item = cleanItem({ kind: target.dataset.addKind });
-      if (item) add(item);
+      if (item) add(item, target);
     } else if (target.dataset.itemAction) {
       move(target.dataset.itemAction, Number(target.dataset.position));
     } else if (target.dataset.plannerAction === "print") {
@@ -601,19 +624,18 @@
 
   function download() {
     const over = used() - plan.available;
-    let problem = "";
-    if (plan.items.length === 0) problem = "Add at least one item before downloading the plan.";
+    let refusal = "";
+    if (plan.items.length === 0) refusal = "Add at least one item before downloading the plan.";
     else if (over > 0) {
-      problem =
+      refusal =
         `The plan runs ${plural(over, "minute")} over the time available, and peerkit would ` +
         "refuse it. Shorten or remove an item, or give the session more minutes, then download.";
     }
-    if (problem) {
-      showNotice(problem, false);
-      announce(problem);
+    if (refusal) {
+      showProblem(refusal);
       return;
     }
-    showNotice("", false);
+    showProblem("");
     const link = element("a", {
       href: URL.createObjectURL(new Blob([yaml()], { type: "text/yaml" })),
       download: filename(),
@@ -633,4 +655,16 @@
   drawResults();
   save();
   drawItems();
+  $("[data-planner-jump]").addEventListener("click", (event) => {
+    event.preventDefault();
+    const heading = $("#planner-yours");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
+  });
+  // Arriving from "Add to plan": the plan, with what was added, is where focus starts.
+  if (arrivedWithAdd) {
+    const heading = $("#planner-yours");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
+  }
 })();
