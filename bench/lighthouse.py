@@ -134,7 +134,9 @@ def main() -> None:
             print(f"Lighthouse {BENCH_TOOLS['lighthouse']}, mobile preset, median of {args.repeat}")
             print(f"{'page':<17} {'perf':>5} {'a11y':>5} {'LCP s':>6} {'TBT ms':>7} {'KB':>6}")
             for name, target in targets:
-                runs = [audit(binary, target, work / f"{name}-{n}.json") for n in range(args.repeat)]
+                runs = [
+                    audit(binary, target, work / f"{name}-{n}.json") for n in range(args.repeat)
+                ]
                 median = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
                 print(
                     f"{name:<17} {median['perf']:>5.0f} {median['a11y']:>5.0f} "
