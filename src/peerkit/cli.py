@@ -8,8 +8,21 @@ from pathlib import Path
 from typing import Literal
 
 import click
+import yaml
 
 from peerkit.curriculum import check_folder
+from peerkit.engine import (
+    CHOICES,
+    END_OF_LIFE_NOTICE,
+    NAMES,
+    Engine,
+    EngineError,
+    address_problem,
+    choose,
+    command,
+    environment,
+)
+from peerkit.export import ExportError, export_site
 from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
 from peerkit.packs import (
@@ -23,11 +36,26 @@ from peerkit.packs import (
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.publish import UnsafeSiteDir, build_site, zip_site
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
+from peerkit.ready import placeholders
 from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
-from peerkit.site import SiteSettings, check_config, read_config, settings_from_config
+from peerkit.site import (
+    SiteSettings,
+    check_config,
+    read_config,
+    settings_from_config,
+    site_folders_outside,
+)
+
+ENGINE_OPTION = click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(CHOICES),
+    help="MkDocs or ProperDocs (default: engine: in mkdocs.yml, else auto: ProperDocs when "
+    "installed).",
+)
 
 
 @click.group()
@@ -63,7 +91,7 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
     findings += result.findings
     files = result.files_checked
     for where in plans or (path.parent / "sessions",):
-        if where.is_file():
+        if where.exists() and not where.is_dir():
             plan_file, found = load_plan(where)
             findings += found
             findings += check_plan(plan_file, result.curriculum) if plan_file else []
@@ -186,7 +214,7 @@ def pack(
     result = check_folder(modules_dir, also=reference)
     findings += result.findings
     settings = SiteSettings()
-    if config_file.exists():
+    if config_file.is_file() and _unreadable_config(config_file) is None:
         try:
             settings = settings_from_config(config_file)
         except ValueError as exc:
@@ -262,16 +290,25 @@ def pack(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where the offline zip goes (default: NAME-offline.zip beside the site).",
 )
+@ENGINE_OPTION
 def build(
-    config_file: Path, site_dir: Path | None, packs: bool, offline: bool, zip_path: Path | None
+    config_file: Path,
+    site_dir: Path | None,
+    packs: bool,
+    offline: bool,
+    zip_path: Path | None,
+    engine_name: str | None,
 ) -> None:
-    """Build the site with `mkdocs build --strict`, safely: into a new folder that replaces the
-    site only when the build succeeds, so a mistake never leaves a half-written site."""
+    """Build the site with `mkdocs build --strict` (or ProperDocs'), safely: into a new folder
+    that replaces the site only when the build succeeds, so a mistake never leaves a
+    half-written site."""
+    engine = _engine(engine_name, config_file)
+    click.echo(click.wrap_text(END_OF_LIFE_NOTICE, 100) + "\n", err=True)
+    click.echo(f"Building with {NAMES[engine]}", err=True)
     try:
-        result = build_site(config_file, site_dir, packs=packs)
+        result = build_site(config_file, site_dir, packs=packs, engine=engine, echo=_echo_err)
     except UnsafeSiteDir as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(result.output.rstrip(), err=True)
     if not result.ok:
         click.echo(
             f"The build failed, so {result.site} was left as it was (the last good build).",
@@ -289,15 +326,142 @@ def build(
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
 
 
+@main.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
+@click.option(
+    "--dev-addr",
+    "address",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve the site (make serve ADDR=...).",
+)
+@ENGINE_OPTION
+def serve(config_file: Path, address: str, engine_name: str | None) -> None:
+    """Serve the site while you edit, rebuilding on every change (no PDF packs)."""
+    engine = _engine(engine_name, config_file)
+    problem = address_problem(address)
+    if problem:
+        raise click.ClickException(problem)
+    argv = command(engine, "serve", "--dev-addr", address, "--config-file", str(config_file))
+    click.echo(f"Serving with {NAMES[engine]} on http://{address}/ (Ctrl+C to stop)", err=True)
+    sys.stderr.flush()
+    # The engine takes this process's place, so Ctrl+C and kill reach it directly.
+    os.execve(argv[0], argv, environment(packs=False))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--modules",
+    "modules_dir",
+    default=Path("modules"),
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@click.option(
+    "--config",
+    "config_file",
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site's settings (organisation, support list, reference modules), if it has one.",
+)
+@click.option(
+    "--links",
+    type=click.Choice(["html", "directory"]),
+    default="html",
+    show_default=True,
+    help="Page addresses in the other tool: modules/x.html, or modules/x/.",
+)
+@click.option("--browse/--no-browse", default=True, show_default=True, help="The browse pages.")
+def export(
+    folder: Path,
+    modules_dir: Path,
+    config_file: Path,
+    links: Literal["html", "directory"],
+    browse: bool,
+) -> None:
+    """Write the generated pages (modules, session plans, browse pages) as plain Markdown, with
+    their assets, into FOLDER, for any Markdown site tool. Nothing is written if a module or
+    plan has a mistake."""
+    try:
+        result = export_site(folder, modules_dir, config_file, links=links, browse=browse)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    for finding in result.findings:
+        click.echo(finding.format(), err=True)
+    if not result.ok:
+        count = len(errors(result.findings))
+        click.echo(f"Nothing was exported: {count} error{'s' if count != 1 else ''}.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Exported {len(result.pages)} pages and {len(result.assets)} assets to {result.folder}"
+    )
+    click.echo(
+        "Add assets/peerkit/peerkit.css to the tool's stylesheets and assets/peerkit/peerkit.js "
+        "to its scripts; docs/engines.md explains the rest."
+    )
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
+def ready(folder: Path) -> None:
+    """Is the site in FOLDER ready to publish? Reports, as path:line, each placeholder that
+    `peerkit new` put there and that is still unchanged: prompts in the pages, the example
+    module, the example email address and the placeholder logo."""
+    found = placeholders(folder)
+    for finding in found:
+        click.echo(finding.format())
+    if found:
+        click.echo(
+            f"{len(found)} placeholder{'s' if len(found) != 1 else ''} from peerkit new "
+            "left: replace them before you publish.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo("No placeholders from peerkit new are left.", err=True)
+
+
+def _engine(requested: str | None, config_file: Path) -> Engine:
+    try:
+        return choose(requested, config_file)
+    except EngineError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[Finding]]:
     """The reference modules a site's mkdocs.yml chooses, and what is wrong in its settings."""
     if not config_file.is_file():
         return [], []
+    unreadable = _unreadable_config(config_file)
+    if unreadable is not None:
+        return [], [unreadable]
     _, findings = check_config(config_file)
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
         findings.append(Finding(config_file, 1, unknown_message(unknown)))
+    findings += site_folders_outside(config_file)
     return reference, findings
+
+
+def _unreadable_config(config_file: Path) -> Finding | None:
+    """Why the site's mkdocs.yml cannot be read as YAML at all, if it cannot."""
+    try:
+        read_config(config_file)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "unreadable YAML"
+        return Finding(config_file, mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
+    except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError) as exc:
+        return Finding(config_file, 1, f"cannot read it: {type(exc).__name__}")
+    return None
 
 
 def _slug(text: str) -> str:
@@ -344,7 +508,8 @@ def new_module_command(module_id: str, title: str | None, folder: Path) -> None:
         path = new_module(folder, module_id, title)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Made {path}: fill it in, then run `peerkit check {folder}`.")
+    hint = _hint("check", f"peerkit check {folder}")
+    click.echo(f"Made {path}: fill it in, then run `{hint}`.")
 
 
 @main.command("npm-install")
@@ -377,11 +542,22 @@ def schema(kind: str, output: Path | None, check_only: bool) -> None:
     if check_only:
         current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != text:
-            click.echo(
-                f"{output} is out of date: run 'peerkit schema {kind} -o {output}'", err=True
-            )
+            fix = _hint("schema", f"peerkit schema {kind} -o {output}")
+            click.echo(f"{output} is out of date: run '{fix}'", err=True)
             sys.exit(1)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}", err=True)
+
+
+def _hint(target: str, otherwise: str) -> str:
+    """A command to suggest that works in this folder: `make TARGET` where the Makefile here
+    has it (a site from `peerkit new`, or peerkit's own repository), else `otherwise`."""
+    makefile = Path("Makefile")
+    text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.is_file() else ""
+    return f"make {target}" if f"\n{target}:" in f"\n{text}" else otherwise
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)
