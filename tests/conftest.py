@@ -40,20 +40,23 @@ FIXTURES = TESTS / "fixtures"
 #
 # Every test belongs to one or more layers. `make test-fast` runs `-m unit`; `make test` runs
 # them all, spread over the machine's cores. A test is marked by what it uses, so a new test
-# file needs no markers of its own: a test that calls one of TRIGGERS (itself, or through any
-# fixture or helper function in tests/ that it uses) gets that layer; one with no other
-# layer is `unit`. Mark a test or a file by hand only for what the scan cannot see: a
-# `peerkit build` or `peerkit pack` command (build), or a package registry (network).
+# file needs no markers of its own: a test that names one of TRIGGERS (a function, or a
+# command word such as the "build" of `peerkit build`), itself or through any fixture or
+# helper function in tests/ that it uses, gets that layer; one with no other layer is
+# `unit`. Mark a test or a file by hand only for what the scan cannot see, such as a
+# package registry (network).
 
 LAYERS = ("unit", "build", "browser", "network")
 TRIGGERS = {
-    "build": {"mkdocs_command", "build_packs", "build_site_prints"},  # MkDocs; PDFs (WeasyPrint)
+    # MkDocs or ProperDocs building a site, WeasyPrint rendering PDFs, `... build` commands
+    "build": {"mkdocs_command", "build_site", "build_packs", "build_site_prints", "build"},
     "browser": {"sync_playwright"},  # Chromium
 }
 
 
 def _names_used(function: Callable[..., object], seen: set[types.CodeType]) -> set[str]:
-    """Every global name `function` refers to, and those of the functions in tests/ it calls."""
+    """Every global name and string constant in `function`, and in the functions in tests/
+    it calls."""
     code = getattr(function, "__code__", None)
     if code is None or code in seen:
         return set()
@@ -63,6 +66,9 @@ def _names_used(function: Callable[..., object], seen: set[types.CodeType]) -> s
     while stack:  # the function and any lambdas or functions defined inside it
         current = stack.pop()
         names.update(current.co_names)
+        if current.co_filename != __file__:
+            # Command words in the tests' own code (this file's words are about layers).
+            names.update(c for c in current.co_consts if isinstance(c, str))
         stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
     for name in list(names):
         called = getattr(function, "__globals__", {}).get(name)
