@@ -48,7 +48,8 @@ def test_the_build_writes_the_same_headers_for_three_kinds_of_server(
 ) -> None:
     site = reference_build.site
     values = netlify_headers(site)
-    hashes = inline_script_hashes(site)
+    shim = (ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js").read_text("utf-8")
+    hashes = inline_script_hashes(site, shim=shim)
     assert hashes and all(re.fullmatch(r"'sha256-[A-Za-z0-9+/]{43}='", h) for h in hashes)
     assert values["Content-Security-Policy"] == policy(hashes)
     assert values["Referrer-Policy"] == "no-referrer"
@@ -82,6 +83,19 @@ def test_every_page_type_runs_under_the_policy_with_nothing_blocked(
         expect(page.locator("h1").first).to_be_visible()
     # Scripts still run: the planner drew its items, and search answers.
     expect(page.locator("[data-planner-items] li")).to_have_count(2)
+    page.get_by_role("textbox", name="Search").first.click()
+    page.keyboard.type("friendship")
+    expect(page.locator("a.md-search-result__link").first).to_be_attached()
+    assert blocked == []
+
+
+def test_search_works_from_a_folder_under_the_policy_in_the_page(
+    page: Page, reference_build: Build, blocked: list[str]
+) -> None:
+    """From file:// no header is sent: the <meta> policy applies, and it names the script the
+    iframe-worker shim writes into its frame so that search runs there."""
+    page.goto((reference_build.site / "modules" / "boundaries.html").as_uri())
+    assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
     page.get_by_role("textbox", name="Search").first.click()
     page.keyboard.type("friendship")
     expect(page.locator("a.md-search-result__link").first).to_be_attached()

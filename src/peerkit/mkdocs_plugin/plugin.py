@@ -56,6 +56,8 @@ SCRIPT = "assets/peerkit/peerkit.js"
 BROWSE_SCRIPTS = ("assets/peerkit/browse.js", "assets/peerkit/planner.js")
 INDEX = "assets/peerkit/index"  # .json for tools, .js for pages opened from a folder
 SHIM = "assets/peerkit/iframe-worker.js"
+TOOLTIPS = "assets/peerkit/text-tooltips.js"
+"""Makes Material's tooltips text only; loads in <head>, before the theme's script."""
 BRAND_STYLESHEET = "assets/peerkit/brand.css"
 REFERRER_META = '<meta name="referrer" content="no-referrer">'
 _ASSETS = Path(__file__).parent.parent / "render" / "assets"
@@ -106,6 +108,9 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             config.extra_css.insert(0, STYLESHEET)
         if SCRIPT not in [str(script) for script in config.extra_javascript]:
             config.extra_javascript.append(SCRIPT)
+        # Before the theme's script, so no tooltip is ever made from markup.
+        polyfills = [p for p in config.extra.get("polyfills") or [] if p != TOOLTIPS]
+        config.extra["polyfills"] = [TOOLTIPS, *polyfills]
         if self.config.offline:
             self._offline(config)
         return config
@@ -200,7 +205,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         # The module map's colours live beside the code that draws it (and tests contrast).
         stylesheet = (_ASSETS / Path(STYLESHEET).name).read_text(encoding="utf-8")
         files.append(File.generated(config, STYLESHEET, content=stylesheet + "\n" + MAP_CSS))
-        for asset in (SCRIPT, *BROWSE_SCRIPTS):
+        for asset in (SCRIPT, TOOLTIPS, *BROWSE_SCRIPTS):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )
@@ -386,6 +391,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 f"peerkit: {where} loads {address} from another site, so the privacy statement "
                 "would not be true: serve it from this site instead"
             )
+        _check_tooltip_guard(output, where)
         return output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
 
     @event_priority(-100)  # after the search plugin has written its index
@@ -404,7 +410,12 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 # Material's bundle reads `__index` from this script when opened from a folder.
                 index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
         if self.config.headers:
-            write_server_configs(Path(config.site_dir), frozenset(self._content_scripts))
+            shim = self.site_path(config, "search_shim") if self.config.offline else None
+            write_server_configs(
+                Path(config.site_dir),
+                frozenset(self._content_scripts),
+                shim.read_text(encoding="utf-8") if shim else None,
+            )
         if not self.packs_enabled or self.curriculum is None:
             return
         root = Path(config.config_file_path or ".").parent
@@ -434,6 +445,20 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if sessions.is_dir():
                 server.watch(str(sessions))
         return server
+
+
+def _check_tooltip_guard(output: str, where: str) -> None:
+    """Fail the build if a page runs the theme's script without peerkit's tooltip guard
+    before it (a theme override that drops Material's `libs` block would do that): markup in
+    a title would then run when hovered."""
+    theme = output.find("assets/javascripts/bundle.")
+    guard = output.find(TOOLTIPS + '"')
+    if theme != -1 and not -1 < guard < theme:
+        raise PluginError(
+            f"peerkit: {where} loads the theme's script without {TOOLTIPS} before it, so a "
+            "title could show as markup in a tooltip: keep `{{ super() }}` in any `libs` block "
+            "your overrides/main.html replaces"
+        )
 
 
 def _attribute_safe(text: str) -> str:
