@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Literal
@@ -14,7 +16,15 @@ from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
 from peerkit.packs import build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
-from peerkit.publish import UnsafeSiteDir, build_site, zip_site
+from peerkit.publish import (
+    BuildLocked,
+    IncompleteSite,
+    UnsafeSiteDir,
+    build_lock,
+    build_site,
+    site_dir_of,
+    zip_site,
+)
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
 from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
@@ -230,15 +240,53 @@ def pack(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where the offline zip goes (default: NAME-offline.zip beside the site).",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="If another build of this site is running, wait up to SECONDS for it to finish "
+    "(default: stop at once and say who is building).",
+)
 def build(
-    config_file: Path, site_dir: Path | None, packs: bool, offline: bool, zip_path: Path | None
+    config_file: Path,
+    site_dir: Path | None,
+    packs: bool,
+    offline: bool,
+    zip_path: Path | None,
+    wait: float,
 ) -> None:
     """Build the site with `mkdocs build --strict`, safely: into a new folder that replaces the
-    site only when the build succeeds, so a mistake never leaves a half-written site."""
+    site only when the build succeeds, so a mistake never leaves a half-written site.
+    One build of a site runs at a time."""
+    site = (site_dir or site_dir_of(config_file.resolve())).resolve()
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        result = build_site(config_file, site_dir, packs=packs)
-    except UnsafeSiteDir as exc:
+        with build_lock(site, wait):
+            _build_and_zip(config_file, site, packs, offline, zip_path)
+    except (UnsafeSiteDir, BuildLocked, IncompleteSite) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(os_error_sentence(exc)) from None
+    except KeyboardInterrupt:
+        click.echo(
+            f"Error: the build was stopped, so {site} was left as it was (the last good build).",
+            err=True,
+        )
+        sys.exit(1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM stops a build as Ctrl-C does: MkDocs is stopped and the new folder removed."""
+    raise KeyboardInterrupt
+
+
+def _build_and_zip(
+    config_file: Path, site: Path, packs: bool, offline: bool, zip_path: Path | None
+) -> None:
+    result = build_site(config_file, site, packs=packs)
     click.echo(result.output.rstrip(), err=True)
     if not result.ok:
         click.echo(
@@ -250,11 +298,22 @@ def build(
     if offline:
         name = _slug(str(read_config(config_file).get("site_name") or "site"))
         dest = zip_path or result.site.parent / f"{name}-offline.zip"
-        try:
-            zip_site(result.site, dest, name)
-        except UnsafeSiteDir as exc:
-            raise click.ClickException(str(exc)) from None
+        zip_site(result.site, dest, name)
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
+
+
+def os_error_sentence(exc: OSError) -> str:
+    """A file system error as one sentence a volunteer can act on."""
+    where = f" {exc.filename}" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full (writing{where}): free some space and try again"
+    if exc.errno == errno.EDQUOT:
+        return f"your disk quota is used up (writing{where}): free some space and try again"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied for{where}: check who owns it and that it may be written"
+    if exc.errno == errno.EROFS:
+        return f"{where.strip() or 'that folder'} is on a read-only disk: build somewhere else"
+    return f"{exc.strerror or exc}{':' + where if where else ''}"
 
 
 def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[Finding]]:
