@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import signal
 import sys
@@ -22,6 +21,8 @@ from peerkit.publish import (
     UnsafeSiteDir,
     build_lock,
     build_site,
+    describe_os_error,
+    explain_failure,
     site_dir_of,
     zip_site,
 )
@@ -287,10 +288,12 @@ def _build_and_zip(
     config_file: Path, site: Path, packs: bool, offline: bool, zip_path: Path | None
 ) -> None:
     result = build_site(config_file, site, packs=packs)
-    click.echo(result.output.rstrip(), err=True)
+    output, reason = explain_failure(result.output) if not result.ok else (result.output, None)
+    click.echo(output.rstrip(), err=True)
     if not result.ok:
         click.echo(
-            f"The build failed, so {result.site} was left as it was (the last good build).",
+            (f"Error: {reason}, so " if reason else "The build failed, so ")
+            + f"{result.site} was left as it was (the last good build).",
             err=True,
         )
         sys.exit(1)
@@ -304,16 +307,7 @@ def _build_and_zip(
 
 def os_error_sentence(exc: OSError) -> str:
     """A file system error as one sentence a volunteer can act on."""
-    where = f" {exc.filename}" if exc.filename else ""
-    if exc.errno == errno.ENOSPC:
-        return f"the disk is full (writing{where}): free some space and try again"
-    if exc.errno == errno.EDQUOT:
-        return f"your disk quota is used up (writing{where}): free some space and try again"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"permission denied for{where}: check who owns it and that it may be written"
-    if exc.errno == errno.EROFS:
-        return f"{where.strip() or 'that folder'} is on a read-only disk: build somewhere else"
-    return f"{exc.strerror or exc}{':' + where if where else ''}"
+    return describe_os_error(exc.errno, str(exc.filename or ""), exc.strerror or str(exc))
 
 
 def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[Finding]]:
@@ -355,6 +349,8 @@ def new(folder: Path, organisation: str | None, source: str | None) -> None:
         files = new_site(folder, name, source)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(os_error_sentence(exc) + " (nothing was made)") from None
     click.echo(f"Made {folder} for {name}: {len(files)} files.")
     click.echo(f"Next: cd {folder} && make serve   (then read README.md)")
 

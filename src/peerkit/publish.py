@@ -14,6 +14,7 @@ lock when its holder exits, however it exits, so a crashed build never blocks th
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -280,6 +281,38 @@ def swap_in(new: Path, site: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def describe_os_error(code: int | None, where: str, strerror: str) -> str:
+    """A file system error as one sentence a volunteer can act on."""
+    if code == errno.ENOSPC:
+        return f"the disk is full (writing {where or 'the site'}): free some space and try again"
+    if code == errno.EDQUOT:
+        return f"the disk quota is used up (writing {where or 'the site'}): free some space"
+    if code in (errno.EACCES, errno.EPERM):
+        what = where or "a file"
+        return f"permission denied for {what}: check who owns it and that it may be written"
+    if code == errno.EROFS:
+        return f"{where or 'the folder'} is on a read-only disk: build somewhere else"
+    return f"{strerror}{': ' + where if where else ''}"
+
+
+_TRACEBACK = re.compile(
+    r"^Traceback \(most recent call last\):\n(?:[ \t].*\n|\n)*"
+    r"(?:[\w.]+Error): \[Errno (\d+)\] ([^:\n]*)(?:: '([^'\n]*)')?[^\n]*\n?",
+    re.M,
+)
+
+
+def explain_failure(output: str) -> tuple[str, str | None]:
+    """MkDocs' output without the traceback of a file system error (a full disk, a folder it
+    may not write), and that error as a sentence; or the output as it is, and None."""
+    found = list(_TRACEBACK.finditer(output))
+    if not found:
+        return output, None
+    last = found[-1]
+    reason = describe_os_error(int(last[1]), last[3] or "", last[2])
+    return _TRACEBACK.sub("", output), reason
+
+
 def zip_site(site: Path, dest: Path, folder: str) -> Path:
     """`site` as a zip whose files sit in one `folder` (open `folder/index.html`)."""
     site, dest = site.resolve(), dest.resolve()
@@ -293,7 +326,9 @@ def zip_site(site: Path, dest: Path, folder: str) -> Path:
                 if path.is_file() and path.name != MARKER:
                     archive.write(path, f"{folder}/{path.relative_to(site).as_posix()}")
         os.replace(partial, dest)
-    except BaseException:
+    except BaseException as exc:
         partial.unlink(missing_ok=True)  # a full disk, say: leave no half-written zip
+        if isinstance(exc, OSError) and not exc.filename:
+            raise OSError(exc.errno, exc.strerror, str(dest)) from None
         raise
     return dest

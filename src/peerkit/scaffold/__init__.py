@@ -11,17 +11,24 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import typing
+import unicodedata
 from importlib import metadata
 from pathlib import Path
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
+from pydantic import ValidationError
 
+from peerkit.model import ShortText
 from peerkit.npm import package_json, package_lock
+from peerkit.site import Contact, SiteSettings
 
 SITE = Path(__file__).parent / "site"
 TOKEN = "@ORGANISATION@"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ORGANISATION_MAX = typing.get_args(ShortText)[1].max_length
+"""The longest organisation name the site's settings accept (`peerkit check` checks them)."""
 RENAMED = {"gitignore.txt": ".gitignore", "gitlab-ci.yml": ".gitlab-ci.yml"}
 
 
@@ -36,13 +43,47 @@ def slug(text: str) -> str:
 def new_site(dest: Path, organisation: str, source: str | None = None) -> list[Path]:
     """Make a new site in `dest`, which must not exist yet; `source` is where its
     requirements.txt installs peerkit from. Returns the files written."""
-    if dest.exists():
+    if dest.exists() or dest.is_symlink():
         raise ScaffoldError(f"{dest} already exists: choose a new folder (nothing was changed)")
+    organisation = check_organisation(organisation)
+    staging = dest.with_name(f".{dest.name}.partial")
+    if staging.exists() or staging.is_symlink():
+        raise ScaffoldError(
+            f"{staging} exists, perhaps from a `peerkit new` that was stopped: look inside, then "
+            "remove it or choose another folder (nothing was changed)"
+        )
+    try:
+        _write_site(staging, organisation, source)
+        staging.rename(dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # ours: made just now, by this call
+        raise
+    return sorted(p for p in dest.rglob("*") if p.is_file())
+
+
+def check_organisation(organisation: str) -> str:
+    """The organisation's name, spaces tidied; `ScaffoldError` if the new site's own
+    `peerkit check` would refuse it (too long, or holding a character nobody can see)."""
     organisation = " ".join(organisation.split())
     if not organisation:
         raise ScaffoldError("the organisation needs a name")
-    staging = dest.with_name(f".{dest.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
+    for char in organisation:
+        if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}:
+            raise ScaffoldError(
+                f"the organisation's name holds U+{ord(char):04X}, a character that does not "
+                "show: type the name again without it"
+            )
+    try:
+        SiteSettings(organisation=organisation, contact=Contact(name=organisation))
+    except ValidationError:
+        raise ScaffoldError(
+            f"the organisation's name is {len(organisation)} characters long: the site's "
+            f"settings allow at most {ORGANISATION_MAX}, so use a shorter form of the name"
+        ) from None
+    return organisation
+
+
+def _write_site(staging: Path, organisation: str, source: str | None) -> None:
     shutil.copytree(SITE, staging)
     for stored, real in RENAMED.items():  # dotfiles are kept under plain names in the package
         (staging / stored).rename(staging / real)
@@ -64,14 +105,12 @@ def new_site(dest: Path, organisation: str, source: str | None = None) -> list[P
     ):
         (staging / file).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     (staging / "requirements.txt").write_text(requirements(source), encoding="utf-8")
-    staging.rename(dest)
-    return sorted(p for p in dest.rglob("*") if p.is_file())
 
 
 def _as(path: Path, value: str) -> str:
     """The organisation's name as `path` needs it written."""
     if path.suffix == ".yml":  # the token sits inside double quotes: JSON's escapes are YAML's
-        return json.dumps(value)[1:-1]
+        return json.dumps(value, ensure_ascii=False)[1:-1]  # an emoji stays one character
     if path.suffix == ".html" or "docs" in path.parts:
         # Site pages: nothing may read as HTML, or as a macro to mkdocs-macros.
         escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
