@@ -15,6 +15,7 @@ from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
 from peerkit.packs import build_packs, module_session, packs_for, plan_session
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
+from peerkit.privacy import config_findings
 from peerkit.publish import (
     BuildLocked,
     IncompleteSite,
@@ -319,6 +320,7 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
         settings_from_config(config_file)
     except ValueError as exc:
         findings.append(Finding(config_file, 1, str(exc).removeprefix(f"{config_file}: ")))
+    findings += config_findings(config_file)
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
         findings.append(Finding(config_file, 1, unknown_message(unknown)))

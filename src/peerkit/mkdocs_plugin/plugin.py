@@ -43,6 +43,7 @@ from peerkit.packs import (
     sessions_of,
 )
 from peerkit.plans import PlanFile, check_plans
+from peerkit.privacy import config_findings
 from peerkit.reference import choose, own_modules, unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
@@ -99,6 +100,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if config.site_description:
             config.site_description = _attribute_safe(config.site_description)
         self._brand(config)
+        if config.config_file_path:
+            # Settings that reach other sites, some only from the theme's script (repo_url):
+            # the same findings as `peerkit check`, so check and build agree.
+            for finding in config_findings(Path(config.config_file_path)):
+                log.warning(f"peerkit: {finding.format(root=Path(config.config_file_path).parent)}")
         if not self.settings.signposting:
             log.warning(
                 "peerkit: plugins.peerkit.signposting is empty: module pages and packs will "
