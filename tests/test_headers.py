@@ -59,6 +59,11 @@ def test_the_build_writes_the_same_headers_for_three_kinds_of_server(
     for name, value in values.items():
         assert f'Header always set {name} "{value}"' in apache
         assert f'add_header {name} "{value}" always;' in nginx
+    assert (
+        "# nginx drops these headers in any `location` block that has an `add_header` of its\n"
+        "# own: include this file again inside each such block, or the pages there go out\n"
+        "# without their Content-Security-Policy.\n"
+    ) in nginx
 
 
 @pytest.fixture
