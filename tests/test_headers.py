@@ -3,9 +3,11 @@ script, no referrer and no framing; the site works under them with nothing block
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ from playwright.sync_api import Page, expect
 from peerkit.headers import inline_script_hashes, inline_scripts, policy
 
 from browser import serve
-from conftest import ROOT, Build
+from conftest import ROOT, Build, copy_site
 
 PAGES = [
     "index.html",
@@ -194,3 +196,30 @@ def test_the_readme_nginx_example_serves_the_site_with_its_headers(
     page.keyboard.type("friendship")
     expect(page.locator("a.md-search-result__link").first).to_be_attached()
     assert blocked == []
+
+
+def test_pages_from_mkdocs_serve_carry_no_policy_so_live_reload_runs(tmp_path: Path) -> None:
+    minimal = (ROOT / "tests" / "fixtures" / "minimal.md").read_text(encoding="utf-8")
+    root = copy_site(tmp_path, modules={"listening.md": minimal})
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PEERKIT_PACKS": "off"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as proc:
+        try:
+            body = ""
+            for _ in range(600):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html") as page:
+                        body = page.read().decode("utf-8")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        finally:
+            proc.terminate()
+    assert "livereload(" in body
+    assert 'http-equiv="Content-Security-Policy"' not in body

@@ -144,11 +144,16 @@ def headers(script_hashes: list[str]) -> dict[str, str]:
 
 
 def write_server_configs(
-    site: Path, leave_out: frozenset[str] = frozenset(), shim: str | None = None
+    site: Path,
+    leave_out: frozenset[str] = frozenset(),
+    shim: str | None = None,
+    *,
+    meta: bool = True,
 ) -> dict[str, str]:
-    """Write `_headers`, `.htaccess` and `nginx-headers.conf` into `site`, and the same policy
-    into every page as a `<meta>`; returns the headers. Scripts in `leave_out` are not allowed
-    by the policy; `shim` is the iframe-worker shim's source, when the site serves it."""
+    """Write `_headers`, `.htaccess` and `nginx-headers.conf` into `site`, and (with `meta`)
+    the same policy into every page as a `<meta>`; returns the headers. Scripts in
+    `leave_out` are not allowed by the policy; `shim` is the iframe-worker shim's source,
+    when the site serves it."""
     hashes = inline_script_hashes(site, leave_out, shim)
     values = headers(hashes)
     netlify = ["# Netlify and Cloudflare Pages read this file from the site's root.", "/*"]
@@ -168,7 +173,8 @@ def write_server_configs(
     ]
     for name, lines in zip(CONFIG_FILES, (netlify, apache, nginx), strict=True):
         (site / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    add_policy_meta(site, policy(hashes, meta=True))
+    if meta:
+        add_policy_meta(site, policy(hashes, meta=True))
     return values
 
 

@@ -80,6 +80,12 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
+        self._serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` adds an inline live-reload script to every page it serves, which a
+        # policy in the page would block: pages built for serving carry none.
+        self._serving = command == "serve"
 
     # --- configuration ----------------------------------------------------------------
 
@@ -421,6 +427,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 Path(config.site_dir),
                 frozenset(self._content_scripts),
                 shim.read_text(encoding="utf-8") if shim else None,
+                meta=not self._serving,
             )
         if not self.packs_enabled or self.curriculum is None:
             return
