@@ -245,3 +245,16 @@ def test_new_refuses_a_name_its_own_check_would_refuse(
     assert made.returncode == 1
     assert one_error(made.stderr) == message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_new_module_refuses_an_id_too_long_for_its_activities(tmp_path: Path) -> None:
+    made = peerkit("new-module", "a" * 67, "--dir", str(tmp_path))
+    assert made.returncode == 1
+    assert one_error(made.stderr) == (
+        "Error: 'aaaaaaaaaaaaaaaaaaaa…' is 67 characters long: a new module's id may have at "
+        "most 66, so that its activities' ids fit in 80"
+    )
+    made = peerkit("new-module", "a" * 66, "--title", "Ways 🌱 we grow", "--dir", str(tmp_path))
+    assert made.returncode == 0, made.stderr
+    checked = peerkit("check", str(tmp_path), "--plans", str(tmp_path))
+    assert checked.returncode == 0, checked.stdout

@@ -20,14 +20,15 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from pydantic import ValidationError
 
-from peerkit.model import ShortText
+from peerkit.model import ShortText, Slug
 from peerkit.npm import package_json, package_lock
 from peerkit.site import Contact, SiteSettings
 
 SITE = Path(__file__).parent / "site"
 TOKEN = "@ORGANISATION@"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-ORGANISATION_MAX = typing.get_args(ShortText)[1].max_length
+ORGANISATION_MAX = TITLE_MAX = typing.get_args(ShortText)[1].max_length
+ID_MAX = typing.get_args(Slug)[1].max_length
 """The longest organisation name the site's settings accept (`peerkit check` checks them)."""
 RENAMED = {"gitignore.txt": ".gitignore", "gitlab-ci.yml": ".gitlab-ci.yml"}
 
@@ -125,18 +126,29 @@ def new_module(folder: Path, module_id: str, title: str | None = None) -> Path:
             f"'{module_id}' cannot be a module id: use lowercase letters, digits and hyphens, "
             "like our-topic"
         )
+    longest = ID_MAX - len("-closing-round")  # the skeleton's longest activity id
+    if len(module_id) > longest:
+        raise ScaffoldError(
+            f"'{module_id[:20]}…' is {len(module_id)} characters long: a new module's id may "
+            f"have at most {longest}, so that its activities' ids fit in {ID_MAX}"
+        )
+    title = title or module_id.replace("-", " ").capitalize()
+    if len(" ".join(title.split())) > TITLE_MAX or not title.strip():
+        raise ScaffoldError(f"a module's title needs 1 to {TITLE_MAX} characters")
     path = folder / f"{module_id}.md"
     if path.exists():
         raise ScaffoldError(f"{path} already exists (nothing was changed)")
     folder.mkdir(parents=True, exist_ok=True)
-    text = module_skeleton(module_id, title or module_id.replace("-", " ").capitalize())
+    text = module_skeleton(module_id, " ".join(title.split()))
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def module_skeleton(module_id: str, title: str) -> str:
     """A complete module that passes `peerkit check`, with every field explained."""
-    return SKELETON.replace("@ID@", module_id).replace("@TITLE@", json.dumps(title))
+    return SKELETON.replace("@ID@", module_id).replace(
+        "@TITLE@", json.dumps(title, ensure_ascii=False)
+    )
 
 
 def peerkit_source() -> str:
