@@ -71,7 +71,7 @@ test: setup system-deps lint ## Run every test
 PREVIEWS := docs/assets/pack-previews
 previews: build ## Render first pages of some packs to PNG for the docs' visual check
 	mkdir -p $(PREVIEWS)
-	for page in 1 3 7; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
+	for page in 1 2 4 9; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-facilitator-pack.pdf $(PREVIEWS)/facilitator-$$page; done
 	for page in 1 8; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-participant-pack.pdf $(PREVIEWS)/participant-$$page; done

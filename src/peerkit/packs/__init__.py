@@ -29,7 +29,8 @@ from peerkit.model import Activity, Curriculum, Handout, Module
 from peerkit.plans import AgendaDay, Entry, Item, Kind, Plan, PlanFile, agenda
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
-from peerkit.site import SiteSettings
+from peerkit.render.safetylinks import link_procedures
+from peerkit.site import LocalService, SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 PackKind = Literal["facilitator", "participant", "cards"]
@@ -58,6 +59,8 @@ class Session:
     notes: str | None = None
     nominal_times: bool = False
     """True when clock times assume a start (a module's pack) rather than a planned one."""
+    local_support: tuple[LocalService, ...] = ()
+    """Services near the venue: the site's for this venue, then the plan's own."""
 
     @property
     def modules(self) -> list[Module]:
@@ -147,6 +150,7 @@ def module_session(module: Module, curriculum: Curriculum, settings: SiteSetting
         days=agenda(plan, curriculum),
         notes=module.facilitator_notes,
         nominal_times=True,
+        local_support=tuple(settings.local_support),
     )
 
 
@@ -161,6 +165,7 @@ def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSett
         facilitators=list(plan.facilitators),
         days=agenda(plan, curriculum),
         notes=plan.notes,
+        local_support=(*settings.local_support_for(plan.venue), *plan.local_support),
     )
 
 
@@ -193,14 +198,19 @@ class PrintTemplates:
         self, kind: PackKind, session: Session, settings: SiteSettings, paper: Paper = "a4"
     ) -> str:
         template = self.env.get_template(f"{kind}.html")
-        return template.render(
+        html = template.render(
             session=session,
             settings=settings,
             kind=kind,
             label=LABELS[kind],
             css=self.css,
             paper="A4" if paper == "a4" else "letter",
+            local_support=list(session.local_support),
         )
+        if kind == "facilitator" and 'id="safety"' in html:
+            # Mentions of "your organisation's procedures" point to the pack's safety page.
+            return link_procedures(html, "#safety")
+        return html
 
 
 # --- packs and their files ---------------------------------------------------------------
