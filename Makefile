@@ -18,7 +18,7 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium p
 	nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps serve build offline check schema lint test bench previews clean
+.PHONY: setup system-deps serve build offline check schema lint test bench previews look clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -61,8 +61,8 @@ schema: setup ## Regenerate the JSON Schemas in schema/ from the model
 	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench macros.py
-	$(VENV)/bin/ruff format --check src tests bench macros.py
+	$(VENV)/bin/ruff check src tests bench tools macros.py
+	$(VENV)/bin/ruff format --check src tests bench tools macros.py
 	$(VENV)/bin/mypy
 
 test: setup system-deps lint ## Run every test
@@ -75,12 +75,15 @@ previews: build ## Render first pages of some packs to PNG for the docs' visual 
 		site/packs/modules/boundaries-facilitator-pack.pdf $(PREVIEWS)/facilitator-$$page; done
 	for page in 1 8; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-participant-pack.pdf $(PREVIEWS)/participant-$$page; done
-	for page in 1 2; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
+	for page in 1 3; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-cards.pdf $(PREVIEWS)/cards-$$page; done
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
 	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3
 	$(VENV)/bin/python bench/packs.py
 
+look: build ## Every page of every pack as small PNGs, and a contact sheet per pack, in look/
+	$(VENV)/bin/python tools/look.py site/packs --out look
+
 clean:
-	rm -rf site .site-* *-offline.zip .pytest_cache .ruff_cache .mypy_cache
+	rm -rf site look .site-* *-offline.zip .pytest_cache .ruff_cache .mypy_cache

@@ -13,7 +13,14 @@ import click
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
-from peerkit.packs import build_packs, module_session, packs_for, plan_session
+from peerkit.packs import (
+    SET_LETTERS,
+    CardsDoNotFit,
+    build_packs,
+    module_session,
+    packs_for,
+    plan_session,
+)
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.privacy import config_findings
 from peerkit.publish import (
@@ -162,6 +169,13 @@ def stats(path: Path, min_reading_ease: float | None) -> None:
 )
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option(
+    "--sets",
+    type=click.IntRange(1, len(SET_LETTERS)),
+    default=1,
+    show_default=True,
+    help="Lettered sets of each card deck (Set A, Set B, ...), one per small group.",
+)
+@click.option(
     "--cache",
     default=".cache/peerkit/packs",
     type=click.Path(path_type=Path, file_okay=False),
@@ -174,6 +188,7 @@ def pack(
     config_file: Path,
     out: Path,
     paper: Literal["a4", "letter"],
+    sets: int,
     cache: Path,
 ) -> None:
     """Make the PDF packs of one session plan (sessions/NAME.yml) or one module (modules/NAME.md):
@@ -209,9 +224,26 @@ def pack(
         sys.exit(1)
     packs = packs_for(session)
     with click.progressbar(length=len(packs), label="Making packs", file=sys.stderr) as bar:
-        report = build_packs(
-            packs, out, cache, settings, paper=paper, progress=lambda _: bar.update(1)
-        )
+        try:
+            report = build_packs(
+                packs,
+                out,
+                cache,
+                settings,
+                paper=paper,
+                sets=SET_LETTERS[:sets],
+                progress=lambda _: bar.update(1),
+                sources=result.curriculum.files,
+            )
+        except CardsDoNotFit as exc:
+            for finding in exc.findings:
+                click.echo(finding.format(), err=True)
+            sys.exit(1)
+    for pack_path, boxes in sorted(report.boxes.items()):
+        for overflow in boxes.overflows:
+            click.echo(
+                f"warning: {pack_path} page {overflow.page}: {overflow.describe()}", err=True
+            )
     for path in report.written:
         click.echo(path)
     click.echo(f"{report.rendered} rendered, {report.cached} from the cache", err=True)

@@ -31,6 +31,10 @@ class PeerkitConfig(base.Config):
     paper = c.Choice(("a4", "letter"), default="a4")
     """Paper size of the PDF packs."""
 
+    card_sets = c.Choice(tuple(range(1, 7)), default=1)
+    """How many lettered sets (Set A, Set B, ...) of each deck the card sheets print, one per
+    small group, each with its own band pattern so groups' cards do not mix."""
+
     cache_dir = c.Type(str, default=".cache/peerkit")
     """Rendered PDFs, by content hash, relative to `mkdocs.yml`; a rebuild reuses them."""
 

@@ -34,6 +34,8 @@ from peerkit.mkdocs_plugin.search import tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.packs import (
+    SET_LETTERS,
+    CardsDoNotFit,
     Session,
     build_packs,
     module_pack_paths,
@@ -486,15 +488,25 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         custom_dir = config.theme.custom_dir
         packs = [pack for session in self.sessions for pack in packs_for(session)]
         started = time.perf_counter()
-        report = build_packs(
-            packs,
-            Path(config.site_dir),
-            root / self.config.cache_dir / "packs",
-            self.settings,
-            template_dirs=[Path(custom_dir) / "peerkit"] if custom_dir else [],
-            paper="letter" if self.config.paper == "letter" else "a4",
-            prune=True,
-        )
+        try:
+            report = build_packs(
+                packs,
+                Path(config.site_dir),
+                root / self.config.cache_dir / "packs",
+                self.settings,
+                template_dirs=[Path(custom_dir) / "peerkit"] if custom_dir else [],
+                paper="letter" if self.config.paper == "letter" else "a4",
+                prune=True,
+                sets=SET_LETTERS[: self.config.card_sets],
+                sources=self.curriculum.files,
+            )
+        except CardsDoNotFit as exc:
+            for finding in exc.findings:
+                log.error(finding.format())
+            raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
+        for path, boxes in sorted(report.boxes.items()):
+            for overflow in boxes.overflows:
+                log.warning(f"peerkit: {path} page {overflow.page}: {overflow.describe()}")
         prints = build_site_prints(
             Path(config.site_dir),
             root / self.config.cache_dir / "prints",
@@ -508,7 +520,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         report.written += prints.written
         log.info(
             f"peerkit: {len(report.written)} PDF packs in {time.perf_counter() - started:.1f} s "
-            f"({report.rendered} rendered, {report.cached} from the cache)"
+            f"({report.rendered} rendered, {report.cached} from the cache; "
+            f"{sum(b.boxes for b in report.boxes.values())} boxes of text checked on the page)"
         )
 
     def on_serve(
