@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 from pathlib import Path
 from typing import Literal
 
 import click
+import yaml
 
 from peerkit.curriculum import check_folder
+from peerkit.engine import (
+    CHOICES,
+    END_OF_LIFE_NOTICE,
+    NAMES,
+    Engine,
+    EngineError,
+    address_problem,
+    choose,
+    command,
+    environment,
+)
+from peerkit.export import ExportError, export_site
 from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
 from peerkit.packs import (
@@ -35,11 +49,26 @@ from peerkit.publish import (
     zip_site,
 )
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
+from peerkit.ready import placeholders
 from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
-from peerkit.site import SiteSettings, check_config, read_config, settings_from_config
+from peerkit.site import (
+    SiteSettings,
+    check_config,
+    read_config,
+    settings_from_config,
+    site_folders_outside,
+)
+
+ENGINE_OPTION = click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(CHOICES),
+    help="MkDocs or ProperDocs (default: engine: in mkdocs.yml, else auto: ProperDocs when "
+    "installed).",
+)
 
 
 @click.group()
@@ -75,7 +104,7 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
     findings += result.findings
     files = result.files_checked
     for where in plans or (path.parent / "sessions",):
-        if where.is_file():
+        if where.exists() and not where.is_dir():
             plan_file, found = load_plan(where)
             findings += found
             findings += check_plan(plan_file, result.curriculum) if plan_file else []
@@ -198,7 +227,7 @@ def pack(
     result = check_folder(modules_dir, also=reference)
     findings += result.findings
     settings = SiteSettings()
-    if config_file.exists():
+    if config_file.is_file() and _unreadable_config(config_file) is None:
         try:
             settings = settings_from_config(config_file)
         except ValueError as exc:
@@ -282,6 +311,7 @@ def pack(
     help="If another build of this site is running, wait up to SECONDS for it to finish "
     "(default: stop at once and say who is building).",
 )
+@ENGINE_OPTION
 def build(
     config_file: Path,
     site_dir: Path | None,
@@ -289,15 +319,19 @@ def build(
     offline: bool,
     zip_path: Path | None,
     wait: float,
+    engine_name: str | None,
 ) -> None:
-    """Build the site with `mkdocs build --strict`, safely: into a new folder that replaces the
-    site only when the build succeeds, so a mistake never leaves a half-written site.
-    One build of a site runs at a time."""
+    """Build the site with `mkdocs build --strict` (or ProperDocs'), safely: into a new folder
+    that replaces the site only when the build succeeds, so a mistake never leaves a
+    half-written site. One build of a site runs at a time."""
+    engine = _engine(engine_name, config_file)
+    click.echo(click.wrap_text(END_OF_LIFE_NOTICE, 100) + "\n", err=True)
+    click.echo(f"Building with {NAMES[engine]}", err=True)
     site = (site_dir or site_dir_of(config_file.resolve())).resolve()
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
         with build_lock(site, wait):
-            _build_and_zip(config_file, site, packs, offline, zip_path)
+            _build_and_zip(config_file, site, packs, offline, zip_path, engine)
     except (UnsafeSiteDir, BuildLocked, IncompleteSite) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
@@ -317,12 +351,48 @@ def _stop(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+_OS_ERROR_LINE = re.compile(r"^[\w.]+Error: \[Errno \d+\]")
+
+
+class _BuildOutput:
+    """The engine's lines, passed on as they come, except the traceback of a file system error
+    (a full disk, say), which is held back and replaced by one sentence at the end."""
+
+    def __init__(self) -> None:
+        self.held: list[str] | None = None
+
+    def __call__(self, line: str) -> None:
+        if self.held is None:
+            if line.startswith("Traceback (most recent call last):"):
+                self.held = [line]
+            else:
+                _echo_err(line)
+            return
+        self.held.append(line)
+        if line and not line[0].isspace():  # the exception's own line ends a traceback
+            if not _OS_ERROR_LINE.match(line):
+                for held in self.held:
+                    _echo_err(held)
+            self.held = None
+
+    def flush(self) -> None:
+        for held in self.held or []:
+            _echo_err(held)
+        self.held = None
+
+
 def _build_and_zip(
-    config_file: Path, site: Path, packs: bool, offline: bool, zip_path: Path | None
+    config_file: Path,
+    site: Path,
+    packs: bool,
+    offline: bool,
+    zip_path: Path | None,
+    engine: Engine,
 ) -> None:
-    result = build_site(config_file, site, packs=packs)
-    output, reason = explain_failure(result.output) if not result.ok else (result.output, None)
-    click.echo(output.rstrip(), err=True)
+    output = _BuildOutput()
+    result = build_site(config_file, site, packs=packs, engine=engine, echo=output)
+    output.flush()
+    reason = explain_failure(result.output)[1] if not result.ok else None
     if not result.ok:
         click.echo(
             (f"Error: {reason}, so " if reason else "The build failed, so ")
@@ -343,16 +413,143 @@ def os_error_sentence(exc: OSError) -> str:
     return describe_os_error(exc.errno, str(exc.filename or ""), exc.strerror or str(exc))
 
 
+@main.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
+@click.option(
+    "--dev-addr",
+    "address",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve the site (make serve ADDR=...).",
+)
+@ENGINE_OPTION
+def serve(config_file: Path, address: str, engine_name: str | None) -> None:
+    """Serve the site while you edit, rebuilding on every change (no PDF packs)."""
+    engine = _engine(engine_name, config_file)
+    problem = address_problem(address)
+    if problem:
+        raise click.ClickException(problem)
+    argv = command(engine, "serve", "--dev-addr", address, "--config-file", str(config_file))
+    click.echo(f"Serving with {NAMES[engine]} on http://{address}/ (Ctrl+C to stop)", err=True)
+    sys.stderr.flush()
+    # The engine takes this process's place, so Ctrl+C and kill reach it directly.
+    os.execve(argv[0], argv, environment(packs=False))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--modules",
+    "modules_dir",
+    default=Path("modules"),
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@click.option(
+    "--config",
+    "config_file",
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site's settings (organisation, support list, reference modules), if it has one.",
+)
+@click.option(
+    "--links",
+    type=click.Choice(["html", "directory"]),
+    default="html",
+    show_default=True,
+    help="Page addresses in the other tool: modules/x.html, or modules/x/.",
+)
+@click.option("--browse/--no-browse", default=True, show_default=True, help="The browse pages.")
+def export(
+    folder: Path,
+    modules_dir: Path,
+    config_file: Path,
+    links: Literal["html", "directory"],
+    browse: bool,
+) -> None:
+    """Write the generated pages (modules, session plans, browse pages) as plain Markdown, with
+    their assets, into FOLDER, for any Markdown site tool. Nothing is written if a module or
+    plan has a mistake."""
+    try:
+        result = export_site(folder, modules_dir, config_file, links=links, browse=browse)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    for finding in result.findings:
+        click.echo(finding.format(), err=True)
+    if not result.ok:
+        count = len(errors(result.findings))
+        click.echo(f"Nothing was exported: {count} error{'s' if count != 1 else ''}.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Exported {len(result.pages)} pages and {len(result.assets)} assets to {result.folder}"
+    )
+    click.echo(
+        "Add assets/peerkit/peerkit.css to the tool's stylesheets and assets/peerkit/peerkit.js "
+        "to its scripts; docs/engines.md explains the rest."
+    )
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
+def ready(folder: Path) -> None:
+    """Is the site in FOLDER ready to publish? Reports, as path:line, each placeholder that
+    `peerkit new` put there and that is still unchanged: prompts in the pages, the example
+    module, the example email address and the placeholder logo."""
+    found = placeholders(folder)
+    for finding in found:
+        click.echo(finding.format())
+    if found:
+        click.echo(
+            f"{len(found)} placeholder{'s' if len(found) != 1 else ''} from peerkit new "
+            "left: replace them before you publish.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo("No placeholders from peerkit new are left.", err=True)
+
+
+def _engine(requested: str | None, config_file: Path) -> Engine:
+    try:
+        return choose(requested, config_file)
+    except EngineError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[Finding]]:
     """The reference modules a site's mkdocs.yml chooses, and what is wrong in its settings."""
     if not config_file.is_file():
         return [], []
+    unreadable = _unreadable_config(config_file)
+    if unreadable is not None:
+        return [], [unreadable]
     _, findings = check_config(config_file)
     findings += config_findings(config_file)
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
         findings.append(Finding(config_file, 1, unknown_message(unknown)))
+    findings += site_folders_outside(config_file)
     return reference, findings
+
+
+def _unreadable_config(config_file: Path) -> Finding | None:
+    """Why the site's mkdocs.yml cannot be read as YAML at all, if it cannot."""
+    try:
+        read_config(config_file)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "unreadable YAML"
+        return Finding(config_file, mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
+    except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError) as exc:
+        return Finding(config_file, 1, f"cannot read it: {type(exc).__name__}")
+    return None
 
 
 def _slug(text: str) -> str:
@@ -401,7 +598,8 @@ def new_module_command(module_id: str, title: str | None, folder: Path) -> None:
         path = new_module(folder, module_id, title)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Made {path}: fill it in, then run `peerkit check {folder}`.")
+    hint = _hint("check", f"peerkit check {folder}")
+    click.echo(f"Made {path}: fill it in, then run `{hint}`.")
 
 
 @main.command("npm-install")
@@ -434,11 +632,22 @@ def schema(kind: str, output: Path | None, check_only: bool) -> None:
     if check_only:
         current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != text:
-            click.echo(
-                f"{output} is out of date: run 'peerkit schema {kind} -o {output}'", err=True
-            )
+            fix = _hint("schema", f"peerkit schema {kind} -o {output}")
+            click.echo(f"{output} is out of date: run '{fix}'", err=True)
             sys.exit(1)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}", err=True)
+
+
+def _hint(target: str, otherwise: str) -> str:
+    """A command to suggest that works in this folder: `make TARGET` where the Makefile here
+    has it (a site from `peerkit new`, or peerkit's own repository), else `otherwise`."""
+    makefile = Path("Makefile")
+    text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.is_file() else ""
+    return f"make {target}" if f"\n{target}:" in f"\n{text}" else otherwise
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)

@@ -19,19 +19,18 @@ import fcntl
 import os
 import re
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from peerkit.engine import Engine, command, environment, run
 from peerkit.site import plugin_options, read_config
 
 MARKER = ".peerkit-site"
@@ -188,10 +187,17 @@ def check_complete(folder: Path) -> None:
 
 
 def build_site(
-    config_file: Path, site: Path | None = None, *, packs: bool = True, wait: float = 0.0
+    config_file: Path,
+    site: Path | None = None,
+    *,
+    packs: bool = True,
+    engine: Engine = "mkdocs",
+    echo: Callable[[str], None] | None = None,
+    wait: float = 0.0,
 ) -> BuildResult:
-    """`mkdocs build --strict` into a fresh folder, swapped in for `site` only on success,
-    holding the site's build lock (waiting up to `wait` seconds for it).
+    """`mkdocs build --strict` (or ProperDocs') into a fresh folder, swapped in for `site`
+    only on success, holding the site's build lock (waiting up to `wait` seconds for it);
+    `echo` gets each line of the engine's output as it comes.
 
     Raises `UnsafeSiteDir` (before building anything) if `site` overlaps the project, and
     `BuildLocked` if another build of the same site is running."""
@@ -199,10 +205,16 @@ def build_site(
     site = (site or site_dir_of(config_file)).resolve()
     check_site_dir(config_file, site)
     with build_lock(site, wait):
-        return _build(config_file, site, packs)
+        return _build(config_file, site, packs, engine, echo)
 
 
-def _build(config_file: Path, site: Path, packs: bool) -> BuildResult:
+def _build(
+    config_file: Path,
+    site: Path,
+    packs: bool,
+    engine: Engine,
+    echo: Callable[[str], None] | None,
+) -> BuildResult:
     site.parent.mkdir(parents=True, exist_ok=True)
     clear_leftovers(site)
     building = Path(
@@ -211,15 +223,10 @@ def _build(config_file: Path, site: Path, packs: bool) -> BuildResult:
     umask = os.umask(0)
     os.umask(umask)
     building.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is for serving
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if not packs:
-        env["PEERKIT_PACKS"] = "off"
     try:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
-        returncode, output = _run(
-            [*command, "--config-file", str(config_file), "--site-dir", str(building)],
-            cwd=config_file.parent,
-            env=env,
+        argv = command(engine, "build", "--strict", "--clean", "--config-file", str(config_file))
+        returncode, output = run(
+            [*argv, "--site-dir", str(building)], config_file.parent, environment(packs), echo
         )
         if returncode != 0:
             return BuildResult(False, site, output)
@@ -232,39 +239,6 @@ def _build(config_file: Path, site: Path, packs: bool) -> BuildResult:
         return BuildResult(True, site, output)
     finally:
         shutil.rmtree(building, ignore_errors=True)
-
-
-def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
-    """Run MkDocs in its own process group; if peerkit is stopped (Ctrl-C, SIGTERM, or any
-    error) while it runs, MkDocs and every process it started are stopped too."""
-    with subprocess.Popen(
-        command,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    ) as proc:
-        try:
-            output, _ = proc.communicate()
-        except BaseException:
-            _stop_group(proc)
-            raise
-    return proc.returncode, output
-
-
-def _stop_group(proc: subprocess.Popen[str]) -> None:
-    for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=grace)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 def swap_in(new: Path, site: Path) -> None:

@@ -10,6 +10,10 @@ class PeerkitConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off (e.g. to build only the hand-written pages)."""
 
+    engine = c.Choice(("auto", "mkdocs", "properdocs"), default="auto")
+    """What `peerkit build` and `peerkit serve` run: MkDocs 1.6 or ProperDocs, its maintained
+    fork; `auto` takes ProperDocs when it is installed (see docs/engines.md)."""
+
     modules_dir = c.Type(str, default="modules")
     """The folder of module files, relative to `mkdocs.yml`."""
 
@@ -96,6 +100,11 @@ class PeerkitConfig(base.Config):
     search_shim = c.Type(str, default="node_modules/iframe-worker/shim/index.js")
     """The iframe-worker shim (npm, pinned in package-lock.json), relative to `mkdocs.yml`;
     it is copied into the site, never loaded from a CDN."""
+
+    synonyms = c.Type(list, default=[])
+    """Words and phrases that mean the same to the people searching, as groups, e.g.
+    `[[burnout, compassion fatigue], [breakout, small group]]`: search finds a section that
+    holds one term of a group by any other term of it."""
 
     headers = c.Type(bool, default=True)
     """Write `_headers`, `.htaccess` and `nginx-headers.conf` into the site: a
