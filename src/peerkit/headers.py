@@ -184,12 +184,19 @@ _HEAD = re.compile(r"<head\b[^>]*>", re.I)
 
 
 def add_policy_meta(site: Path, content: str) -> None:
-    """Put the policy into every page of `site`, as early in <head> as it can go (a policy in
-    a <meta> covers only what comes after it): after `<meta charset>`, or else `<head>`."""
+    """Put the policy into every page of `site` first thing in <head> (a policy in a <meta>
+    covers only what comes after it), just after the page's `<meta charset>`, which moves up
+    with it so that it stays within the first bytes of the page."""
     tag = POLICY_META.format(content.replace('"', "&quot;"))
     for page in sorted(site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
-        anchor = _CHARSET.search(html) or _HEAD.search(html)
-        if anchor is None or 'http-equiv="Content-Security-Policy"' in html:
+        head = _HEAD.search(html)
+        if head is None or 'http-equiv="Content-Security-Policy"' in html:
             continue
-        page.write_text(f"{html[: anchor.end()]}\n{tag}{html[anchor.end() :]}", encoding="utf-8")
+        charset = _CHARSET.search(html, head.end())
+        first = charset[0] if charset else ""
+        if charset:
+            html = html[: charset.start()] + html[charset.end() :]
+        page.write_text(
+            f"{html[: head.end()]}\n{first}\n{tag}{html[head.end() :]}", encoding="utf-8"
+        )
