@@ -109,4 +109,5 @@ class PeerkitConfig(base.Config):
     headers = c.Type(bool, default=True)
     """Write `_headers`, `.htaccess` and `nginx-headers.conf` into the site: a
     Content-Security-Policy with the hash of every inline script, `Referrer-Policy:
-    no-referrer` and `frame-ancestors 'none'`."""
+    no-referrer` and `frame-ancestors 'none'`; and the same policy into every page as a
+    `<meta>` (without `frame-ancestors`, which only a header can set)."""
