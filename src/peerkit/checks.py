@@ -13,6 +13,7 @@ from markdown.extensions.toc import slugify
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
 from peerkit.render import page_anchors
+from peerkit.runsheet import check_module_breaks
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
 
@@ -190,6 +191,7 @@ CHECKS: tuple[Check, ...] = (
     prerequisites_resolve,
     prerequisites_acyclic,
     activities_fit_duration,
+    check_module_breaks,
 )
 
 

@@ -26,7 +26,8 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from peerkit.model import Activity, Curriculum, Handout, Module
-from peerkit.plans import AgendaDay, Entry, Item, Kind, Plan, PlanFile, agenda
+from peerkit.plans import AgendaDay, Entry, Kind, PlanFile, agenda
+from peerkit.runsheet import MODULE_START, module_plan, with_screen_breaks
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
 from peerkit.site import SiteSettings
@@ -40,8 +41,6 @@ LABELS = {
     "participant": "Participant pack",
     "cards": "Cards to cut out",
 }
-MODULE_START = dt.time(10, 0)
-"""Clock times in a module's own pack assume this start; a session plan sets its own."""
 
 
 @dataclass(frozen=True)
@@ -111,28 +110,6 @@ class Session:
 
 def _date(day: dt.date) -> str:
     return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
-
-
-def module_plan(module: Module) -> Plan:
-    """A one-day plan for running one module: welcome, its activities with a break halfway
-    through, in the time the module asks for."""
-    items = [Item(welcome="Welcome, introductions and group agreement", minutes=10)]
-    halfway = sum(a.minutes.max for a in module.activities) / 2
-    done = 0
-    placed_break = False
-    for activity in module.activities:
-        items.append(Item(activity=activity.id))
-        done += activity.minutes.max
-        if not placed_break and done >= halfway and activity is not module.activities[-1]:
-            items.append(Item.model_validate({"break": "Break", "minutes": 15}))
-            placed_break = True
-    return Plan(
-        title=module.title,
-        summary=module.summary,
-        start=MODULE_START,
-        available=module.duration.max,
-        items=items,
-    )
 
 
 def module_session(module: Module, curriculum: Curriculum, settings: SiteSettings) -> Session:
