@@ -26,6 +26,7 @@ BREAK_MINUTES = 15
 LONGEST_STRETCH = 90
 """Minutes people can be asked to work before a break, in the room."""
 LONGEST_ONLINE_STRETCH = 50
+ONLINE_STRETCH_LEFT_WHOLE = 60
 SCREEN_BREAK_MINUTES = 5
 
 _INTO_THE_BREAK = re.compile(
@@ -91,10 +92,39 @@ def with_screen_breaks(day: AgendaDay, every: int = LONGEST_ONLINE_STRETCH) -> A
     """The day with a short screen break wherever a stretch would pass `every` minutes.
 
     Breaks go between items, never inside one; an item longer than `every` is followed by one.
+    A stretch of an hour or less (a whole monthly hour, say) is left as it is.
     """
     entries: list[Entry] = []
+    for run_entries, minutes in _stretches_and_breaks(day.entries):
+        if minutes <= ONLINE_STRETCH_LEFT_WHOLE:
+            entries += run_entries
+        else:
+            entries += _split(run_entries, every)
+    clock, timed = day.start, []
+    for entry in entries:
+        timed.append(dataclasses.replace(entry, start=clock))
+        clock = _after(clock, entry.minutes)
+    return dataclasses.replace(day, entries=timed)
+
+
+def _stretches_and_breaks(entries: list[Entry]) -> Iterator[tuple[list[Entry], int]]:
+    """Runs of entries between breaks, and each break as a run of its own (0 minutes)."""
+    run: list[Entry] = []
+    for entry in entries:
+        if entry.kind is Kind.break_:
+            if run:
+                yield run, sum(e.minutes for e in run)
+            yield [entry], 0
+            run = []
+        else:
+            run.append(entry)
+    if run:
+        yield run, sum(e.minutes for e in run)
+
+
+def _split(items: list[Entry], every: int) -> list[Entry]:
+    entries: list[Entry] = []
     run = 0
-    items = day.entries
     for index, entry in enumerate(items):
         following = items[index + 1] if index + 1 < len(items) else None
         if entry.kind is Kind.break_:
@@ -108,11 +138,7 @@ def with_screen_breaks(day: AgendaDay, every: int = LONGEST_ONLINE_STRETCH) -> A
         if run >= every and following is not None and following.kind is not Kind.break_:
             entries.append(_screen_break())
             run = 0
-    clock, timed = day.start, []
-    for entry in entries:
-        timed.append(dataclasses.replace(entry, start=clock))
-        clock = _after(clock, entry.minutes)
-    return dataclasses.replace(day, entries=timed)
+    return entries
 
 
 def _screen_break() -> Entry:

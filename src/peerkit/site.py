@@ -86,6 +86,31 @@ class SiteSettings(Strict):
         description="How others may reuse the site's material, e.g. a Creative Commons licence.",
     )
     brand: Brand | None = None
+    logo: ShortText | None = Field(
+        default=None,
+        description=(
+            "An image (SVG, PNG or JPEG, at most 1 MB) for the packs' covers: a path relative"
+            " to mkdocs.yml. Default: the theme's `logo`, in the docs folder."
+        ),
+    )
+
+
+def resolve_logo(given: str | None, root: Path, docs_dir: Path, theme_logo: Any) -> str | None:
+    """The logo file for packs as an absolute path: the plugin's `logo` (relative to the
+    site's folder), else the theme's `logo` (relative to the docs folder), if it is a file.
+
+    Raises ValueError when the plugin's `logo` names no file.
+    """
+    if given:
+        path = (root / given).resolve()
+        if not path.is_file():
+            raise ValueError(f"plugins.peerkit.logo: no file {given} beside mkdocs.yml")
+        return str(path)
+    if isinstance(theme_logo, str) and theme_logo.strip():
+        path = (docs_dir / theme_logo).resolve()
+        if path.is_file():
+            return str(path)
+    return None
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -121,6 +146,13 @@ def settings_from_config(config_file: Path) -> SiteSettings:
     given = {key: options[key] for key in SiteSettings.model_fields if key in options}
     if "organisation" not in given and isinstance(data.get("site_name"), str):
         given["organisation"] = data["site_name"]
+    root = config_file.parent
+    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    docs_dir = root / str(data.get("docs_dir") or "docs")
+    try:
+        given["logo"] = resolve_logo(given.get("logo"), root, docs_dir, theme.get("logo"))
+    except ValueError as exc:
+        raise ValueError(f"{config_file}: {exc}") from None
     try:
         return SiteSettings.model_validate(given)
     except ValidationError as exc:

@@ -47,7 +47,7 @@ from peerkit.reference import choose, own_modules, unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
-from peerkit.site import SiteSettings
+from peerkit.site import SiteSettings, resolve_logo
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
 
@@ -89,7 +89,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             return config
         self._mkdocs_site_name = config.site_name
         self._content_scripts = set()
-        self.settings = self._settings()
+        self.settings = self._settings(config)
         # Material writes the site's name into pages unescaped, except in one attribute that
         # it escapes itself. Escape what could make markup (< > "); leave & and ' alone, so a
         # name like "Hope & Co's" is never shown as "&amp;" in that attribute.
@@ -143,7 +143,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "will not open from a folder. Set `use_directory_urls: false` in mkdocs.yml"
             )
 
-    def _settings(self) -> SiteSettings:
+    def _settings(self, config: MkDocsConfig) -> SiteSettings:
         given = {
             key: self.config[key]
             for key in ("organisation", "signposting_intro", "signposting", "contact", "licence")
@@ -152,6 +152,15 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if self.config.brand is not None:
             given["brand"] = self.config.brand
         given.setdefault("organisation", self._mkdocs_site_name)
+        try:
+            given["logo"] = resolve_logo(
+                self.config.logo,
+                Path(config.config_file_path or ".").parent,
+                Path(config.docs_dir),
+                config.theme.get("logo"),
+            )
+        except ValueError as exc:
+            raise PluginError(f"peerkit: {exc}") from None
         try:
             return SiteSettings.model_validate(given)
         except ValidationError as exc:
