@@ -147,10 +147,11 @@ def settings_from_config(config_file: Path) -> SiteSettings:
     if "organisation" not in given and isinstance(data.get("site_name"), str):
         given["organisation"] = data["site_name"]
     root = config_file.parent
-    theme = data.get("theme") if isinstance(data.get("theme"), dict) else {}
+    theme = data.get("theme")
+    theme_logo = theme.get("logo") if isinstance(theme, dict) else None
     docs_dir = root / str(data.get("docs_dir") or "docs")
     try:
-        given["logo"] = resolve_logo(given.get("logo"), root, docs_dir, theme.get("logo"))
+        given["logo"] = resolve_logo(given.get("logo"), root, docs_dir, theme_logo)
     except ValueError as exc:
         raise ValueError(f"{config_file}: {exc}") from None
     try:

@@ -30,9 +30,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from peerkit.model import Activity, Curriculum, Format, Handout, Module
 from peerkit.packs.handout import handout_html
 from peerkit.plans import AgendaDay, Entry, Kind, PaperworkPart, PlanFile, agenda
-from peerkit.runsheet import MODULE_START, module_plan, with_screen_breaks
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
+from peerkit.runsheet import module_plan, with_screen_breaks
 from peerkit.site import SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -297,7 +297,12 @@ class PrintTemplates:
         )
 
 
-LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
+LOGO_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
 MAX_LOGO_BYTES = 1024 * 1024
 
 

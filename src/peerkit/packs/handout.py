@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from peerkit.render.text import plain
 
 _DOTS = re.compile(r"^\s*[.…_]{8,}\s*$")
-_SENTENCE_END = re.compile(r"[.!?\"'”’)]$")
+_SENTENCE_END = re.compile("[.!?\"')\u201d\u2019]$")  # a full stop, or a closing quote
 HEADING_MAX = 70
 
 
