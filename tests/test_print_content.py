@@ -87,6 +87,25 @@ def assert_no_blank_or_heading_only_page(pdf: Path) -> None:
         assert len(text.split()) > 12, f"{pdf.name} p.{number} is (nearly) empty: {text!r}"
 
 
+def assert_no_overprinted_words(pdf: Path) -> None:
+    """No two words' boxes overlap: text overflowing its box runs into other text."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        boxes = [
+            tuple(map(float, found))
+            for found in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', page
+            )
+        ]
+        for i, (x1, y1, x2, y2) in enumerate(boxes):
+            for a1, b1, a2, b2 in boxes[i + 1 :]:
+                overlap_x = min(x2, a2) - max(x1, a1)
+                overlap_y = min(y2, b2) - max(y1, b1)
+                assert overlap_x <= 1 or overlap_y <= 1, f"{pdf.name} p.{number}: words overlap"
+
+
 def word_heights(pdf: Path, page: int) -> list[float]:
     out = subprocess.run(
         ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
@@ -280,6 +299,7 @@ def test_monthly_hour_packs_print_the_idea_and_no_empty_section(
     ]
     for pdf in monthly.values():
         assert_no_blank_or_heading_only_page(pdf)
+        assert_no_overprinted_words(pdf)
     participant = " ".join(pages(monthly["monthly-peer-support-hour-participant-pack.pdf"]))
     assert "This month: three small things." in participant
     assert "What did you notice when you looked back over the week?" in participant
@@ -307,6 +327,7 @@ def test_show_sheets_one_landscape_page_each_then_the_support_list(
     sheets = [s for a in m.activities for s in a.show]
     texts = pages(pdf)
     assert len(texts) == len(sheets) + 2  # each sheet on one page: nothing overflows
+    assert_no_overprinted_words(pdf)
     for sheet, text in zip(sheets, texts[1:], strict=False):
         assert sheet.title in text
         assert " ".join(sheet.body.split())[:40].lstrip("- ") in text
@@ -331,7 +352,9 @@ def test_paperwork_for_a_gathering_and_a_course(monthly: dict[str, Path], tmp_pa
     assert plan_file is not None, findings
     session = plan_session(plan_file, CURRICULUM, SETTINGS)
     [pack] = [p for p in packs_for(session) if p.kind == "paperwork"]
-    course = pages(built([pack], tmp_path)[pack.path.rsplit("/", 1)[1]])
+    course_pdf = built([pack], tmp_path)[pack.path.rsplit("/", 1)[1]]
+    assert_no_overprinted_words(course_pdf)
+    course = pages(course_pdf)
     # A sign-in sheet and a feedback form for each of six weeks, a certificate per person.
     assert len(course) == 6 + 2 + 6
     assert sum("Sign-in sheet: Week" in p for p in course) == 6
@@ -350,6 +373,7 @@ def test_large_print_pack_is_18pt_with_room_to_write(tmp_path: Path) -> None:
     large = made["self-care-large-print-pack.pdf"]
     for pdf in (regular, large):
         assert_no_blank_or_heading_only_page(pdf)
+        assert_no_overprinted_words(pdf)
     regular_pages, large_pages = pages(regular), pages(large)
     assert len(large_pages) > len(regular_pages)
     # The agenda page: text in large print is at least 18/11 the height of the regular text.
@@ -426,3 +450,59 @@ def test_site_settings_find_the_logo(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match=r"plugins\.peerkit\.logo: no file missing\.png"):
         settings_from_config(config)
+
+
+def test_the_longest_show_sheets_allowed_still_fit_one_page(tmp_path: Path) -> None:
+    """A show sheet at the model's limits (80-character title, 700-character body) and a plan
+    item with five 120-character questions each print on exactly one page."""
+    words = "Remember that everyone here chose to come today, and that listening counts. " * 10
+    body = "\n\n".join([words[:230].strip(), words[:230].strip(), words[:236].strip()])
+    assert 690 <= len(body) <= 700
+    title = ("A long heading for a show sheet that runs " * 3)[:80].strip()
+    path = ROOT / "modules" / "boundaries.md"
+    text = path.read_text(encoding="utf-8")
+    item = f"      - title: {title}\n        body: |\n" + "".join(
+        f"          {line}\n" if line else "\n" for line in body.split("\n")
+    )
+    # The long sheet goes last in the last activity's list of show sheets.
+    closing = "    handouts: [boundaries-ways-to-say-no, boundaries-when-crossed]\n    show:\n"
+    assert closing in text
+    before, after = text.split(closing, 1)
+    rest = after.split("\n---\n", 1)
+    edited, findings = parse_module(
+        path, before + closing + rest[0] + "\n" + item.rstrip("\n") + "\n---\n" + rest[1]
+    )
+    assert edited is not None, findings
+    question = ("Which small thing would you like to take away from tonight, and who could " * 2)[
+        :120
+    ].strip()
+    plan_file, found = parse_plan(
+        Path("sessions/long.yml"),
+        dedent(
+            f"""\
+            title: Long questions
+            start: "10:00"
+            available: 60
+            items:
+              - discussion: Time to talk
+                minutes: 60
+                questions: [{", ".join(f'"{question}"' for _ in range(5))}]
+            """
+        ),
+    )
+    assert plan_file is not None, found
+    curriculum = Curriculum(files=[edited if f.module.id == "boundaries" else f for f in FILES])
+    sessions = [
+        module_session(edited.module, curriculum, SETTINGS),
+        plan_session(plan_file, curriculum, SETTINGS),
+    ]
+    packs = [p for s in sessions for p in packs_for(s) if p.kind == "show"]
+    made = built(packs, tmp_path)
+    boundaries = pages(made["boundaries-show-sheets.pdf"])
+    sheets = [s for a in edited.module.activities for s in a.show]
+    assert len(boundaries) == len(sheets) + 2
+    assert title in boundaries[-2] and boundaries[-2].endswith(words[:236].strip()[-30:])
+    long = pages(made["long-show-sheets.pdf"])
+    assert len(long) == 3 and long[1].count("•") == 5
+    for pdf in made.values():
+        assert_no_overprinted_words(pdf)

@@ -245,6 +245,7 @@ class CardSet(Strict):
 
 
 ShowText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=700)]
+ShowTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 
 
 class ShowSheet(Strict):
@@ -252,7 +253,7 @@ class ShowSheet(Strict):
     scenario, a key, a poster or a set of questions. It prints on one A4 landscape page in
     large type, so its text is kept short."""
 
-    title: ShortText = Field(description='The heading on the sheet, e.g. "CHIME".')
+    title: ShowTitle = Field(description='The heading on the sheet, at most 80 characters.')
     body: ShowText = Field(
         description=(
             "What the room reads, at most 700 characters. A blank line starts a paragraph and"

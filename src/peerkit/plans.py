@@ -23,6 +23,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     WithJsonSchema,
     model_validator,
@@ -105,6 +106,7 @@ ClockTime = Annotated[
     ),
 ]
 PlanMinutes = Annotated[int, Field(ge=1, le=8 * 60)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
 class Item(Strict):
@@ -132,9 +134,13 @@ class Item(Strict):
             " brief. Plain text; a blank line starts a paragraph, `- ` starts a list."
         ),
     )
-    questions: list[ShortText] = Field(
+    questions: list[Question] = Field(
         default_factory=list,
-        description="Questions for the group, printed in the packs and on a show sheet.",
+        max_length=5,
+        description=(
+            "Up to five questions for the group (at most 120 characters each), printed in the"
+            " packs and on one show sheet."
+        ),
     )
 
     @model_validator(mode="after")
