@@ -253,7 +253,7 @@ class ShowSheet(Strict):
     scenario, a key, a poster or a set of questions. It prints on one A4 landscape page in
     large type, so its text is kept short."""
 
-    title: ShowTitle = Field(description='The heading on the sheet, at most 80 characters.')
+    title: ShowTitle = Field(description="The heading on the sheet, at most 80 characters.")
     body: ShowText = Field(
         description=(
             "What the room reads, at most 700 characters. A blank line starts a paragraph and"
