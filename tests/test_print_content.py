@@ -506,3 +506,15 @@ def test_the_longest_show_sheets_allowed_still_fit_one_page(tmp_path: Path) -> N
     assert len(long) == 3 and long[1].count("•") == 5
     for pdf in made.values():
         assert_no_overprinted_words(pdf)
+
+
+def test_the_module_page_shows_what_to_put_on_a_slide() -> None:
+    from peerkit.render import Renderer
+
+    from conftest import page_html
+
+    [boundaries] = [f for f in FILES if f.module.id == "boundaries"]
+    html = page_html(Renderer(CURRICULUM), boundaries)
+    assert "<h3" in html and "To show the room" in html
+    assert "<strong>A kind no: Warm, Clear, Offer</strong>" in html
+    assert "Warm: show you have heard what is behind the ask." in html
