@@ -78,7 +78,12 @@ def test_the_offline_zip_opens_from_a_folder_and_searches(page: Page, tmp_path: 
     (folder,) = (tmp_path / "laptop").iterdir()
     assert folder.name == "peerkit-reference-curriculum"
     pdfs = sorted(p.name for p in (folder / "packs").rglob("*.pdf"))
-    assert pdfs == ["listening-facilitator-pack.pdf", "listening-participant-pack.pdf"]
+    assert pdfs == [
+        "listening-facilitator-pack.pdf",
+        "listening-large-print-pack.pdf",
+        "listening-paperwork.pdf",
+        "listening-participant-pack.pdf",
+    ]
 
     elsewhere: list[str] = []
     local = ("file", "data", "blob")
