@@ -71,7 +71,7 @@ test: setup system-deps lint ## Run every test
 PREVIEWS := docs/assets/pack-previews
 previews: build ## Render first pages of some packs to PNG for the docs' visual check
 	mkdir -p $(PREVIEWS)
-	for page in 1 3 10; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
+	for page in 1 2 4 11; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-facilitator-pack.pdf $(PREVIEWS)/facilitator-$$page; done
 	pdftoppm -png -r 40 -f 5 -l 5 -singlefile \
 		site/packs/modules/boundaries-show-sheets.pdf $(PREVIEWS)/show-5

@@ -273,7 +273,14 @@ def test_a_bad_support_list_in_mkdocs_yml_fails_the_build_with_where(tmp_path: P
         "plugins.peerkit.signposting#2.url: 'javascript:alert(1)' should be a web address "
         "starting with https://" in output
     )
-    assert "plugins.peerkit.signposting#6: unknown key 'nmae' (did you mean 'name'?)" in output
+    lines = config.read_text(encoding="utf-8").splitlines()
+    shout = next(n for n, line in enumerate(lines, start=1) if "- nmae: Shout" in line)
+    url = next(n for n, line in enumerate(lines, start=1) if "url: javascript:" in line)
+    assert f"mkdocs.yml:{url}: plugins.peerkit.signposting#2.url: " in output
+    assert (
+        f"mkdocs.yml:{shout}: plugins.peerkit.signposting#8: unknown key 'nmae' "
+        "(did you mean 'name'?)" in output
+    )
 
 
 def test_a_site_without_a_support_list_does_not_pass_strict(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
-from peerkit.site import SiteSettings, read_config, settings_from_config
+from peerkit.site import SiteSettings, check_config, read_config, settings_from_config
 
 
 @click.group()
@@ -262,11 +262,7 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
     """The reference modules a site's mkdocs.yml chooses, and what is wrong in its settings."""
     if not config_file.is_file():
         return [], []
-    findings = []
-    try:
-        settings_from_config(config_file)
-    except ValueError as exc:
-        findings.append(Finding(config_file, 1, str(exc).removeprefix(f"{config_file}: ")))
+    _, findings = check_config(config_file)
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
         findings.append(Finding(config_file, 1, unknown_message(unknown)))

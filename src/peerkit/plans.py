@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from peerkit import safeyaml
-from peerkit.findings import Finding, did_you_mean
+from peerkit.findings import Finding, Severity, did_you_mean
 from peerkit.load import describe_errors, read_text
 from peerkit.model import (
     Activity,
@@ -43,6 +43,7 @@ from peerkit.model import (
     Text,
     deepest_line,
 )
+from peerkit.site import LocalService, stale_message, stale_services
 
 PLAN_SUFFIXES = (".yml", ".yaml")
 MAX_DAY_MINUTES = 24 * 60
@@ -218,6 +219,14 @@ class Plan(Strict):
             "What the paperwork pack prints. Default: a sign-in sheet and a feedback form;"
             " certificates when the plan uses modules; an action log when it does not."
         ),
+    )
+    venue: ShortText | None = Field(
+        default=None,
+        description="Where it happens; the packs print the site's local support for this venue.",
+    )
+    local_support: list[LocalService] = Field(
+        default_factory=list,
+        description="Services near this session's venue, printed beside the national list.",
     )
     items: list[Item] | None = Field(default=None, description="A one-day plan's running order.")
     days: list[Day] | None = Field(default=None, description="Or: a running order for each day.")
@@ -422,7 +431,22 @@ def agenda(plan: Plan, curriculum: Curriculum) -> list[AgendaDay]:
 
 
 def check_plan(plan_file: PlanFile, curriculum: Curriculum) -> list[Finding]:
-    """Unknown activities and modules, and days that run over the time available."""
+    """Unknown activities and modules, days that run over the time available, and local
+    support last checked more than 12 months ago (a warning)."""
+    plan = plan_file.plan
+    stale = [
+        Finding(
+            plan_file.path,
+            plan_file.line_of("local_support", index, "last_checked"),
+            stale_message(f"local_support#{index + 1}", service),
+            Severity.warning,
+        )
+        for index, service in stale_services(plan.local_support)
+    ]
+    return stale + _check_running_order(plan_file, curriculum)
+
+
+def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Finding]:
     findings = []
     plan = plan_file.plan
     activity_ids = [a.id for m in curriculum.modules for a in m.activities]

@@ -7,13 +7,17 @@ peerkit plugin; the model here keeps it independent of MkDocs so packs use the s
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import Field, StringConstraints, ValidationError
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationError, model_validator
+from yaml.nodes import MappingNode, Node, SequenceNode
 
-from peerkit.model import ShortText, Strict, Text
+from peerkit.findings import Finding, Severity
+from peerkit.load import describe_errors
+from peerkit.model import ShortText, Strict, Text, deepest_line
 
 WebAddress = Annotated[
     str,
@@ -38,6 +42,81 @@ class Service(Strict):
     hours: ShortText | None = Field(default=None, description='e.g. "24 hours, every day"')
     area: ShortText | None = Field(default=None, description='Where it covers, e.g. "Scotland".')
     url: WebAddress | None = None
+    source: WebAddress | None = Field(
+        default=None, description="The service's own page where these details were checked."
+    )
+    last_checked: dt.date | None = Field(
+        default=None,
+        description="When these details were last checked (YYYY-MM-DD); `peerkit check` warns "
+        "after 12 months.",
+    )
+
+
+class LocalService(Service):
+    """A service near a venue: what it offers, how to reach it, its hours, when last checked."""
+
+    venue: ShortText | None = Field(
+        default=None,
+        description="The venue it is near; a session plan with the same `venue` prints it.",
+    )
+    last_checked: dt.date = Field(
+        description="When these details were last checked (YYYY-MM-DD); `peerkit check` warns "
+        "after 12 months."
+    )
+
+
+class SafetyContact(Strict):
+    """Someone a facilitator can reach about a worry: a role, and a name and number if known."""
+
+    role: ShortText = Field(description='e.g. "Duty manager" or "On-call coordinator".')
+    name: ShortText | None = None
+    phone: ShortText | None = None
+    email: ShortText | None = None
+    hours: ShortText | None = Field(default=None, description="When they can be reached.")
+
+    @model_validator(mode="after")
+    def _reachable(self) -> SafetyContact:
+        if self.phone is None and self.email is None:
+            raise ValueError("give a 'phone' (or an 'email'): how to reach them")
+        return self
+
+
+def _required_shorthand(value: Any) -> Any:
+    # `safety: required` asks for the settings without giving any yet.
+    return {"required": True} if value == "required" else value
+
+
+class Safety(Strict):
+    """What a facilitator does when someone may not be safe: who to call, how to record it."""
+
+    required: bool = Field(
+        default=False,
+        description="Make a strict build fail while any of the safety settings is missing.",
+    )
+    during: list[SafetyContact] = Field(
+        default_factory=list, description="Who a facilitator calls during a session."
+    )
+    after: list[SafetyContact] = Field(
+        default_factory=list, description="Who a facilitator tells after a session."
+    )
+    safeguarding_lead: SafetyContact | None = Field(
+        default=None, description="The person who decides on safeguarding concerns."
+    )
+    record: Text | None = Field(
+        default=None, description="How a concern is written down and passed on, and by when."
+    )
+    no_answer: Text | None = Field(
+        default=None, description="What a facilitator does when nobody answers."
+    )
+
+
+SAFETY_PARTS = {
+    "during": "who a facilitator calls during a session (safety.during)",
+    "after": "who a facilitator tells after a session (safety.after)",
+    "safeguarding_lead": "the safeguarding lead (safety.safeguarding_lead)",
+    "record": "how a concern is recorded and passed on (safety.record)",
+    "no_answer": "what to do when no one answers (safety.no_answer)",
+}
 
 
 HexColour = Annotated[
@@ -86,6 +165,15 @@ class SiteSettings(Strict):
         description="How others may reuse the site's material, e.g. a Creative Commons licence.",
     )
     brand: Brand | None = None
+    safety: Annotated[Safety | None, BeforeValidator(_required_shorthand)] = Field(
+        default=None,
+        description="Who facilitators call when someone may not be safe; `safety: required` "
+        "makes a strict build fail until it is all given.",
+    )
+    local_support: list[LocalService] = Field(
+        default_factory=list,
+        description="Services near the venues, printed beside the national list.",
+    )
     logo: ShortText | None = Field(
         default=None,
         description=(
@@ -93,6 +181,20 @@ class SiteSettings(Strict):
             " to mkdocs.yml. Default: the theme's `logo`, in the docs folder."
         ),
     )
+
+    def safety_missing(self) -> list[str]:
+        """What the safety settings leave out, in words (empty when complete)."""
+        safety = self.safety or Safety()
+        return [words for key, words in SAFETY_PARTS.items() if not getattr(safety, key)]
+
+    @property
+    def safety_required(self) -> bool:
+        return self.safety is not None and self.safety.required
+
+    def local_support_for(self, venue: str | None) -> list[LocalService]:
+        """The site's local services for a venue: those for every venue and that venue's
+        (all of them when no venue is given)."""
+        return [s for s in self.local_support if venue is None or s.venue in (None, venue)]
 
 
 def resolve_logo(given: str | None, root: Path, docs_dir: Path, theme_logo: Any) -> str | None:
@@ -111,6 +213,32 @@ def resolve_logo(given: str | None, root: Path, docs_dir: Path, theme_logo: Any)
         if path.is_file():
             return str(path)
     return None
+
+
+STALE_AFTER_DAYS = 365
+STALE_MARK = "more than 12 months ago"
+
+
+def stale_services(
+    services: list[Service] | list[LocalService], today: dt.date | None = None
+) -> list[tuple[int, Service]]:
+    """(index, service) of each service last checked more than 12 months before `today`."""
+    today = today or dt.date.today()
+    return [
+        (index, service)
+        for index, service in enumerate(services)
+        if service.last_checked is not None
+        and (today - service.last_checked).days > STALE_AFTER_DAYS
+    ]
+
+
+def stale_message(where: str, service: Service) -> str:
+    assert service.last_checked is not None
+    return (
+        f"{where}: {service.name} was last checked on {service.last_checked.isoformat()}, "
+        f"{STALE_MARK}: check its number and hours with the service, then update "
+        "'last_checked'"
+    )
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -136,6 +264,114 @@ def plugin_options(data: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def option_lines(config_file: Path) -> dict[tuple[str | int, ...], int]:
+    """The 1-based line of every key (and list item) under the peerkit plugin's options in
+    `mkdocs.yml`, by key path, so a mistake in the settings is reported where it is."""
+    try:
+        root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except (OSError, yaml.YAMLError):
+        return {}
+    plugins = _value_of(root, "plugins")
+    # `plugins:` is a list (`- peerkit:`) or, less often, a mapping (`peerkit:`).
+    items: list[Node] = plugins.value if isinstance(plugins, SequenceNode) else []
+    if isinstance(plugins, MappingNode):
+        items = [MappingNode(plugins.tag, [pair]) for pair in plugins.value]
+        for node, pair in zip(items, plugins.value, strict=True):
+            node.start_mark = pair[0].start_mark
+    for item in items:
+        options = _value_of(item, "peerkit")
+        if isinstance(options, MappingNode):
+            # A missing key is reported at the plugin's own line, `- peerkit:`.
+            lines: dict[tuple[str | int, ...], int] = {(): item.start_mark.line + 1}
+            _node_lines(options, (), lines)
+            return lines
+    return {}
+
+
+def _value_of(node: Node | None, key: str) -> Node | None:
+    if isinstance(node, MappingNode):
+        for key_node, value in node.value:
+            if key_node.value == key and isinstance(value, Node):
+                return value
+    return None
+
+
+def _node_lines(node: Node, path: tuple[str | int, ...], lines: dict[Any, int]) -> None:
+    if len(path) > 16:
+        return
+    if isinstance(node, MappingNode):
+        for key_node, value in node.value:
+            key = (*path, str(key_node.value))
+            lines[key] = key_node.start_mark.line + 1
+            _node_lines(value, key, lines)
+    elif isinstance(node, SequenceNode):
+        for index, child in enumerate(node.value):
+            lines[(*path, index)] = child.start_mark.line + 1
+            _node_lines(child, (*path, index), lines)
+
+
+def settings_problems(
+    where: Path, given: dict[str, Any], lines: dict[tuple[str | int, ...], int]
+) -> tuple[SiteSettings | None, list[Finding]]:
+    """The settings in `given` (the plugin's options), or each mistake at its line in
+    `where` (mkdocs.yml), its key path starting `plugins.peerkit.`."""
+    try:
+        return SiteSettings.model_validate(given), []
+    except ValidationError as exc:
+        findings = describe_errors(where, exc.errors(), given, lines, SiteSettings)
+        return None, [
+            Finding(where, f.line if lines else 1, f"plugins.peerkit.{f.message}") for f in findings
+        ]
+
+
+def settings_warnings(
+    where: Path,
+    settings: SiteSettings,
+    lines: dict[tuple[str | int, ...], int],
+    today: dt.date | None = None,
+) -> list[Finding]:
+    """What a site should fix but may publish without: safety settings that are missing
+    (an error when `safety: required` is set) and support details checked over 12 months ago."""
+    findings = []
+    missing = settings.safety_missing()
+    if missing:
+        severity = Severity.error if settings.safety_required else Severity.warning
+        findings.append(
+            Finding(
+                where,
+                deepest_line(lines, ("safety",)) if lines else 1,
+                (
+                    "plugins.peerkit.safety is required, but it does not say "
+                    if settings.safety_required
+                    else "plugins.peerkit.safety: the safety page prints fill-in lines, because "
+                    "it does not say "
+                )
+                + "; ".join(missing)
+                + (
+                    ""
+                    if settings.safety_required
+                    else " (set `safety: required` to make a strict build fail until it does)"
+                ),
+                severity,
+            )
+        )
+    lists: list[tuple[str, list[Service] | list[LocalService]]] = [
+        ("signposting", settings.signposting),
+        ("local_support", settings.local_support),
+    ]
+    for key, services in lists:
+        for index, service in stale_services(services, today):
+            findings.append(
+                Finding(
+                    where,
+                    deepest_line(lines, (key, index, "last_checked")) if lines else 1,
+                    stale_message(f"plugins.peerkit.{key}#{index + 1}", service),
+                    Severity.warning,
+                )
+            )
+    return findings
+
+
 def settings_from_config(config_file: Path) -> SiteSettings:
     """The peerkit plugin's settings in a site's `mkdocs.yml`, read without MkDocs.
 
@@ -146,12 +382,8 @@ def settings_from_config(config_file: Path) -> SiteSettings:
     given = {key: options[key] for key in SiteSettings.model_fields if key in options}
     if "organisation" not in given and isinstance(data.get("site_name"), str):
         given["organisation"] = data["site_name"]
-    root = config_file.parent
-    theme = data.get("theme")
-    theme_logo = theme.get("logo") if isinstance(theme, dict) else None
-    docs_dir = root / str(data.get("docs_dir") or "docs")
     try:
-        given["logo"] = resolve_logo(given.get("logo"), root, docs_dir, theme_logo)
+        given["logo"] = _config_logo(config_file, data, given.get("logo"))
     except ValueError as exc:
         raise ValueError(f"{config_file}: {exc}") from None
     try:
@@ -160,3 +392,33 @@ def settings_from_config(config_file: Path) -> SiteSettings:
         raise ValueError(
             f"{config_file}: the peerkit plugin's settings are not valid: {exc}"
         ) from None
+
+
+def check_config(
+    config_file: Path, today: dt.date | None = None
+) -> tuple[SiteSettings | None, list[Finding]]:
+    """A site's settings from its `mkdocs.yml`, with every mistake and warning at its line."""
+    data = read_config(config_file)
+    options = plugin_options(data)
+    given = {key: options[key] for key in SiteSettings.model_fields if key in options}
+    if "organisation" not in given and isinstance(data.get("site_name"), str):
+        given["organisation"] = data["site_name"]
+    lines = option_lines(config_file)
+    try:
+        given["logo"] = _config_logo(config_file, data, given.get("logo"))
+    except ValueError as exc:
+        line = lines.get(("logo",), 1)
+        return None, [Finding(config_file, line, str(exc))]
+    settings, findings = settings_problems(config_file, given, lines)
+    if settings is None:
+        return None, findings
+    return settings, settings_warnings(config_file, settings, lines, today)
+
+
+def _config_logo(config_file: Path, data: dict[str, Any], given: Any) -> str | None:
+    """The packs' logo for a site's config: its `logo` option or its theme's logo."""
+    theme = data.get("theme")
+    theme_logo = theme.get("logo") if isinstance(theme, dict) else None
+    root = config_file.parent
+    docs_dir = root / str(data.get("docs_dir") or "docs")
+    return resolve_logo(given if isinstance(given, str) else None, root, docs_dir, theme_logo)

@@ -63,6 +63,20 @@ class PeerkitConfig(base.Config):
     """Support services and helplines: name, description, phone, text, email, hours, area, url.
     The list ends every module page and every pack."""
 
+    safety = c.Optional(c.Type((dict, str)))
+    """What a facilitator does when someone may not be safe: `during` and `after` (who to call:
+    role, name, phone), `safeguarding_lead`, `record` (how a concern is written down and passed
+    on) and `no_answer`. A site without them gets a warning; `required: true` (or
+    `safety: required`) makes a strict build fail until they are all given."""
+
+    safety_page = c.Type(str, default="safety.md")
+    """The docs page with the `safety_page()` macro: where modules' mentions of "your
+    organisation's procedures" link to (if the page exists)."""
+
+    local_support = c.Type(list, default=[])
+    """Services near the venues (name, description, phone, hours, venue, last_checked), printed
+    beside the national list; a session plan may add its own."""
+
     browse = c.Type(bool, default=True)
     """Add the browse pages: catalogue, activity library, reflection bank, module map and
     session planner, all fed by one curriculum index (`assets/peerkit/index.json`)."""

@@ -31,7 +31,8 @@ def register(env: Any) -> None:
             renderer = plugin.renderer
             if renderer is None:
                 raise PluginError(f"{name}(): the peerkit plugin has not loaded the curriculum")
-            with renderer.page(None, plugin.link_from(env.page.url)):
+            downloads = plugin.safety_downloads(env.page.url)
+            with renderer.page(None, plugin.link_from(env.page.url), downloads=downloads):
                 return getattr(renderer, name)(*args, **kwargs)  # type: ignore[no-any-return]
 
         return macro

@@ -23,14 +23,12 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
-from pydantic import ValidationError
 
 from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.colour import brand_css, brand_problems
 from peerkit.curriculum import check_folder
 from peerkit.findings import Severity, errors, summary
 from peerkit.headers import inline_scripts, outside_fetches, write_server_configs
-from peerkit.load import describe_errors
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.search import tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
@@ -42,14 +40,35 @@ from peerkit.packs import (
     packs_for,
     sessions_of,
 )
+from peerkit.packs.prints import SITE_PRINTS, build_site_prints
 from peerkit.plans import PlanFile, check_plans
 from peerkit.reference import choose, own_modules, unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
-from peerkit.site import SiteSettings, resolve_logo
+from peerkit.render.safetylinks import link_procedures
+from peerkit.site import (
+    STALE_MARK,
+    SiteSettings,
+    option_lines,
+    resolve_logo,
+    settings_problems,
+    settings_warnings,
+)
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
+_notices = logging.getLogger("peerkit.notices")
+"""Warnings a strict build lets through (MkDocs counts only those under `mkdocs.`)."""
+
+
+def notice(message: str) -> None:
+    """Print a warning that does not fail `mkdocs build --strict`."""
+    if not _notices.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+        _notices.addHandler(handler)
+    _notices.warning(message)
+
 
 STYLESHEET = "assets/peerkit/peerkit.css"
 SCRIPT = "assets/peerkit/peerkit.js"
@@ -77,6 +96,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
+        self._safety_file: File | None = None
 
     # --- configuration ----------------------------------------------------------------
 
@@ -146,11 +166,18 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def _settings(self, config: MkDocsConfig) -> SiteSettings:
         given = {
             key: self.config[key]
-            for key in ("organisation", "signposting_intro", "signposting", "contact", "licence")
+            for key in (
+                "organisation",
+                "signposting_intro",
+                "signposting",
+                "contact",
+                "licence",
+                "brand",
+                "safety",
+                "local_support",
+            )
             if self.config[key] is not None
         }
-        if self.config.brand is not None:
-            given["brand"] = self.config.brand
         given.setdefault("organisation", self._mkdocs_site_name)
         try:
             given["logo"] = resolve_logo(
@@ -161,13 +188,22 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             )
         except ValueError as exc:
             raise PluginError(f"peerkit: {exc}") from None
-        try:
-            return SiteSettings.model_validate(given)
-        except ValidationError as exc:
-            where = Path("mkdocs.yml")
-            for finding in describe_errors(where, exc.errors(), given, {}, SiteSettings):
-                log.error(f"plugins.peerkit.{finding.message}")
-            raise PluginError("peerkit: its settings in mkdocs.yml are not valid") from None
+        config_file = Path(config.config_file_path or "mkdocs.yml")
+        lines = option_lines(config_file) if config_file.is_file() else {}
+        where = Path(config_file.name)
+        settings, problems = settings_problems(where, given, lines)
+        if settings is None:
+            for finding in problems:
+                log.error(finding.format(where.parent))
+            raise PluginError("peerkit: its settings in mkdocs.yml are not valid")
+        for finding in settings_warnings(where, settings, lines):
+            if finding.severity is Severity.error:
+                # `safety: required`: a strict build stops until the settings are given.
+                log.warning(finding.format(where.parent))
+            else:
+                # Worth fixing, but never a reason to stop a group publishing its site.
+                notice(finding.format(where.parent))
+        return settings
 
     # --- loading and generating pages -------------------------------------------------
 
@@ -198,14 +234,19 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         )
         findings = sorted(result.findings + plan_findings)
         for finding in findings:
-            report = log.error if finding.severity is Severity.error else log.warning
-            report(finding.format())
+            if finding.severity is Severity.error:
+                log.error(finding.format())
+            elif STALE_MARK in finding.message:
+                notice(finding.format())  # a year-old number should not stop a build
+            else:
+                log.warning(finding.format())
         if errors(findings):
             files_checked = result.files_checked + len(self.plans)
             raise PluginError(f"peerkit: {summary(findings, files_checked, 'file')}")
 
         self.curriculum = result.curriculum
         self.renderer = result.renderer
+        self._safety_file = files.get_file_from_path(self.config.safety_page)
         # The module map's colours live beside the code that draws it (and tests contrast).
         stylesheet = (_ASSETS / Path(STYLESHEET).name).read_text(encoding="utf-8")
         files.append(File.generated(config, STYLESHEET, content=stylesheet + "\n" + MAP_CSS))
@@ -322,6 +363,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             return []
         return [(label, get_relative_url(path, page_url)) for label, path in paths]
 
+    def safety_downloads(self, page_url: str) -> list[Download]:
+        """Links from the page at `page_url` to the safety procedure, wallet cards and poster
+        (none while packs are off)."""
+        return self._downloads(page_url, [(item.label, item.path) for item in SITE_PRINTS])
+
     def page_file(self, module_id: str) -> File:
         """A module's generated page, made on first use in each build."""
         if module_id not in self._page_files:
@@ -364,7 +410,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         session_html = self._session_pages.get(page.file.src_uri)
         if session_html is not None:
             page.toc = toc_from_html(session_html)
-            return session_html
+            return self._link_safety(session_html, page)
         rendered = self._module_pages.get(page.file.src_uri)
         if rendered is None:
             return html
@@ -376,7 +422,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 log.error(finding.format())
             raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
         page.toc = toc_from_html(html)
-        return html
+        return self._link_safety(html, page)
+
+    def _link_safety(self, html: str, page: Page) -> str:
+        """Mentions of "your organisation's procedures" link to the safety page, if any."""
+        if self._safety_file is None:
+            return html
+        return link_procedures(html, get_relative_url(self._safety_file.url, page.file.url))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Every page asks browsers to send no referrer, wherever the site is hosted (even
@@ -429,6 +481,17 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             paper="letter" if self.config.paper == "letter" else "a4",
             prune=True,
         )
+        prints = build_site_prints(
+            Path(config.site_dir),
+            root / self.config.cache_dir / "prints",
+            self.settings,
+            template_dirs=[Path(custom_dir) / "peerkit"] if custom_dir else [],
+            paper="letter" if self.config.paper == "letter" else "a4",
+            prune=True,
+        )
+        report.rendered += prints.rendered
+        report.cached += prints.cached
+        report.written += prints.written
         log.info(
             f"peerkit: {len(report.written)} PDF packs in {time.perf_counter() - started:.1f} s "
             f"({report.rendered} rendered, {report.cached} from the cache)"

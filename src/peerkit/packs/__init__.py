@@ -32,8 +32,9 @@ from peerkit.packs.handout import handout_html
 from peerkit.plans import AgendaDay, Entry, Kind, PaperworkPart, PlanFile, agenda
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
+from peerkit.render.safetylinks import link_procedures
 from peerkit.runsheet import module_plan, with_screen_breaks
-from peerkit.site import SiteSettings
+from peerkit.site import LocalService, SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 PackKind = Literal["facilitator", "participant", "large-print", "show", "paperwork", "cards"]
@@ -152,6 +153,9 @@ class Session:
         has_break = any(e.kind is Kind.break_ for e in self.days[0].entries)
         return " ".join(parts) + (", with a break" if has_break else "")
 
+    local_support: tuple[LocalService, ...] = ()
+    """Services near the venue: the site's for this venue, then the plan's own."""
+
     @property
     def modules(self) -> list[Module]:
         """Every module the session draws on, in order of first use."""
@@ -230,6 +234,7 @@ def module_session(module: Module, curriculum: Curriculum, settings: SiteSetting
         nominal_times=True,
         format=module.format,
         paperwork=(*DEFAULT_PAPERWORK, "certificates"),
+        local_support=tuple(settings.local_support),
     )
 
 
@@ -251,6 +256,7 @@ def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSett
         format=plan.format,
         attendees=list(plan.attendees),
         paperwork=tuple(plan.paperwork) if plan.paperwork is not None else default,
+        local_support=(*settings.local_support_for(plan.venue), *plan.local_support),
     )
 
 
@@ -284,7 +290,7 @@ class PrintTemplates:
         self, kind: PackKind, session: Session, settings: SiteSettings, paper: Paper = "a4"
     ) -> str:
         template = self.env.get_template(f"{TEMPLATE_OF.get(kind, kind)}.html")
-        return template.render(
+        html = template.render(
             session=session,
             settings=settings,
             kind=kind,
@@ -294,7 +300,12 @@ class PrintTemplates:
             paper="A4" if paper == "a4" else "letter",
             logo=logo_uri(settings),
             colour=settings.brand.primary if settings.brand else None,
+            local_support=list(session.local_support),
         )
+        if kind == "facilitator" and 'id="safety"' in html:
+            # Mentions of "your organisation's procedures" point to the pack's safety page.
+            return link_procedures(html, "#safety")
+        return html
 
 
 LOGO_TYPES = {

@@ -40,7 +40,14 @@ TEMPLATES = Path(__file__).parent / "templates"
 MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards", "signposting")
 """What a module body or a docs page may call."""
 
-DOCS_MACRO_NAMES = (*MACRO_NAMES, "contact", "licence", "privacy_statement")
+DOCS_MACRO_NAMES = (
+    *MACRO_NAMES,
+    "contact",
+    "licence",
+    "privacy_statement",
+    "safety_page",
+    "safety_procedure",
+)
 """What a docs page may call: the module macros, and the organisation's own details."""
 
 Link = Callable[[str, str | None], str]
@@ -175,6 +182,8 @@ class _PageState:
     """Owners (module or activity ids) whose reflection prompts are on the page."""
     placed_handouts: list[str] = field(default_factory=list)
     placed_signposting: bool = False
+    downloads: Sequence[Download] = ()
+    """Files a docs page links to (the safety prints), relative to the page."""
 
 
 class Renderer:
@@ -206,10 +215,16 @@ class Renderer:
 
     @contextmanager
     def page(
-        self, module: Module | None, link: Link = default_link, *, slots: bool = False
+        self,
+        module: Module | None,
+        link: Link = default_link,
+        *,
+        slots: bool = False,
+        downloads: Sequence[Download] = (),
     ) -> Iterator[_PageState]:
         """Render macros for one page: `module` is the page's module, if it is a module page."""
         outer, self._state = self._state, _PageState(module, link, {} if slots else None)
+        self._state.downloads = downloads
         try:
             yield self._state
         finally:
@@ -342,6 +357,27 @@ class Renderer:
         """What the site does, and does not do, with its visitors' data: true of every
         peerkit site, because peerkit builds it so."""
         return self._fragment("privacy.html", settings=self.settings)
+
+    def safety_page(self, level: int = 2) -> Markup:
+        """What to do if someone is not safe, with the organisation's contacts (fill-in
+        lines where the `safety` settings are empty) and links to the safety prints."""
+        return self._fragment(
+            "safety.html",
+            settings=self.settings,
+            anchor="if-someone-is-not-safe",
+            level=_level(min(level, 5)),
+            downloads=self.state.downloads,
+        )
+
+    def safety_procedure(self, level: int = 2) -> Markup:
+        """The template safety and safeguarding procedure, filled from the `safety` settings."""
+        return self._fragment(
+            "safety_procedure.html",
+            settings=self.settings,
+            anchor="safety-procedure",
+            level=_level(min(level, 5)),
+            downloads=self.state.downloads,
+        )
 
     def macros(self) -> dict[str, Callable[..., Markup]]:
         """The macros a page may call, by name."""

@@ -1,0 +1,47 @@
+"""Links from a module's mentions of "your organisation's procedures" to the safety page.
+
+The modules tell facilitators, in about forty places, to follow their organisation's
+procedures, guidance or policy. Written once as plain text, each mention becomes a link to
+the site's safety page (and, in a facilitator pack, to the pack's own safety page with its
+page number), so a group without written procedures is never left without an answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+PHRASE = re.compile(
+    r"\b((?:your|the|his|her|their|my) organisation(?:&#39;|&#x27;|'|\u2019)s "
+    r"(?:own |emergency |safety |safeguarding )?(?:procedures?|guidance|policy|policies|steps))\b",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"(<[^>]*>)")
+_OPEN_A = re.compile(r"<a[\s>]", re.IGNORECASE)
+_CLOSE_A = re.compile(r"</a\s*>", re.IGNORECASE)
+_RAW_OPEN = re.compile(r"<(script|style|title|textarea|head)[\s>]", re.IGNORECASE)
+_RAW_CLOSE = re.compile(r"</(script|style|title|textarea|head)\s*>", re.IGNORECASE)
+
+
+def link_procedures(html: str, href: str) -> str:
+    """`html` with each mention in its text (not in attributes, existing links or scripts)
+    turned into a link to `href`."""
+    target = escape(href)
+    parts = _TAG.split(html)
+    in_link = in_raw = 0
+    for index, part in enumerate(parts):
+        if index % 2:
+            if _OPEN_A.match(part):
+                in_link += 1
+            elif _CLOSE_A.match(part):
+                in_link = max(0, in_link - 1)
+            elif _RAW_OPEN.match(part):
+                in_raw += 1
+            elif _RAW_CLOSE.match(part):
+                in_raw = max(0, in_raw - 1)
+        elif part and not in_link and not in_raw:
+            parts[index] = PHRASE.sub(
+                lambda m: f'<a class="peerkit-safety-link" href="{target}">{m[1]}</a>', part
+            )
+    return "".join(parts)
