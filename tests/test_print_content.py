@@ -429,7 +429,7 @@ def test_covers_carry_the_logo_and_colour(tmp_path: Path) -> None:
 
 
 def test_site_settings_find_the_logo(tmp_path: Path) -> None:
-    from peerkit.site import settings_from_config
+    from peerkit.site import check_config, settings_from_config
 
     (tmp_path / "docs" / "assets").mkdir(parents=True)
     (tmp_path / "docs" / "assets" / "logo.svg").write_text("<svg/>", encoding="utf-8")
@@ -450,6 +450,11 @@ def test_site_settings_find_the_logo(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match=r"plugins\.peerkit\.logo: no file missing\.png"):
         settings_from_config(config)
+    settings, findings = check_config(config)  # what `peerkit check` reports, at its line
+    assert settings is None
+    assert [f.format(tmp_path) for f in findings] == [
+        "mkdocs.yml:4: plugins.peerkit.logo: no file missing.png beside mkdocs.yml"
+    ]
 
 
 def test_the_longest_show_sheets_allowed_still_fit_one_page(tmp_path: Path) -> None:
