@@ -18,7 +18,7 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium p
 	nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps serve build offline check schema lint test bench previews clean
+.PHONY: setup system-deps serve build offline check schema lint test bench previews look clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -45,7 +45,7 @@ system-deps: ## Install the Debian packages that packs and tests need, when miss
 	fi
 
 serve: setup ## Serve the reference site on http://127.0.0.1:8000, rebuilding on change (no PDFs)
-	PEERKIT_PACKS=off $(VENV)/bin/mkdocs serve --dev-addr $(ADDR)
+	$(VENV)/bin/peerkit serve --dev-addr $(ADDR)
 
 build: setup system-deps ## Build the site and its PDF packs into site/; on any error the last good site/ stays
 	$(VENV)/bin/peerkit build
@@ -61,8 +61,8 @@ schema: setup ## Regenerate the JSON Schemas in schema/ from the model
 	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
 
 lint: setup
-	$(VENV)/bin/ruff check src tests bench macros.py
-	$(VENV)/bin/ruff format --check src tests bench macros.py
+	$(VENV)/bin/ruff check src tests bench tools macros.py hatch_build.py
+	$(VENV)/bin/ruff format --check src tests bench tools macros.py hatch_build.py
 	$(VENV)/bin/mypy
 
 test: setup system-deps lint ## Run every test
@@ -83,12 +83,15 @@ previews: build ## Render first pages of some packs to PNG for the docs' visual 
 		site/packs/modules/boundaries-large-print-pack.pdf $(PREVIEWS)/large-print-1
 	for page in 1 8; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-participant-pack.pdf $(PREVIEWS)/participant-$$page; done
-	for page in 1 2; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
+	for page in 1 3; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-cards.pdf $(PREVIEWS)/cards-$$page; done
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
 	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3
 	$(VENV)/bin/python bench/packs.py
 
+look: build ## Every page of every pack as small PNGs, and a contact sheet per pack, in look/
+	$(VENV)/bin/python tools/look.py site/packs --out look
+
 clean:
-	rm -rf site .site-* *-offline.zip .pytest_cache .ruff_cache .mypy_cache
+	rm -rf site look .site-* *-offline.zip .pytest_cache .ruff_cache .mypy_cache

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -75,3 +77,24 @@ def test_a_module_page_prints_without_navigation_and_with_link_addresses(
     assert after == f'" ({link.get_attribute("href")})"'
     activity = page.locator("section.peerkit-activity").first
     assert activity.evaluate("s => getComputedStyle(s).breakBefore") == "page"
+
+
+def test_a_printed_page_keeps_its_title_and_the_planner_prints_its_agenda_alone(
+    page: Page, base_url: str, tmp_path: Path
+) -> None:
+    """Chromium's own print (page.pdf), read back with pdftotext: the page's title is on
+    paper; the planner's rule that hides its heading stays on the planner."""
+
+    def printed(path: str) -> str:
+        page.goto(base_url + path)
+        pdf = tmp_path / "page.pdf"
+        pdf.write_bytes(page.pdf(format="A4"))
+        out = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True)
+        return " ".join(out.stdout.decode("utf-8").split())
+
+    page.goto(base_url + "modules/mutuality.html")
+    heading = page.locator(".md-content__inner > h1").first.inner_text()
+    assert heading and heading in printed("modules/mutuality.html")
+    page.goto(base_url + "browse/planner.html")
+    planner_heading = page.locator(".md-content__inner > h1").first.inner_text()
+    assert planner_heading not in printed("browse/planner.html")

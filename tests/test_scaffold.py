@@ -63,8 +63,6 @@ def test_new_makes_a_site_that_checks_and_builds_strict_straight_away(tmp_path: 
         "Makefile",
         "README.md",
         "requirements.txt",
-        "package.json",
-        "package-lock.json",
         ".gitignore",
         ".gitlab-ci.yml",
         ".github/workflows/publish.yml",
@@ -200,7 +198,12 @@ def test_a_colour_that_is_not_a_colour_is_reported_at_its_key(tmp_path: Path) ->
     folder = new_site(tmp_path, brand={"link": "blue"})
     build = mkdocs_build(folder, "--strict")
     assert build.returncode == 1
-    assert "plugins.peerkit.brand.link" in build.output
+    lines = (folder / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if text.strip() == "link: blue")
+    assert (
+        f"mkdocs.yml:{line}: plugins.peerkit.brand.link: 'blue' should be a colour as six "
+        'hex digits, like "#00574b"' in build.output
+    )
 
 
 @pytest.fixture(scope="module")
@@ -316,7 +319,7 @@ def test_the_site_description_cannot_break_out_of_its_attribute(tmp_path: Path) 
 
 def test_new_then_make_serve_gives_a_working_branded_site(tmp_path: Path) -> None:
     """What a new user does: `peerkit new`, then `make serve` in the new folder, which sets up
-    its own environment from requirements.txt (and the npm pin) and serves the site."""
+    its own environment from requirements.txt and serves the site."""
     folder = tmp_path / "riverside"
     assert peerkit("new", str(folder), "--name", "Riverside Peer Network").returncode == 0
     with socket.socket() as probe:
@@ -346,7 +349,66 @@ def test_new_then_make_serve_gives_a_working_branded_site(tmp_path: Path) -> Non
         assert "<title>Riverside Peer Network training</title>" in page, serving.poll()
         assert "assets/peerkit/brand.css" in page
         assert (folder / ".venv" / "bin" / "peerkit").is_file()
-        assert (folder / "node_modules" / "iframe-worker" / "shim" / "index.js").is_file()
+        # The search shim comes inside peerkit's wheel: the site downloads nothing from npm.
+        assert not (folder / "node_modules").exists()
+        shim = f"http://127.0.0.1:{port}/assets/peerkit/iframe-worker.js"
+        with urllib.request.urlopen(shim, timeout=5) as response:
+            served = response.read()
+        assert (
+            served == (ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js").read_bytes()
+        )
     finally:
         os.killpg(serving.pid, signal.SIGTERM)
         serving.wait(timeout=30)
+
+
+def test_hints_name_the_command_that_works_in_that_folder(tmp_path: Path) -> None:
+    """In a new site `peerkit` is not on the PATH, but `make check` works; elsewhere the
+    hint is the peerkit command."""
+    assert peerkit("new", str(tmp_path / "our-site")).returncode == 0
+    in_site = peerkit("new-module", "listening-well", cwd=tmp_path / "our-site")
+    assert in_site.returncode == 0, in_site.stderr
+    assert "then run `make check`." in in_site.stdout
+    (tmp_path / "bare").mkdir()
+    bare = peerkit("new-module", "listening-well", cwd=tmp_path / "bare")
+    assert "then run `peerkit check modules`." in bare.stdout
+
+
+def test_a_new_site_is_not_ready_to_publish_until_its_placeholders_are_replaced(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "our-site"
+    assert peerkit("new", str(folder), "--name", "Riverside Peer Network").returncode == 0
+    first = peerkit("ready", cwd=folder)
+    assert first.returncode == 1
+    reported = first.stdout.splitlines()
+    about = (folder / "docs" / "about.md").read_text(encoding="utf-8").splitlines()
+    assert about[2].startswith("*Replace this paragraph")
+    assert "docs/about.md:3: a prompt from peerkit new: write your own text here" in reported
+    assert any(line.startswith("docs/privacy.md:") for line in reported)
+    assert any(
+        line.startswith("modules/getting-started.md:1: the example module") for line in reported
+    )
+    config_lines = (folder / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    email = next(n for n, text in enumerate(config_lines, 1) if "hello@example.org" in text)
+    assert f"mkdocs.yml:{email}: hello@example.org is an example: give your own contact" in reported
+    assert "docs/assets/logo.svg:1: the placeholder logo from peerkit new: use your own" in reported
+    # `make test` in the site runs it, so a site with placeholders fails its tests.
+    makefile = (folder / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^test: .*\bready\b", makefile, re.M)
+    assert "peerkit ready" in makefile
+
+    # The owner writes their own text: nothing is reported, and text they changed never is.
+    for page in (folder / "docs").rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"^\*[A-Z].*$", "Our own words.", text, flags=re.M), "utf-8")
+    module = folder / "modules" / "getting-started.md"
+    module.write_text(module.read_text(encoding="utf-8").replace("Getting started", "Welcome"))
+    config = folder / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("hello@", "training@riverside."))
+    (folder / "docs" / "assets" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><title>Riverside</title></svg>'
+    )
+    done = peerkit("ready", cwd=folder)
+    assert done.returncode == 0, done.stdout
+    assert done.stdout == "" and "No placeholders" in done.stderr

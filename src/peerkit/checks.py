@@ -12,6 +12,7 @@ from markdown.extensions.toc import slugify
 
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
+from peerkit.packs.cards import cards_fit
 from peerkit.render import page_anchors
 from peerkit.runsheet import check_module_breaks
 
@@ -191,6 +192,7 @@ CHECKS: tuple[Check, ...] = (
     prerequisites_resolve,
     prerequisites_acyclic,
     activities_fit_duration,
+    cards_fit,
     check_module_breaks,
 )
 

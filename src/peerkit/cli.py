@@ -10,17 +10,45 @@ from typing import Literal
 import click
 
 from peerkit.curriculum import check_folder
+from peerkit.engine import (
+    CHOICES,
+    END_OF_LIFE_NOTICE,
+    NAMES,
+    Engine,
+    EngineError,
+    address_problem,
+    choose,
+    command,
+    environment,
+)
+from peerkit.export import ExportError, export_site
 from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
-from peerkit.packs import build_packs, module_session, packs_for, plan_session
+from peerkit.packs import (
+    SET_LETTERS,
+    CardsDoNotFit,
+    build_packs,
+    module_session,
+    packs_for,
+    plan_session,
+)
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.publish import UnsafeSiteDir, build_site, zip_site
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
+from peerkit.ready import placeholders
 from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
 from peerkit.site import SiteSettings, check_config, read_config, settings_from_config
+
+ENGINE_OPTION = click.option(
+    "--engine",
+    "engine_name",
+    type=click.Choice(CHOICES),
+    help="MkDocs or ProperDocs (default: engine: in mkdocs.yml, else auto: ProperDocs when "
+    "installed).",
+)
 
 
 @click.group()
@@ -150,6 +178,13 @@ def stats(path: Path, min_reading_ease: float | None) -> None:
 )
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option(
+    "--sets",
+    type=click.IntRange(1, len(SET_LETTERS)),
+    default=1,
+    show_default=True,
+    help="Lettered sets of each card deck (Set A, Set B, ...), one per small group.",
+)
+@click.option(
     "--cache",
     default=".cache/peerkit/packs",
     type=click.Path(path_type=Path, file_okay=False),
@@ -162,6 +197,7 @@ def pack(
     config_file: Path,
     out: Path,
     paper: Literal["a4", "letter"],
+    sets: int,
     cache: Path,
 ) -> None:
     """Make the PDF packs of one session plan (sessions/NAME.yml) or one module (modules/NAME.md):
@@ -198,9 +234,26 @@ def pack(
         sys.exit(1)
     packs = packs_for(session)
     with click.progressbar(length=len(packs), label="Making packs", file=sys.stderr) as bar:
-        report = build_packs(
-            packs, out, cache, settings, paper=paper, progress=lambda _: bar.update(1)
-        )
+        try:
+            report = build_packs(
+                packs,
+                out,
+                cache,
+                settings,
+                paper=paper,
+                sets=SET_LETTERS[:sets],
+                progress=lambda _: bar.update(1),
+                sources=result.curriculum.files,
+            )
+        except CardsDoNotFit as exc:
+            for finding in exc.findings:
+                click.echo(finding.format(), err=True)
+            sys.exit(1)
+    for pack_path, boxes in sorted(report.boxes.items()):
+        for overflow in boxes.overflows:
+            click.echo(
+                f"warning: {pack_path} page {overflow.page}: {overflow.describe()}", err=True
+            )
     for path in report.written:
         click.echo(path)
     click.echo(f"{report.rendered} rendered, {report.cached} from the cache", err=True)
@@ -231,16 +284,25 @@ def pack(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where the offline zip goes (default: NAME-offline.zip beside the site).",
 )
+@ENGINE_OPTION
 def build(
-    config_file: Path, site_dir: Path | None, packs: bool, offline: bool, zip_path: Path | None
+    config_file: Path,
+    site_dir: Path | None,
+    packs: bool,
+    offline: bool,
+    zip_path: Path | None,
+    engine_name: str | None,
 ) -> None:
-    """Build the site with `mkdocs build --strict`, safely: into a new folder that replaces the
-    site only when the build succeeds, so a mistake never leaves a half-written site."""
+    """Build the site with `mkdocs build --strict` (or ProperDocs'), safely: into a new folder
+    that replaces the site only when the build succeeds, so a mistake never leaves a
+    half-written site."""
+    engine = _engine(engine_name, config_file)
+    click.echo(click.wrap_text(END_OF_LIFE_NOTICE, 100) + "\n", err=True)
+    click.echo(f"Building with {NAMES[engine]}", err=True)
     try:
-        result = build_site(config_file, site_dir, packs=packs)
+        result = build_site(config_file, site_dir, packs=packs, engine=engine, echo=_echo_err)
     except UnsafeSiteDir as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(result.output.rstrip(), err=True)
     if not result.ok:
         click.echo(
             f"The build failed, so {result.site} was left as it was (the last good build).",
@@ -256,6 +318,116 @@ def build(
         except UnsafeSiteDir as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
+@click.option(
+    "--dev-addr",
+    "address",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="Where to serve the site (make serve ADDR=...).",
+)
+@ENGINE_OPTION
+def serve(config_file: Path, address: str, engine_name: str | None) -> None:
+    """Serve the site while you edit, rebuilding on every change (no PDF packs)."""
+    engine = _engine(engine_name, config_file)
+    problem = address_problem(address)
+    if problem:
+        raise click.ClickException(problem)
+    argv = command(engine, "serve", "--dev-addr", address, "--config-file", str(config_file))
+    click.echo(f"Serving with {NAMES[engine]} on http://{address}/ (Ctrl+C to stop)", err=True)
+    sys.stderr.flush()
+    # The engine takes this process's place, so Ctrl+C and kill reach it directly.
+    os.execve(argv[0], argv, environment(packs=False))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--modules",
+    "modules_dir",
+    default=Path("modules"),
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+)
+@click.option(
+    "--config",
+    "config_file",
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The site's settings (organisation, support list, reference modules), if it has one.",
+)
+@click.option(
+    "--links",
+    type=click.Choice(["html", "directory"]),
+    default="html",
+    show_default=True,
+    help="Page addresses in the other tool: modules/x.html, or modules/x/.",
+)
+@click.option("--browse/--no-browse", default=True, show_default=True, help="The browse pages.")
+def export(
+    folder: Path,
+    modules_dir: Path,
+    config_file: Path,
+    links: Literal["html", "directory"],
+    browse: bool,
+) -> None:
+    """Write the generated pages (modules, session plans, browse pages) as plain Markdown, with
+    their assets, into FOLDER, for any Markdown site tool. Nothing is written if a module or
+    plan has a mistake."""
+    try:
+        result = export_site(folder, modules_dir, config_file, links=links, browse=browse)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    for finding in result.findings:
+        click.echo(finding.format(), err=True)
+    if not result.ok:
+        count = len(errors(result.findings))
+        click.echo(f"Nothing was exported: {count} error{'s' if count != 1 else ''}.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Exported {len(result.pages)} pages and {len(result.assets)} assets to {result.folder}"
+    )
+    click.echo(
+        "Add assets/peerkit/peerkit.css to the tool's stylesheets and assets/peerkit/peerkit.js "
+        "to its scripts; docs/engines.md explains the rest."
+    )
+
+
+@main.command()
+@click.argument("folder", default=".", type=click.Path(path_type=Path, file_okay=False))
+def ready(folder: Path) -> None:
+    """Is the site in FOLDER ready to publish? Reports, as path:line, each placeholder that
+    `peerkit new` put there and that is still unchanged: prompts in the pages, the example
+    module, the example email address and the placeholder logo."""
+    found = placeholders(folder)
+    for finding in found:
+        click.echo(finding.format())
+    if found:
+        click.echo(
+            f"{len(found)} placeholder{'s' if len(found) != 1 else ''} from peerkit new "
+            "left: replace them before you publish.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo("No placeholders from peerkit new are left.", err=True)
+
+
+def _engine(requested: str | None, config_file: Path) -> Engine:
+    try:
+        return choose(requested, config_file)
+    except EngineError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[Finding]]:
@@ -313,7 +485,8 @@ def new_module_command(module_id: str, title: str | None, folder: Path) -> None:
         path = new_module(folder, module_id, title)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Made {path}: fill it in, then run `peerkit check {folder}`.")
+    hint = _hint("check", f"peerkit check {folder}")
+    click.echo(f"Made {path}: fill it in, then run `{hint}`.")
 
 
 @main.command("npm-install")
@@ -346,11 +519,22 @@ def schema(kind: str, output: Path | None, check_only: bool) -> None:
     if check_only:
         current = output.read_text(encoding="utf-8") if output.exists() else ""
         if current != text:
-            click.echo(
-                f"{output} is out of date: run 'peerkit schema {kind} -o {output}'", err=True
-            )
+            fix = _hint("schema", f"peerkit schema {kind} -o {output}")
+            click.echo(f"{output} is out of date: run '{fix}'", err=True)
             sys.exit(1)
         return
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output}", err=True)
+
+
+def _hint(target: str, otherwise: str) -> str:
+    """A command to suggest that works in this folder: `make TARGET` where the Makefile here
+    has it (a site from `peerkit new`, or peerkit's own repository), else `otherwise`."""
+    makefile = Path("Makefile")
+    text = makefile.read_text(encoding="utf-8", errors="replace") if makefile.is_file() else ""
+    return f"make {target}" if f"\n{target}:" in f"\n{text}" else otherwise
+
+
+def _echo_err(line: str) -> None:
+    click.echo(line, err=True)

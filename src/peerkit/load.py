@@ -281,6 +281,8 @@ def _message(
             return f'{where}: \'{given}\' should be a version like "1.0" or "2.1.3"'
         if loc and loc[-1] == "url":
             return f"{where}: '{given}' should be a web address starting with https://"
+        if len(loc) >= 2 and loc[-2] == "brand":
+            return f"{where}: '{given}' should be a colour as six hex digits, like \"#00574b\""
         return (
             f"{where}: '{given}' is not a valid id; use lowercase letters, digits and hyphens,"
             f" like '{_slugify(str(given))}'"

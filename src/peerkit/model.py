@@ -232,8 +232,8 @@ class CardSet(Strict):
     layout: Literal["piles", "circles"] = Field(
         default="piles",
         description=(
-            "How the sorting template prints: a header card per pile, or one sheet of"
-            " overlapping circles (two or three) to place the cards on."
+            "How the sorting template prints: a header card per pile, or a plan of two or"
+            " three overlapping circles to draw on a flipchart, with the names as labels."
         ),
     )
 

@@ -63,17 +63,54 @@ def install(root: Path) -> list[str]:
             current = json.loads(manifest.read_text(encoding="utf-8")).get("version")
             if current == package["version"]:
                 continue
-        with urllib.request.urlopen(package["resolved"], timeout=60) as response:
-            data = response.read()
-        algorithm, _, expected = package["integrity"].partition("-")
-        digest = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
-        if digest != expected:
-            raise ValueError(f"{package['resolved']}: {algorithm} does not match package-lock.json")
-        shutil.rmtree(dest, ignore_errors=True)
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            members = [m for m in tar.getmembers() if m.name.startswith("package/")]
-            for member in members:
-                member.name = member.name.removeprefix("package/")
-            tar.extractall(dest, members=members, filter="data")
+        unpack(download(package), dest)
         installed.append(f"{where.removeprefix('node_modules/')}@{package['version']}")
     return installed
+
+
+def download(package: dict[str, Any], cache: Path | None = None) -> bytes:
+    """A locked package's tarball, refused unless its hash matches the lock's `integrity`.
+    With `cache`, a tarball kept there is used (and checked) instead of downloading again."""
+    kept = cache / Path(package["resolved"]).name if cache else None
+    if kept is not None and kept.is_file() and _matches(package, kept.read_bytes()):
+        return kept.read_bytes()
+    with urllib.request.urlopen(package["resolved"], timeout=60) as response:
+        data: bytes = response.read()
+    if not _matches(package, data):
+        algorithm = package["integrity"].partition("-")[0]
+        raise ValueError(f"{package['resolved']}: {algorithm} does not match package-lock.json")
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_bytes(data)
+    return data
+
+
+def _matches(package: dict[str, Any], data: bytes) -> bool:
+    algorithm, _, expected = str(package["integrity"]).partition("-")
+    return base64.b64encode(hashlib.new(algorithm, data).digest()).decode() == expected
+
+
+def unpack(data: bytes, dest: Path) -> None:
+    """An npm tarball's `package/` folder, unpacked as `dest` (replacing what was there)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        members = [m for m in tar.getmembers() if m.name.startswith("package/")]
+        for member in members:
+            member.name = member.name.removeprefix("package/")
+        tar.extractall(dest, members=members, filter="data")
+
+
+VENDOR = Path(__file__).parent / "vendor"
+"""Where a built wheel keeps the pinned npm packages (see hatch_build.py): a site installed
+from the wheel needs no download for them."""
+
+SHIM = "iframe-worker/shim/index.js"
+
+
+def packaged_shim() -> Path | None:
+    """The iframe-worker shim that came inside peerkit's wheel (or, in a source checkout, the
+    one `make setup` installed beside it), or None."""
+    for shim in (VENDOR / SHIM, Path(__file__).parents[2] / "node_modules" / SHIM):
+        if shim.is_file():
+            return shim
+    return None

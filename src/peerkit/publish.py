@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from peerkit.engine import Engine, command, environment, run
 from peerkit.site import plugin_options, read_config
 
 MARKER = ".peerkit-site"
@@ -82,8 +82,16 @@ def clear_leftovers(site: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def build_site(config_file: Path, site: Path | None = None, *, packs: bool = True) -> BuildResult:
-    """`mkdocs build --strict` into a fresh folder, swapped in for `site` only on success.
+def build_site(
+    config_file: Path,
+    site: Path | None = None,
+    *,
+    packs: bool = True,
+    engine: Engine = "mkdocs",
+    echo: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """`mkdocs build --strict` (or ProperDocs') into a fresh folder, swapped in for `site`
+    only on success; `echo` gets each line of the engine's output as it comes.
 
     Raises `UnsafeSiteDir` (before building anything) if `site` overlaps the project."""
     config_file = config_file.resolve()
@@ -95,21 +103,12 @@ def build_site(config_file: Path, site: Path | None = None, *, packs: bool = Tru
     umask = os.umask(0)
     os.umask(umask)
     building.chmod(0o777 & ~umask)  # mkdtemp makes it private; a site is for serving
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if not packs:
-        env["PEERKIT_PACKS"] = "off"
     try:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
-        proc = subprocess.run(
-            [*command, "--config-file", str(config_file), "--site-dir", str(building)],
-            cwd=config_file.parent,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        argv = command(engine, "build", "--strict", "--clean", "--config-file", str(config_file))
+        returncode, output = run(
+            [*argv, "--site-dir", str(building)], config_file.parent, environment(packs), echo
         )
-        output = proc.stdout + proc.stderr
-        if proc.returncode != 0:
+        if returncode != 0:
             return BuildResult(False, site, output)
         (building / MARKER).write_text(
             "Built by `peerkit build`. Only a folder holding this file is replaced.\n",

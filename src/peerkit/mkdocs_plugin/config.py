@@ -10,6 +10,10 @@ class PeerkitConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off (e.g. to build only the hand-written pages)."""
 
+    engine = c.Choice(("auto", "mkdocs", "properdocs"), default="auto")
+    """What `peerkit build` and `peerkit serve` run: MkDocs 1.6 or ProperDocs, its maintained
+    fork; `auto` takes ProperDocs when it is installed (see docs/engines.md)."""
+
     modules_dir = c.Type(str, default="modules")
     """The folder of module files, relative to `mkdocs.yml`."""
 
@@ -30,6 +34,10 @@ class PeerkitConfig(base.Config):
 
     paper = c.Choice(("a4", "letter"), default="a4")
     """Paper size of the PDF packs."""
+
+    card_sets = c.Choice(tuple(range(1, 7)), default=1)
+    """How many lettered sets (Set A, Set B, ...) of each deck the card sheets print, one per
+    small group, each with its own band pattern so groups' cards do not mix."""
 
     cache_dir = c.Type(str, default=".cache/peerkit")
     """Rendered PDFs, by content hash, relative to `mkdocs.yml`; a rebuild reuses them."""

@@ -21,8 +21,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.templates import TemplateContext
 
 from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.colour import brand_css, brand_problems
@@ -33,7 +35,10 @@ from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.search import tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
+from peerkit.npm import packaged_shim
 from peerkit.packs import (
+    SET_LETTERS,
+    CardsDoNotFit,
     Session,
     build_packs,
     module_pack_paths,
@@ -96,6 +101,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
+        self._pages_done: Progress | None = None
         self._safety_file: File | None = None
 
     # --- configuration ----------------------------------------------------------------
@@ -147,7 +153,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def _offline(self, config: MkDocsConfig) -> None:
         """Search from a folder (file://): Material's search runs in a Web Worker, which
         browsers refuse there; the iframe-worker shim stands in, served by the site itself."""
-        shim = self.site_path(config, "search_shim")
+        shim = self._shim(config)
         if not shim.is_file():
             raise PluginError(
                 f"peerkit: {shim} is missing. Search from a folder (file://) needs the "
@@ -162,6 +168,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "peerkit: offline is on but use_directory_urls is true: links between pages "
                 "will not open from a folder. Set `use_directory_urls: false` in mkdocs.yml"
             )
+
+    def _shim(self, config: MkDocsConfig) -> Path:
+        """The site's own copy of the shim (node_modules/), or else the one in peerkit's wheel."""
+        shim = self.site_path(config, "search_shim")
+        default = PeerkitConfig.search_shim.default
+        if not shim.is_file() and self.config.search_shim == default:
+            return packaged_shim() or shim
+        return shim
 
     def _settings(self, config: MkDocsConfig) -> SiteSettings:
         given = {
@@ -255,7 +269,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )
         if self.config.offline:
-            shim = self.site_path(config, "search_shim")
+            shim = self._shim(config)
             files.append(File.generated(config, SHIM, abs_src_path=str(shim)))
             licence = shim.parent.parent / "LICENSE"
             if licence.is_file():
@@ -401,6 +415,17 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
     # --- per page ---------------------------------------------------------------------
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        if self.config.enabled:
+            self._pages_done = Progress("pages", len(files.documentation_pages()))
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if self._pages_done is not None:
+            self._pages_done.step()
+        return context
+
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -472,15 +497,27 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         custom_dir = config.theme.custom_dir
         packs = [pack for session in self.sessions for pack in packs_for(session)]
         started = time.perf_counter()
-        report = build_packs(
-            packs,
-            Path(config.site_dir),
-            root / self.config.cache_dir / "packs",
-            self.settings,
-            template_dirs=[Path(custom_dir) / "peerkit"] if custom_dir else [],
-            paper="letter" if self.config.paper == "letter" else "a4",
-            prune=True,
-        )
+        done = Progress("packs", len(packs))
+        try:
+            report = build_packs(
+                packs,
+                Path(config.site_dir),
+                root / self.config.cache_dir / "packs",
+                self.settings,
+                template_dirs=[Path(custom_dir) / "peerkit"] if custom_dir else [],
+                paper="letter" if self.config.paper == "letter" else "a4",
+                progress=lambda _: done.step(),
+                prune=True,
+                sets=SET_LETTERS[: self.config.card_sets],
+                sources=self.curriculum.files,
+            )
+        except CardsDoNotFit as exc:
+            for finding in exc.findings:
+                log.error(finding.format())
+            raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
+        for path, boxes in sorted(report.boxes.items()):
+            for overflow in boxes.overflows:
+                log.warning(f"peerkit: {path} page {overflow.page}: {overflow.describe()}")
         prints = build_site_prints(
             Path(config.site_dir),
             root / self.config.cache_dir / "prints",
@@ -494,7 +531,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         report.written += prints.written
         log.info(
             f"peerkit: {len(report.written)} PDF packs in {time.perf_counter() - started:.1f} s "
-            f"({report.rendered} rendered, {report.cached} from the cache)"
+            f"({report.rendered} rendered, {report.cached} from the cache; "
+            f"{sum(b.boxes for b in report.boxes.values())} boxes of text checked on the page)"
         )
 
     def on_serve(
@@ -506,6 +544,19 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if sessions.is_dir():
                 server.watch(str(sessions))
         return server
+
+
+class Progress:
+    """Logs "peerkit: packs 12/34" as a long step goes, about every tenth of the way."""
+
+    def __init__(self, what: str, total: int) -> None:
+        self.what, self.total, self.done = what, total, 0
+        self.every = max(1, total // 10) if what == "pages" else 1
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0 or self.done == self.total:
+            log.info(f"peerkit: {self.what} {self.done}/{self.total}")
 
 
 def _attribute_safe(text: str) -> str:

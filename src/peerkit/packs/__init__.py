@@ -14,6 +14,7 @@ import base64
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -27,8 +28,19 @@ from typing import Literal
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from peerkit.model import Activity, Curriculum, Format, Handout, Module
+from peerkit.findings import Finding
+from peerkit.model import Activity, Curriculum, Format, Handout, Module, ModuleFile
+from peerkit.packs.cards import (
+    CIRCLES_VIEW,
+    FITS,
+    LABEL_LEADING,
+    Deck,
+    choose_fit,
+    circles_plan,
+    deck,
+)
 from peerkit.packs.handout import handout_html
+from peerkit.packs.layout import BoxReport, Overflow
 from peerkit.plans import AgendaDay, Entry, Kind, PaperworkPart, PlanFile, agenda
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
@@ -55,6 +67,8 @@ LABELS = {
     "paperwork": "Paperwork",
     "cards": "Cards to cut out",
 }
+SET_LETTERS = "ABCDEF"
+"""Card sets print lettered A to F, each letter with its own band pattern."""
 TEMPLATE_OF = {"large-print": "participant"}
 """Pack kinds printed from another kind's template (with a flag)."""
 DEFAULT_PAPERWORK: tuple[PaperworkPart, ...] = ("sign-in", "feedback")
@@ -287,9 +301,20 @@ class PrintTemplates:
         self.css = self.env.loader.get_source(self.env, "print.css")[0]  # type: ignore[union-attr]
 
     def html(
-        self, kind: PackKind, session: Session, settings: SiteSettings, paper: Paper = "a4"
+        self,
+        kind: PackKind,
+        session: Session,
+        settings: SiteSettings,
+        paper: Paper = "a4",
+        *,
+        decks: dict[str, Deck] | None = None,
+        sets: Sequence[str] = ("A",),
     ) -> str:
+        """A pack's print HTML; card sheets lay each deck out as `decks` says (by default,
+        at the size its texts need by estimate) in the lettered `sets`."""
         template = self.env.get_template(f"{TEMPLATE_OF.get(kind, kind)}.html")
+        if kind == "cards" and decks is None:
+            decks = card_decks(session, paper, {})
         html = template.render(
             session=session,
             settings=settings,
@@ -300,6 +325,11 @@ class PrintTemplates:
             paper="A4" if paper == "a4" else "letter",
             logo=logo_uri(settings),
             colour=settings.brand.primary if settings.brand else None,
+            decks=decks or {},
+            sets=list(sets),
+            circles=circles_plan,
+            circles_view=CIRCLES_VIEW,
+            leading=LABEL_LEADING,
             local_support=list(session.local_support),
         )
         if kind == "facilitator" and 'id="safety"' in html:
@@ -327,6 +357,19 @@ def logo_uri(settings: SiteSettings) -> str | None:
     if kind is None or not path.is_file() or path.stat().st_size > MAX_LOGO_BYTES:
         return None
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def card_decks(session: Session, paper: Paper, floors: dict[str, int]) -> dict[str, Deck]:
+    """Each deck's layout: the first fit (from `floors[activity id]`, the first size the
+    laid-out page has not ruled out) that holds its texts by estimate."""
+    decks = {}
+    for _, activity in session.activities:
+        if activity.cards is None:
+            continue
+        start = floors.get(activity.id, 0)
+        index = choose_fit(activity.cards.items, activity.cards.sort_into, paper, start)
+        decks[activity.id] = deck(len(FITS) - 1 if index is None else index, paper)
+    return decks
 
 
 # --- packs and their files ---------------------------------------------------------------
@@ -414,16 +457,44 @@ class Report:
     written: list[Path] = field(default_factory=list)
     rendered: int = 0
     cached: int = 0
+    boxes: dict[str, BoxReport] = field(default_factory=dict)
+    """Per pack path: its marked boxes (cards, headers) and any text outside them."""
 
 
-def _render(html: str, target: str) -> str:
-    """Render one PDF (in a worker process) to `target`, written atomically."""
+class CardsDoNotFit(Exception):
+    """A card's text overflows its card even four to a sheet at the smallest type."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("\n".join(f.format() for f in findings))
+        self.findings = findings
+
+
+def _render(html: str, target: str) -> tuple[str, dict[str, object]]:
+    """Render one PDF (in a worker process) to `target`, written atomically, with the report
+    of its marked boxes (also kept beside it as JSON, for when it comes from the cache)."""
     from weasyprint import HTML  # type: ignore[import-untyped]  # only where PDFs are made
 
+    from peerkit.packs.layout import check_boxes
+
     partial = f"{target}.{os.getpid()}.part"
-    HTML(string=html, base_url=".").write_pdf(partial, pdf_tags=True)
+    document = HTML(string=html, base_url=".").render(pdf_tags=True)
+    report = check_boxes(document)
+    document.write_pdf(partial, pdf_tags=True)
+    data = {"boxes": report.boxes, "overflows": [vars(o) for o in report.overflows]}
+    Path(f"{partial}.json").write_text(json.dumps(data), encoding="utf-8")
+    os.replace(f"{partial}.json", Path(target).with_suffix(".json"))
     os.replace(partial, target)
-    return target
+    return target, data
+
+
+def _box_report(data: dict[str, object]) -> BoxReport:
+    overflows = data.get("overflows", [])
+    assert isinstance(overflows, list)
+    boxes = data.get("boxes", 0)
+    return BoxReport(
+        boxes=boxes if isinstance(boxes, int) else 0,
+        overflows=[Overflow(**o) for o in overflows],
+    )
 
 
 def build_packs(
@@ -434,52 +505,106 @@ def build_packs(
     *,
     template_dirs: Sequence[Path] = (),
     paper: Paper = "a4",
+    sets: Sequence[str] = ("A",),
     jobs: int | None = None,
     progress: Callable[[Pack], None] | None = None,
     prune: bool = False,
+    sources: Sequence[ModuleFile] = (),
 ) -> Report:
     """Write each pack's PDF under `output`, rendering only those not already in `cache`.
 
-    With `prune`, cached PDFs that none of `packs` uses are deleted afterwards, so the cache
-    holds one site's packs and does not grow with every edit.
+    Card sheets are checked as laid out: a deck whose text leaves a card is laid out again
+    at the next size; when even the last size overflows, CardsDoNotFit names each card (at
+    its line in `sources`, when given). With `prune`, cached PDFs that none of `packs` uses
+    are deleted afterwards, so the cache holds one site's packs and does not grow.
     """
     templates = PrintTemplates(template_dirs)
     cache.mkdir(parents=True, exist_ok=True)
     report = Report()
-    todo: dict[str, list[Pack]] = {}
-    html_of: dict[str, str] = {}
     used: set[str] = set()
-    for pack in packs:
-        html = templates.html(pack.kind, pack.printed, settings, paper)
-        key = hashlib.sha256(f"{_ENGINE}\0{paper}\0{html}".encode()).hexdigest()
-        used.add(f"{key}.pdf")
-        cached = cache / f"{key}.pdf"
-        if cached.exists():
-            report.cached += 1
-            _place(cached, output / pack.path, report)
-            if progress:
-                progress(pack)
-        else:
-            todo.setdefault(key, []).append(pack)
-            html_of[key] = html
-    if todo:
-        workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+    floors: dict[str, int] = {}
+    failed: dict[str, Overflow] = {}
+    pending = list(packs)
+    workers = max(1, min(len(pending), jobs or os.cpu_count() or 1))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        while pending:
+            todo: dict[str, list[tuple[Pack, dict[str, Deck]]]] = {}
+            html_of: dict[str, str] = {}
+            done: list[tuple[Pack, dict[str, Deck], str, dict[str, object]]] = []
+            for pack in pending:
+                decks = card_decks(pack.printed, paper, floors) if pack.kind == "cards" else {}
+                html = templates.html(
+                    pack.kind, pack.printed, settings, paper, decks=decks, sets=sets
+                )
+                key = hashlib.sha256(f"{_ENGINE}\0{paper}\0{html}".encode()).hexdigest()
+                cached, boxes = cache / f"{key}.pdf", cache / f"{key}.json"
+                if cached.exists() and boxes.exists():
+                    data = json.loads(boxes.read_text(encoding="utf-8"))
+                    done.append((pack, decks, key, data))
+                    report.cached += 1
+                else:
+                    todo.setdefault(key, []).append((pack, decks))
+                    html_of[key] = html
             futures = {
                 pool.submit(_render, html_of[key], str(cache / f"{key}.pdf")): key for key in todo
             }
             for future in as_completed(futures):
-                future.result()
-                for pack in todo[futures[future]]:
+                _, data = future.result()
+                for pack, decks in todo[futures[future]]:
                     report.rendered += 1
-                    _place(cache / f"{futures[future]}.pdf", output / pack.path, report)
-                    if progress:
-                        progress(pack)
+                    done.append((pack, decks, futures[future], data))
+            pending = []
+            for pack, decks, key, data in done:
+                boxes_report = _box_report(data)
+                retry = False
+                for overflow in boxes_report.overflows:
+                    activity_id = overflow.box.split("/", 1)[0]
+                    if activity_id not in decks:
+                        continue
+                    index = FITS.index(decks[activity_id].fit)
+                    if index + 1 < len(FITS):
+                        floors[activity_id] = max(floors.get(activity_id, 0), index + 1)
+                        retry = True
+                    else:
+                        failed.setdefault(overflow.box, overflow)
+                if retry:
+                    pending.append(pack)
+                    continue
+                if failed:
+                    continue  # the build fails: no pack with a card off its card is placed
+                used.update({f"{key}.pdf", f"{key}.json"})
+                report.boxes[pack.path] = boxes_report
+                _place(cache / f"{key}.pdf", output / pack.path, report)
+                if progress:
+                    progress(pack)
+    if failed:
+        raise CardsDoNotFit([_where(o, sources) for o in failed.values()])
     if prune:
-        for old in cache.glob("*.pdf"):
+        for old in [*cache.glob("*.pdf"), *cache.glob("*.json")]:
             if old.name not in used:
                 old.unlink()
     return report
+
+
+def _where(overflow: Overflow, sources: Sequence[ModuleFile]) -> Finding:
+    """The card (or header) an overflow names, at its line in its module file."""
+    activity_id, _set, which = overflow.box.split("/")
+    kind, _, number = which.partition("-")
+    for f in sources:
+        for a_index, activity in enumerate(f.module.activities):
+            if activity.id == activity_id:
+                key = "sort_into" if kind == "header" else "items"
+                line = f.line_of("activities", a_index, "cards", key, int(number))
+                what = "header" if kind == "header" else "card"
+                return Finding(
+                    f.path,
+                    line,
+                    f"activities.{activity_id}.cards: {what} {int(number) + 1} does not fit on a "
+                    "card even four to a sheet at 11 pt: shorten it or split it into two cards",
+                )
+    return Finding(
+        Path(activity_id), 1, f"{overflow.box}: the text does not fit on a card: {overflow.text}"
+    )
 
 
 def _place(cached: Path, target: Path, report: Report) -> None:
@@ -501,11 +626,14 @@ _ENGINE = _engine()
 __all__ = [
     "LABELS",
     "PACK_KINDS",
+    "SET_LETTERS",
+    "CardsDoNotFit",
     "Pack",
     "PrintTemplates",
     "Report",
     "Session",
     "build_packs",
+    "card_decks",
     "module_pack_paths",
     "module_plan",
     "module_session",

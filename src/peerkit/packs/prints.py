@@ -141,8 +141,8 @@ def build_site_prints(
                 for item in todo[key][1]:
                     report.rendered += 1
                     _place(cache / f"{key}.pdf", output / item.path, report)
-    if prune:
-        for old in cache.glob("*.pdf"):
-            if old.name not in used:
+    if prune:  # each render also leaves its layout report beside the PDF (key.json)
+        for old in [*cache.glob("*.pdf"), *cache.glob("*.json")]:
+            if old.with_suffix(".pdf").name not in used:
                 old.unlink()
     return report

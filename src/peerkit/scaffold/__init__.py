@@ -1,9 +1,10 @@
 """`peerkit new` and `peerkit new-module`: an organisation's own site, and a module to fill in.
 
 The site is the folder `site/` beside this file, with `@ORGANISATION@` replaced by the
-organisation's name, plus what only this install knows: a module skeleton, a session plan,
-the npm pin (`peerkit.npm`) and `requirements.txt`, which pins peerkit (from wherever this
-peerkit came from) and every package it runs on, at the versions installed here.
+organisation's name, plus what only this install knows: a module skeleton, a session plan and
+`requirements.txt`, which pins peerkit (from wherever this peerkit came from) and every
+package it runs on, at the versions installed here. The browser file for search from a
+folder comes inside peerkit's wheel, so a new site downloads nothing from npm.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
-from peerkit.npm import package_json, package_lock
+from peerkit.lockfile import locked_hashes
 
 SITE = Path(__file__).parent / "site"
 TOKEN = "@ORGANISATION@"
@@ -43,7 +44,8 @@ def new_site(dest: Path, organisation: str, source: str | None = None) -> list[P
         raise ScaffoldError("the organisation needs a name")
     staging = dest.with_name(f".{dest.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
-    shutil.copytree(SITE, staging)
+    # Never Python's caches: a build of the template in place, or an install, may leave them.
+    shutil.copytree(SITE, staging, ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"))
     for stored, real in RENAMED.items():  # dotfiles are kept under plain names in the package
         (staging / stored).rename(staging / real)
     for path in staging.rglob("*"):
@@ -51,18 +53,12 @@ def new_site(dest: Path, organisation: str, source: str | None = None) -> list[P
             text = path.read_text(encoding="utf-8")
             if TOKEN in text:
                 path.write_text(text.replace(TOKEN, _as(path, organisation)), encoding="utf-8")
-    name = slug(organisation)
     (staging / "modules").mkdir(exist_ok=True)
     (staging / "modules" / "getting-started.md").write_text(
         module_skeleton("getting-started", "Getting started with peer support"), encoding="utf-8"
     )
     (staging / "sessions").mkdir(exist_ok=True)
     (staging / "sessions" / "first-session.yml").write_text(SESSION, encoding="utf-8")
-    for file, data in (
-        ("package.json", package_json(f"{name}-site-assets")),
-        ("package-lock.json", package_lock(f"{name}-site-assets")),
-    ):
-        (staging / file).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     (staging / "requirements.txt").write_text(requirements(source), encoding="utf-8")
     staging.rename(dest)
     return sorted(p for p in dest.rglob("*") if p.is_file())
@@ -115,7 +111,8 @@ def peerkit_source() -> str:
 
 def requirements(source: str | None = None) -> str:
     """peerkit, from `source` (default: where this install came from), and every package it
-    needs, pinned at the versions installed here."""
+    needs (the packages of requested extras included), pinned at the versions installed here,
+    each with the sha256 hashes peerkit's lock records for it."""
     peerkit = metadata.distribution("peerkit")
     lines = [
         "# Where peerkit comes from. A folder (file:///...) works only on the computer that",
@@ -124,25 +121,33 @@ def requirements(source: str | None = None) -> str:
         source
         if source and source.startswith("peerkit")
         else (f"peerkit @ {source}" if source else peerkit_source()),
-        "# Everything peerkit runs on, at the versions it was tested with.",
+        "# Everything peerkit runs on, at the versions it was tested with. The hashes are those",
+        "# in peerkit's lock: `make setup` refuses a file that does not match them.",
     ]
     pins: dict[str, str] = {}
-    environment = {str(k): str(v) for k, v in default_environment().items()} | {"extra": ""}
-    todo = [Requirement(r) for r in peerkit.requires or []]
+    seen: set[tuple[str, str]] = set()
+    base = {str(k): str(v) for k, v in default_environment().items()}
+    todo = [(Requirement(r), "") for r in peerkit.requires or []]
     while todo:
-        requirement = todo.pop()
-        if requirement.marker and not requirement.marker.evaluate(environment):
+        requirement, extra = todo.pop()
+        if requirement.marker and not requirement.marker.evaluate(base | {"extra": extra}):
             continue
         key = requirement.name.lower().replace("_", "-")
-        if key in pins:
+        wanted = {""} | set(requirement.extras)
+        if all((key, e) in seen for e in wanted):
             continue
         try:
             found = metadata.distribution(requirement.name)
         except metadata.PackageNotFoundError:
             continue
         pins[key] = found.version
-        todo.extend(Requirement(r) for r in found.requires or [])
-    lines += [f"{name}=={version}" for name, version in sorted(pins.items())]
+        for each in wanted - {e for k, e in seen if k == key}:
+            seen.add((key, each))
+            todo.extend((Requirement(r), each) for r in found.requires or [])
+    locked = locked_hashes()
+    for name, version in sorted(pins.items()):
+        hashes = locked.get(name, {}).get(version, [])
+        lines.append(" \\\n".join([f"{name}=={version}", *(f"    --hash={h}" for h in hashes)]))
     return "\n".join(lines) + "\n"
 
 
