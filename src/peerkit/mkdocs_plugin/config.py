@@ -104,6 +104,11 @@ class PeerkitConfig(base.Config):
     """The iframe-worker shim (npm, pinned in package-lock.json), relative to `mkdocs.yml`;
     it is copied into the site, never loaded from a CDN."""
 
+    synonyms = c.Type(list, default=[])
+    """Words and phrases that mean the same to the people searching, as groups, e.g.
+    `[[burnout, compassion fatigue], [breakout, small group]]`: search finds a section that
+    holds one term of a group by any other term of it."""
+
     headers = c.Type(bool, default=True)
     """Write `_headers`, `.htaccess` and `nginx-headers.conf` into the site: a
     Content-Security-Policy with the hash of every inline script, `Referrer-Policy:
