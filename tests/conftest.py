@@ -56,7 +56,7 @@ def mkdocs_build(root: Path, *args: str, packs: bool = False) -> Build:
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # the reference site renders ~80 PDF packs; these machines are shared
         check=False,
     )
     return Build(root, proc.returncode, proc.stdout + proc.stderr)

@@ -63,7 +63,15 @@ def mutuality_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     session = module_session(MUTUALITY, CURRICULUM, SETTINGS)
     packs = packs_for(session)
     report = build_packs(packs, out, out / "cache", SETTINGS)
-    assert report.rendered == len(packs) == 3
+    assert [p.kind for p in packs] == [
+        "facilitator",
+        "participant",
+        "large-print",
+        "show",
+        "paperwork",
+        "cards",
+    ]
+    assert report.rendered == len(packs)
     return {pack.kind: out / pack.path for pack in packs}
 
 
@@ -185,7 +193,9 @@ def test_the_cache_renders_only_packs_whose_content_changed(tmp_path: Path) -> N
             for m in curriculum.modules
             if m.id in {"mutuality", "self-care"}
         ] + [plan_session(plan_file, curriculum, SETTINGS)]
-        return [p for s in sessions for p in packs_for(s) if p.kind != "cards"]
+        return [
+            p for s in sessions for p in packs_for(s) if p.kind in ("facilitator", "participant")
+        ]
 
     cache = tmp_path / "cache"
     first = build_packs(packs(CURRICULUM), tmp_path / "one", cache, SETTINGS, prune=True)
@@ -217,9 +227,12 @@ def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> Non
     made = sorted(done.stdout.split())
     assert made == [
         "packs/sessions/monthly-peer-support-hour-facilitator-pack.pdf",
+        "packs/sessions/monthly-peer-support-hour-large-print-pack.pdf",
+        "packs/sessions/monthly-peer-support-hour-paperwork.pdf",
         "packs/sessions/monthly-peer-support-hour-participant-pack.pdf",
+        "packs/sessions/monthly-peer-support-hour-show-sheets.pdf",
     ]
-    assert "Making packs" in done.stderr and "2 rendered, 0 from the cache" in done.stderr
+    assert "Making packs" in done.stderr and "5 rendered, 0 from the cache" in done.stderr
     text = text_of(tmp_path / made[0])
     assert "peerkit reference curriculum" in text and "18:30" in text and "Breathing Space" in text
 
@@ -238,9 +251,9 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
     for module_file in FILES:
         module = module_file.module
         page = reference_build.page(f"modules/{module.id}.html")
-        kinds = ["facilitator-pack", "participant-pack"] + (
-            ["cards"] if any(a.cards for a in module.activities) else []
-        )
+        kinds = ["facilitator-pack", "participant-pack", "large-print-pack", "paperwork"]
+        kinds += ["show-sheets"] if any(a.show for a in module.activities) else []
+        kinds += ["cards"] if any(a.cards for a in module.activities) else []
         for kind in kinds:
             href = f"../packs/modules/{module.id}-{kind}.pdf"
             assert f'href="{href}" download' in page, (module.id, kind)
@@ -249,10 +262,17 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
             ).is_file()
     for plan in sorted((ROOT / "sessions").glob("*.yml")):
         page = reference_build.page(f"sessions/{plan.stem}.html")
-        assert f'href="../packs/sessions/{plan.stem}-facilitator-pack.pdf" download' in page
-        assert (
-            reference_build.site / "packs" / "sessions" / f"{plan.stem}-participant-pack.pdf"
-        ).is_file()
+        for kind in ("facilitator-pack", "participant-pack", "large-print-pack", "paperwork"):
+            assert f'href="../packs/sessions/{plan.stem}-{kind}.pdf" download' in page
+            assert (
+                reference_build.site / "packs" / "sessions" / f"{plan.stem}-{kind}.pdf"
+            ).is_file()
+    for week in range(1, 7):
+        name = f"six-week-course-day-{week}-participant-pack.pdf"
+        assert f'href="../packs/sessions/{name}" download' in reference_build.page(
+            "sessions/six-week-course.html"
+        )
+        assert (reference_build.site / "packs" / "sessions" / name).is_file()
     course = reference_build.page("sessions/six-week-course.html")
     assert 'href="../modules/boundaries.html#boundaries-peer-friend-never"' in course
     assert "Week 6: Self-care, and looking back" in course
@@ -267,7 +287,9 @@ def test_first_pages_render_to_images_for_a_visual_check(
         subprocess.run([*command, str(pdf), str(out)], check=True)
         header, pixels = out.with_suffix(".pgm").read_bytes().split(b"\n255\n", 1)
         width, height = map(int, header.split()[1:3])
-        assert abs(height / width - 297 / 210) < 0.01, kind  # an A4 page, portrait
+        # An A4 page: the show sheets landscape, for a screen or a wall; the rest portrait.
+        ratio = 210 / 297 if kind == "show" else 297 / 210
+        assert abs(height / width - ratio) < 0.01, kind
         dark = sum(1 for value in pixels if value < 128) / len(pixels)
         assert 0.002 < dark < 0.5, (kind, dark)  # some print, not a blank or black page
     docs = (ROOT / "docs" / "printing.md").read_text(encoding="utf-8")

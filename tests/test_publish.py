@@ -83,7 +83,12 @@ def test_the_offline_zip_opens_from_a_folder_and_searches(page: Page, tmp_path: 
     assert folder.name == "peerkit-reference-curriculum"
     pdfs = sorted(p.name for p in (folder / "packs").rglob("*.pdf"))
     # The module's packs (and the site's own prints, such as the safety procedure).
-    assert {"listening-facilitator-pack.pdf", "listening-participant-pack.pdf"} <= set(pdfs)
+    assert {
+        "listening-facilitator-pack.pdf",
+        "listening-large-print-pack.pdf",
+        "listening-paperwork.pdf",
+        "listening-participant-pack.pdf",
+    } <= set(pdfs)
 
     elsewhere: list[str] = []
     local = ("file", "data", "blob")

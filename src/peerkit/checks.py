@@ -15,6 +15,7 @@ from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
 from peerkit.packs.cards import cards_fit
 from peerkit.render import page_anchors
+from peerkit.runsheet import check_module_breaks
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
 
@@ -234,6 +235,7 @@ CHECKS: tuple[Check, ...] = (
     prerequisites_acyclic,
     activities_fit_duration,
     cards_fit,
+    check_module_breaks,
 )
 
 

@@ -221,7 +221,8 @@ def pack(
     cache: Path,
 ) -> None:
     """Make the PDF packs of one session plan (sessions/NAME.yml) or one module (modules/NAME.md):
-    a facilitator pack, a participant pack and, when there are cards, a card sheet."""
+    facilitator, participant and large-print packs, show sheets, paperwork and, when there are
+    cards, a card sheet (and a participant pack per day of a course)."""
     modules_dir = modules_dir or source.resolve().parent.parent / "modules"
     reference, findings = _site_settings(config_file, modules_dir)
     result = check_folder(modules_dir, also=reference)

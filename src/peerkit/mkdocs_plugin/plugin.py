@@ -61,6 +61,7 @@ from peerkit.site import (
     STALE_MARK,
     SiteSettings,
     option_lines,
+    resolve_logo,
     settings_problems,
     settings_warnings,
 )
@@ -238,6 +239,15 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if self.config[key] is not None
         }
         given.setdefault("organisation", self._mkdocs_site_name)
+        try:
+            given["logo"] = resolve_logo(
+                self.config.logo,
+                Path(config.config_file_path or ".").parent,
+                Path(config.docs_dir),
+                config.theme.get("logo"),
+            )
+        except ValueError as exc:
+            raise PluginError(f"peerkit: {exc}") from None
         config_file = Path(config.config_file_path or "mkdocs.yml")
         lines = option_lines(config_file) if config_file.is_file() else {}
         where = Path(config_file.name)

@@ -275,6 +275,8 @@ reflection:
   - Replace this with a question people can think about on their own.
 # Handouts: each with an id, a title and its text (none yet).
 handouts: []
+# Where the break goes in the module's own run-sheet: the id of the activity it follows.
+break_after: @ID@-what-helps
 # The activities, in running order. Each id must be unique across every module.
 activities:
   - id: @ID@-what-helps
@@ -303,6 +305,11 @@ activities:
       - What is one thing that helps you that you could offer someone else?
     # Ids of the module's handouts this activity gives out.
     handouts: []
+    # What the steps say to put on a slide or a printed sheet: each prints on its own page,
+    # in large type, in the show sheets pack (remove the #s to use it).
+    # show:
+    #   - title: What helps?
+    #     body: Think of a time someone helped you feel supported. What did they do?
     # Cards to cut out and sort, printed as a card sheet (remove the #s to use them).
     # cards:
     #   items: [Lending money, Sharing a phone number, Giving a lift]
