@@ -79,8 +79,16 @@ fuzz: setup ## Feed 10,000 generated module and plan files each to the loader an
 PREVIEWS := docs/assets/pack-previews
 previews: build ## Render first pages of some packs to PNG for the docs' visual check
 	mkdir -p $(PREVIEWS)
-	for page in 1 2 4 9; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
+	for page in 1 2 4 11; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-facilitator-pack.pdf $(PREVIEWS)/facilitator-$$page; done
+	pdftoppm -png -r 40 -f 5 -l 5 -singlefile \
+		site/packs/modules/boundaries-show-sheets.pdf $(PREVIEWS)/show-5
+	pdftoppm -png -r 40 -f 1 -l 1 -singlefile \
+		site/packs/modules/boundaries-paperwork.pdf $(PREVIEWS)/paperwork-1
+	pdftoppm -png -r 40 -f 2 -l 2 -singlefile \
+		site/packs/modules/boundaries-paperwork.pdf $(PREVIEWS)/paperwork-2
+	pdftoppm -png -r 40 -f 1 -l 1 -singlefile \
+		site/packs/modules/boundaries-large-print-pack.pdf $(PREVIEWS)/large-print-1
 	for page in 1 8; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-participant-pack.pdf $(PREVIEWS)/participant-$$page; done
 	for page in 1 3; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \

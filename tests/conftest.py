@@ -216,7 +216,13 @@ def mkdocs_build(root: Path, *args: str, packs: bool = False) -> Build:
     require_layer("build", "builds a site with MkDocs")
     command, env = mkdocs_command(*args, packs=packs)
     proc = subprocess.run(
-        command, cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False
+        command,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,  # the reference site renders ~80 PDF packs; these machines are shared
+        check=False,
     )
     return Build(root, proc.returncode, proc.stdout + proc.stderr)
 
@@ -435,9 +441,9 @@ def reference_build(request: pytest.FixtureRequest) -> Build:
     _start_reference_build(request.config)  # already started unless the run began here
     root = _reference_root(request.config)
     status = root / "status"
-    deadline = time.monotonic() + 600
+    deadline = time.monotonic() + 900  # ~80 PDF packs; these machines are shared
     while not status.exists():
-        assert time.monotonic() < deadline, "the reference build took more than 10 minutes"
+        assert time.monotonic() < deadline, "the reference build took more than 15 minutes"
         pid = root / "pid"
         stopped = pid.exists() and not _alive(int(pid.read_text(encoding="utf-8") or 0))
         assert status.exists() or not stopped, "the reference build was stopped"

@@ -3,8 +3,10 @@ script, no referrer and no framing; the site works under them with nothing block
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,7 +18,7 @@ from playwright.sync_api import Page, expect
 from peerkit.headers import inline_script_hashes, inline_scripts, policy
 
 from browser import serve
-from conftest import ROOT, Build, free_port
+from conftest import ROOT, Build, copy_site, free_port
 
 PAGES = [
     "index.html",
@@ -47,7 +49,8 @@ def test_the_build_writes_the_same_headers_for_three_kinds_of_server(
 ) -> None:
     site = reference_build.site
     values = netlify_headers(site)
-    hashes = inline_script_hashes(site)
+    shim = (ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js").read_text("utf-8")
+    hashes = inline_script_hashes(site, shim=shim)
     assert hashes and all(re.fullmatch(r"'sha256-[A-Za-z0-9+/]{43}='", h) for h in hashes)
     assert values["Content-Security-Policy"] == policy(hashes)
     assert values["Referrer-Policy"] == "no-referrer"
@@ -57,6 +60,11 @@ def test_the_build_writes_the_same_headers_for_three_kinds_of_server(
     for name, value in values.items():
         assert f'Header always set {name} "{value}"' in apache
         assert f'add_header {name} "{value}" always;' in nginx
+    assert (
+        "# nginx drops these headers in any `location` block that has an `add_header` of its\n"
+        "# own: include this file again inside each such block, or the pages there go out\n"
+        "# without their Content-Security-Policy.\n"
+    ) in nginx
 
 
 @pytest.fixture
@@ -81,6 +89,19 @@ def test_every_page_type_runs_under_the_policy_with_nothing_blocked(
         expect(page.locator("h1").first).to_be_visible()
     # Scripts still run: the planner drew its items, and search answers.
     expect(page.locator("[data-planner-items] li")).to_have_count(2)
+    page.get_by_role("textbox", name="Search").first.click()
+    page.keyboard.type("friendship")
+    expect(page.locator("a.md-search-result__link").first).to_be_attached()
+    assert blocked == []
+
+
+def test_search_works_from_a_folder_under_the_policy_in_the_page(
+    page: Page, reference_build: Build, blocked: list[str]
+) -> None:
+    """From file:// no header is sent: the <meta> policy applies, and it names the script the
+    iframe-worker shim writes into its frame so that search runs there."""
+    page.goto((reference_build.site / "modules" / "boundaries.html").as_uri())
+    assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
     page.get_by_role("textbox", name="Search").first.click()
     page.keyboard.type("friendship")
     expect(page.locator("a.md-search-result__link").first).to_be_attached()
@@ -168,3 +189,30 @@ def test_the_readme_nginx_example_serves_the_site_with_its_headers(
     page.keyboard.type("friendship")
     expect(page.locator("a.md-search-result__link").first).to_be_attached()
     assert blocked == []
+
+
+def test_pages_from_mkdocs_serve_carry_no_policy_so_live_reload_runs(tmp_path: Path) -> None:
+    minimal = (ROOT / "tests" / "fixtures" / "minimal.md").read_text(encoding="utf-8")
+    root = copy_site(tmp_path, modules={"listening.md": minimal})
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PEERKIT_PACKS": "off"}
+    with subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    ) as proc:
+        try:
+            body = ""
+            for _ in range(600):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html") as page:
+                        body = page.read().decode("utf-8")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        finally:
+            proc.terminate()
+    assert "livereload(" in body
+    assert 'http-equiv="Content-Security-Policy"' not in body

@@ -62,12 +62,20 @@ def outline_titles(pdf: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def mutuality_packs(request: pytest.FixtureRequest) -> dict[str, Path]:
-    """The mutuality module's three packs, rendered once in a test run."""
+    """The mutuality module's packs, rendered once in a test run."""
     packs = packs_for(module_session(MUTUALITY, CURRICULUM, SETTINGS))
+    assert [p.kind for p in packs] == [
+        "facilitator",
+        "participant",
+        "large-print",
+        "show",
+        "paperwork",
+        "cards",
+    ]
 
     def render(out: Path) -> None:
         report = build_packs(packs, out, out / "cache", SETTINGS)
-        assert report.rendered == len(packs) == 3
+        assert report.rendered == len(packs)
 
     out = shared_folder(request, "mutuality-packs", render)
     return {pack.kind: out / pack.path for pack in packs}
@@ -195,7 +203,9 @@ def test_the_cache_renders_only_packs_whose_content_changed(tmp_path: Path) -> N
     def packs(curriculum: Curriculum) -> list[Pack]:
         sessions = [module_session(m, curriculum, SETTINGS) for m in curriculum.modules]
         sessions.append(plan_session(plan_file, curriculum, SETTINGS))
-        return [p for s in sessions for p in packs_for(s) if p.kind != "cards"]
+        return [
+            p for s in sessions for p in packs_for(s) if p.kind in ("facilitator", "participant")
+        ]
 
     listening, talking = small_module("listening", "Listening"), small_module("talking", "Talk")
     cache = tmp_path / "cache"
@@ -224,9 +234,12 @@ def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> Non
     made = sorted(done.stdout.split())
     assert made == [
         "packs/sessions/monthly-peer-support-hour-facilitator-pack.pdf",
+        "packs/sessions/monthly-peer-support-hour-large-print-pack.pdf",
+        "packs/sessions/monthly-peer-support-hour-paperwork.pdf",
         "packs/sessions/monthly-peer-support-hour-participant-pack.pdf",
+        "packs/sessions/monthly-peer-support-hour-show-sheets.pdf",
     ]
-    assert "Making packs" in done.stderr and "2 rendered, 0 from the cache" in done.stderr
+    assert "Making packs" in done.stderr and "5 rendered, 0 from the cache" in done.stderr
     text = text_of(tmp_path / made[0])
     assert "peerkit reference curriculum" in text and "18:30" in text and "Breathing Space" in text
 
@@ -245,9 +258,9 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
     for module_file in FILES:
         module = module_file.module
         page = reference_build.page(f"modules/{module.id}.html")
-        kinds = ["facilitator-pack", "participant-pack"] + (
-            ["cards"] if any(a.cards for a in module.activities) else []
-        )
+        kinds = ["facilitator-pack", "participant-pack", "large-print-pack", "paperwork"]
+        kinds += ["show-sheets"] if any(a.show for a in module.activities) else []
+        kinds += ["cards"] if any(a.cards for a in module.activities) else []
         for kind in kinds:
             href = f"../packs/modules/{module.id}-{kind}.pdf"
             assert f'href="{href}" download' in page, (module.id, kind)
@@ -256,10 +269,17 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
             ).is_file()
     for plan in sorted((ROOT / "sessions").glob("*.yml")):
         page = reference_build.page(f"sessions/{plan.stem}.html")
-        assert f'href="../packs/sessions/{plan.stem}-facilitator-pack.pdf" download' in page
-        assert (
-            reference_build.site / "packs" / "sessions" / f"{plan.stem}-participant-pack.pdf"
-        ).is_file()
+        for kind in ("facilitator-pack", "participant-pack", "large-print-pack", "paperwork"):
+            assert f'href="../packs/sessions/{plan.stem}-{kind}.pdf" download' in page
+            assert (
+                reference_build.site / "packs" / "sessions" / f"{plan.stem}-{kind}.pdf"
+            ).is_file()
+    for week in range(1, 7):
+        name = f"six-week-course-day-{week}-participant-pack.pdf"
+        assert f'href="../packs/sessions/{name}" download' in reference_build.page(
+            "sessions/six-week-course.html"
+        )
+        assert (reference_build.site / "packs" / "sessions" / name).is_file()
     course = reference_build.page("sessions/six-week-course.html")
     assert 'href="../modules/boundaries.html#boundaries-peer-friend-never"' in course
     assert "Week 6: Self-care, and looking back" in course
@@ -296,7 +316,9 @@ def test_first_pages_are_a4_with_their_words_inside_the_page_and_none_overprinte
     margin = 10  # points, 3.5 mm: no printer prints to the very edge of the sheet
     for kind, pdf in mutuality_packs.items():
         width, height, words = first_page_words(pdf)
-        assert (round(width), round(height)) == (595, 842), kind  # A4 portrait
+        # An A4 page: the show sheets landscape, for a screen or a wall; the rest portrait.
+        a4 = (842, 595) if kind == "show" else (595, 842)
+        assert (round(width), round(height)) == a4, kind
         assert len(words) >= 5, kind
         for box, word in words:
             x0, y0, x1, y1 = box

@@ -7,12 +7,16 @@ import hashlib
 import re
 import shutil
 import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from peerkit.publish import IncompleteSite, clear_leftovers, swap_in
 
 from conftest import FIXTURES, copy_site, run_peerkit
 
@@ -73,7 +77,13 @@ def test_the_offline_zip_opens_from_a_folder_and_searches(page: Page, tmp_path: 
     (folder,) = (tmp_path / "laptop").iterdir()
     assert folder.name == "peerkit-reference-curriculum"
     pdfs = sorted(p.name for p in (folder / "packs").rglob("*.pdf"))
-    assert pdfs == ["listening-facilitator-pack.pdf", "listening-participant-pack.pdf"]
+    # The module's packs (and the site's own prints, such as the safety procedure).
+    assert {
+        "listening-facilitator-pack.pdf",
+        "listening-large-print-pack.pdf",
+        "listening-paperwork.pdf",
+        "listening-participant-pack.pdf",
+    } <= set(pdfs)
 
     elsewhere: list[str] = []
     local = ("file", "data", "blob")
@@ -122,3 +132,83 @@ def test_the_offline_zip_may_not_go_inside_the_site(tmp_path: Path) -> None:
     refused = peerkit_build(root, "--no-packs", "--offline", "--zip", "site/copy.zip")
     assert refused.returncode == 1 and "inside the site" in refused.stderr
     assert not (root / "site" / "copy.zip").exists()
+
+
+def start_build(root: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "peerkit", "build", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_until_building(root: Path, first: subprocess.Popen[str]) -> None:
+    """Until the first build is inside MkDocs (its new folder exists)."""
+    deadline = time.monotonic() + 120
+    while not list(root.glob(".site-building-*")):
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.05)
+
+
+def test_two_builds_at_once_never_publish_an_incomplete_site(tmp_path: Path) -> None:
+    """The second build says who holds the site and stops; the first publishes a whole site."""
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    first = start_build(root)  # with PDF packs: the slow part, when the clash was seen
+    wait_until_building(root, first)
+    second = peerkit_build(root, "--no-packs")
+    _, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert second.returncode == 1
+    assert second.stdout == ""
+    assert "Traceback" not in second.stderr
+    line = second.stderr.splitlines()[-1]  # after the engine's notice, one line says why
+    assert re.fullmatch(
+        rf"Error: another build of {re.escape(str(root / 'site'))} is running: pid {first.pid} "
+        r"on \S+, since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC: peerkit build\. "
+        r"Wait for it to finish, or use --wait SECONDS",
+        line,
+    ), line
+    site = snapshot(root / "site")
+    assert {"index.html", "modules/listening.html", ".peerkit-site"} <= site.keys()
+    assert "packs/modules/listening-facilitator-pack.pdf" in site
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_build_told_to_wait_runs_after_the_first(tmp_path: Path) -> None:
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
+    first = start_build(root, "--no-packs")
+    wait_until_building(root, first)
+    module = root / "modules" / "listening.md"
+    module.write_text(MINIMAL.replace("Listening well", "Listening really well"), "utf-8")
+    second = peerkit_build(root, "--no-packs", "--wait", "300")
+    first.communicate(timeout=300)
+    assert (first.returncode, second.returncode) == (0, 0), second.stderr
+    page = (root / "site" / "modules" / "listening.html").read_text(encoding="utf-8")
+    assert "Listening really well" in page  # the second build's site, swapped in after
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_leftovers_of_a_running_build_are_kept(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with subprocess.Popen(["sleep", "30"]) as alive:
+        running = tmp_path / f".site-building-{alive.pid}-abc"
+        ended = tmp_path / ".site-building-999999999-abc"
+        interrupted = tmp_path / ".site-old-xyz"  # from a peerkit that named no owner
+        for folder in (running, ended, interrupted):
+            folder.mkdir()
+        clear_leftovers(site)
+        alive.kill()
+    assert [p.name for p in tmp_path.iterdir()] == [running.name]
+
+
+def test_a_folder_without_its_home_page_is_never_swapped_in(tmp_path: Path) -> None:
+    site, new = tmp_path / "site", tmp_path / "new"
+    site.mkdir()
+    (site / "index.html").write_text("the last good site", encoding="utf-8")
+    new.mkdir()
+    (new / "search").mkdir()
+    with pytest.raises(IncompleteSite, match=r"has no index\.html, so it was not published"):
+        swap_in(new, site)
+    assert (site / "index.html").read_text(encoding="utf-8") == "the last good site"

@@ -251,9 +251,10 @@ def test_an_id_repeated_by_prose_html_fails_the_build_at_its_line(tmp_path: Path
     root = copy_site(tmp_path, modules={"listening.md": MINIMAL + prose})
     build = mkdocs_build(root)
     assert build.returncode == 1
+    # The same finding as `peerkit check`, at the prose's line (check and build agree).
     assert (
-        "modules/listening.md:18: the anchor #listening-pairs is on the page more than once"
-        in build.output
+        "modules/listening.md:36: the anchor #listening-pairs is already used on line 18: "
+        "rename one" in build.output
     )
 
 

@@ -15,6 +15,7 @@ from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
 from peerkit.packs.cards import cards_fit
 from peerkit.render import page_anchors
+from peerkit.runsheet import check_module_breaks
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
 
@@ -98,6 +99,11 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _EXPLICIT_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
+# Ids written by hand: on an HTML tag, or in an attr_list (`{: #id }`) after a paragraph.
+_HTML_ID = re.compile(r"""<[A-Za-z][^>]*?\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_ATTR_LIST_ID = re.compile(r"\{:?[^}]*?#([\w-]+)[^}]*\}")
+_NOT_MARKUP = re.compile(r"(`+).*?\1|<!--.*?-->")  # code spans and comments on one line
+_SAFE_ID = re.compile(r"^(?!__)[\w-]+$")  # the ids the HTML cleaner keeps
 
 
 def body_anchors(f: ModuleFile) -> Iterator[tuple[str, int]]:
@@ -114,6 +120,8 @@ def body_anchors(f: ModuleFile) -> Iterator[tuple[str, int]]:
         setext = not in_code and previous.strip() and _SETEXT.match(line)
         text = atx[1].rstrip(" \t#") or None if atx else previous if setext else None
         previous = line
+        if not in_code:
+            yield from _written_ids(line, number, heading=atx is not None)
         if text is None:
             continue
         # Only the last brace can open attr_list's `{: #id }` at the end of a heading (and
@@ -122,6 +130,18 @@ def body_anchors(f: ModuleFile) -> Iterator[tuple[str, int]]:
         anchor = explicit[1] if explicit else slugify(_LINK.sub(r"\1", text), "-")
         if anchor:  # Markdown numbers headings that slugify to nothing: _1, _2…
             yield anchor, number - (1 if setext and not atx else 0)
+
+
+def _written_ids(line: str, number: int, *, heading: bool) -> Iterator[tuple[str, int]]:
+    """Ids given by hand on one line of prose (a heading's own `{#id}` is its anchor)."""
+    markup = _NOT_MARKUP.sub("", line)
+    for match in _HTML_ID.finditer(markup):
+        anchor = next(group for group in match.groups() if group is not None)
+        if _SAFE_ID.match(anchor):
+            yield anchor, number
+    if not heading:
+        for anchor in _ATTR_LIST_ID.findall(markup):
+            yield anchor, number
 
 
 def anchors_unique(files: list[ModuleFile]) -> Iterable[Finding]:
@@ -215,6 +235,7 @@ CHECKS: tuple[Check, ...] = (
     prerequisites_acyclic,
     activities_fit_duration,
     cards_fit,
+    check_module_breaks,
 )
 
 

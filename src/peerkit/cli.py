@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import sys
 from pathlib import Path
 from typing import Literal
@@ -34,7 +36,18 @@ from peerkit.packs import (
     plan_session,
 )
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
-from peerkit.publish import UnsafeSiteDir, build_site, zip_site
+from peerkit.privacy import config_findings
+from peerkit.publish import (
+    BuildLocked,
+    IncompleteSite,
+    UnsafeSiteDir,
+    build_lock,
+    build_site,
+    describe_os_error,
+    explain_failure,
+    site_dir_of,
+    zip_site,
+)
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
 from peerkit.ready import placeholders
 from peerkit.reference import for_site as reference_for_site
@@ -208,7 +221,8 @@ def pack(
     cache: Path,
 ) -> None:
     """Make the PDF packs of one session plan (sessions/NAME.yml) or one module (modules/NAME.md):
-    a facilitator pack, a participant pack and, when there are cards, a card sheet."""
+    facilitator, participant and large-print packs, show sheets, paperwork and, when there are
+    cards, a card sheet (and a participant pack per day of a course)."""
     modules_dir = modules_dir or source.resolve().parent.parent / "modules"
     reference, findings = _site_settings(config_file, modules_dir)
     result = check_folder(modules_dir, also=reference)
@@ -290,6 +304,14 @@ def pack(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where the offline zip goes (default: NAME-offline.zip beside the site).",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0,
+    metavar="SECONDS",
+    help="If another build of this site is running, wait up to SECONDS for it to finish "
+    "(default: stop at once and say who is building).",
+)
 @ENGINE_OPTION
 def build(
     config_file: Path,
@@ -297,21 +319,85 @@ def build(
     packs: bool,
     offline: bool,
     zip_path: Path | None,
+    wait: float,
     engine_name: str | None,
 ) -> None:
     """Build the site with `mkdocs build --strict` (or ProperDocs'), safely: into a new folder
     that replaces the site only when the build succeeds, so a mistake never leaves a
-    half-written site."""
+    half-written site. One build of a site runs at a time."""
     engine = _engine(engine_name, config_file)
     click.echo(click.wrap_text(END_OF_LIFE_NOTICE, 100) + "\n", err=True)
     click.echo(f"Building with {NAMES[engine]}", err=True)
+    site = (site_dir or site_dir_of(config_file.resolve())).resolve()
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        result = build_site(config_file, site_dir, packs=packs, engine=engine, echo=_echo_err)
-    except UnsafeSiteDir as exc:
+        with build_lock(site, wait):
+            _build_and_zip(config_file, site, packs, offline, zip_path, engine)
+    except (UnsafeSiteDir, BuildLocked, IncompleteSite) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(os_error_sentence(exc)) from None
+    except KeyboardInterrupt:
+        click.echo(
+            f"Error: the build was stopped, so {site} was left as it was (the last good build).",
+            err=True,
+        )
+        sys.exit(1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM stops a build as Ctrl-C does: MkDocs is stopped and the new folder removed."""
+    raise KeyboardInterrupt
+
+
+_OS_ERROR_LINE = re.compile(r"^[\w.]+Error: \[Errno \d+\]")
+
+
+class _BuildOutput:
+    """The engine's lines, passed on as they come, except the traceback of a file system error
+    (a full disk, say), which is held back and replaced by one sentence at the end."""
+
+    def __init__(self) -> None:
+        self.held: list[str] | None = None
+
+    def __call__(self, line: str) -> None:
+        if self.held is None:
+            if line.startswith("Traceback (most recent call last):"):
+                self.held = [line]
+            else:
+                _echo_err(line)
+            return
+        self.held.append(line)
+        if line and not line[0].isspace():  # the exception's own line ends a traceback
+            if not _OS_ERROR_LINE.match(line):
+                for held in self.held:
+                    _echo_err(held)
+            self.held = None
+
+    def flush(self) -> None:
+        for held in self.held or []:
+            _echo_err(held)
+        self.held = None
+
+
+def _build_and_zip(
+    config_file: Path,
+    site: Path,
+    packs: bool,
+    offline: bool,
+    zip_path: Path | None,
+    engine: Engine,
+) -> None:
+    output = _BuildOutput()
+    result = build_site(config_file, site, packs=packs, engine=engine, echo=output)
+    output.flush()
+    reason = explain_failure(result.output)[1] if not result.ok else None
     if not result.ok:
         click.echo(
-            f"The build failed, so {result.site} was left as it was (the last good build).",
+            (f"Error: {reason}, so " if reason else "The build failed, so ")
+            + f"{result.site} was left as it was (the last good build).",
             err=True,
         )
         sys.exit(1)
@@ -319,11 +405,13 @@ def build(
     if offline:
         name = _slug(str(read_config(config_file).get("site_name") or "site"))
         dest = zip_path or result.site.parent / f"{name}-offline.zip"
-        try:
-            zip_site(result.site, dest, name)
-        except UnsafeSiteDir as exc:
-            raise click.ClickException(str(exc)) from None
+        zip_site(result.site, dest, name)
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
+
+
+def os_error_sentence(exc: OSError) -> str:
+    """A file system error as one sentence a volunteer can act on."""
+    return describe_os_error(exc.errno, str(exc.filename or ""), exc.strerror or str(exc))
 
 
 @main.command()
@@ -444,6 +532,7 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
     if unreadable is not None:
         return [], [unreadable]
     _, findings = check_config(config_file)
+    findings += config_findings(config_file)
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
         findings.append(Finding(config_file, 1, unknown_message(unknown)))
@@ -488,6 +577,8 @@ def new(folder: Path, organisation: str | None, source: str | None) -> None:
         files = new_site(folder, name, source)
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(os_error_sentence(exc) + " (nothing was made)") from None
     click.echo(f"Made {folder} for {name}: {len(files)} files.")
     click.echo(f"Next: cd {folder} && make serve   (then read README.md)")
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -93,7 +94,10 @@ def run(
     argv: list[str], cwd: Path, env: dict[str, str], echo: Callable[[str], None] | None = None
 ) -> tuple[int, str]:
     """Run `argv`, passing each line of its output to `echo` as it comes (so a long build
-    shows its progress), and return its exit code and its whole output."""
+    shows its progress), and return its exit code and its whole output.
+
+    It runs in its own process group: if peerkit is stopped while it runs (Ctrl-C, SIGTERM,
+    any error), it and every process it started are stopped too."""
     lines: list[str] = []
     with subprocess.Popen(
         argv,
@@ -103,13 +107,32 @@ def run(
         stderr=subprocess.STDOUT,
         text=True,
         bufsize=1,
+        start_new_session=True,
     ) as proc:
         assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line)
-            if echo is not None:
-                echo(line.rstrip("\n"))
+        try:
+            for line in proc.stdout:
+                lines.append(line)
+                if echo is not None:
+                    echo(line.rstrip("\n"))
+            proc.wait()
+        except BaseException:
+            _stop_group(proc)
+            raise
     return proc.returncode, "".join(lines)
+
+
+def _stop_group(proc: subprocess.Popen[str]) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=5)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 def address_problem(address: str) -> str | None:

@@ -4,6 +4,10 @@ inline script the site has, with `Referrer-Policy: no-referrer` and `frame-ances
 `write_server_configs` scans the built pages and writes the same headers three ways, ready to
 use: `_headers` (Netlify, Cloudflare Pages), `.htaccess` (Apache) and `nginx-headers.conf`
 (for an nginx `include`). The policy allows nothing from any other origin.
+
+Where no headers can be sent (a site opened from a folder, GitHub or GitLab Pages),
+`add_policy_meta` puts the same policy into every page as `<meta http-equiv>`, less
+`frame-ancestors`, which browsers ignore there (only a header can forbid framing).
 """
 
 from __future__ import annotations
@@ -41,15 +45,43 @@ def script_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def inline_script_hashes(site: Path, leave_out: frozenset[str] = frozenset()) -> list[str]:
+def inline_script_hashes(
+    site: Path, leave_out: frozenset[str] = frozenset(), shim: str | None = None
+) -> list[str]:
     """CSP source expressions (`'sha256-…'`) for every distinct inline script in the site,
-    except the scripts in `leave_out` (those in pages' content, which the policy refuses)."""
+    except the scripts in `leave_out` (those in pages' content, which the policy refuses).
+
+    `shim` is the source of the iframe-worker shim the site serves for search from a folder:
+    it writes an inline script into a frame, which inherits the page's policy."""
     hashes = set()
     for page in sorted(site.rglob("*.html")):
-        for script in inline_scripts(page.read_text(encoding="utf-8")):
+        html = page.read_text(encoding="utf-8")
+        for script in inline_scripts(html):
             if script not in leave_out:
                 hashes.add(script_hash(script))
+        if shim is not None:
+            hashes.update(script_hash(s) for s in iframe_worker_scripts(shim, html))
     return sorted(hashes)
+
+
+_CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script', re.S)
+_WORKER = re.compile(r'"search"\s*:\s*"([^"]+)"')
+
+
+def iframe_worker_scripts(shim: str, html: str) -> list[str]:
+    """The inline script the iframe-worker shim (1.0.x) writes into its frame when Material's
+    search worker starts on the page `html` (the worker's address as the page gives it)."""
+    config = _CONFIG.search(html)
+    worker = _WORKER.search(config[1]) if config else None
+    post = re.search(r"function c\(s,n\)\{.*?\}(?=function d\()", shim)
+    load = re.search(r"function d\(\.\.\.s\)\{.*?\}(?=var o=)", shim)
+    if worker is None or post is None or load is None:
+        return []
+    return [
+        f"postMessage={post[0]};importScripts={load[0]};"
+        'addEventListener("error",({error})=>{parent.dispatchEvent(new ErrorEvent("error",'
+        f'{{filename:"{worker[1]}",error}}))}})'
+    ]
 
 
 # What a page fetches by itself: sources, stylesheets and icons, CSS url()s and @imports.
@@ -79,8 +111,10 @@ def outside_fetches(html: str) -> list[str]:
     return found
 
 
-def policy(script_hashes: list[str]) -> str:
-    """The site's Content-Security-Policy: its own files, and inline scripts by hash only."""
+def policy(script_hashes: list[str], *, meta: bool = False) -> str:
+    """The site's Content-Security-Policy: its own files, and inline scripts by hash only.
+    With `meta`, the policy for a `<meta http-equiv>`: browsers ignore `frame-ancestors`
+    there, so it is left to the headers."""
     directives = [
         "default-src 'self'",
         "script-src " + " ".join(["'self'", *script_hashes]),
@@ -95,6 +129,8 @@ def policy(script_hashes: list[str]) -> str:
         "form-action 'self'",
         "frame-ancestors 'none'",
     ]
+    if meta:
+        directives.remove("frame-ancestors 'none'")
     return "; ".join(directives)
 
 
@@ -107,10 +143,19 @@ def headers(script_hashes: list[str]) -> dict[str, str]:
     }
 
 
-def write_server_configs(site: Path, leave_out: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Write `_headers`, `.htaccess` and `nginx-headers.conf` into `site`; returns the headers.
-    Scripts in `leave_out` are not allowed by the policy."""
-    values = headers(inline_script_hashes(site, leave_out))
+def write_server_configs(
+    site: Path,
+    leave_out: frozenset[str] = frozenset(),
+    shim: str | None = None,
+    *,
+    meta: bool = True,
+) -> dict[str, str]:
+    """Write `_headers`, `.htaccess` and `nginx-headers.conf` into `site`, and (with `meta`)
+    the same policy into every page as a `<meta>`; returns the headers. Scripts in
+    `leave_out` are not allowed by the policy; `shim` is the iframe-worker shim's source,
+    when the site serves it."""
+    hashes = inline_script_hashes(site, leave_out, shim)
+    values = headers(hashes)
     netlify = ["# Netlify and Cloudflare Pages read this file from the site's root.", "/*"]
     netlify += [f"  {name}: {value}" for name, value in values.items()]
     apache = [
@@ -121,8 +166,37 @@ def write_server_configs(site: Path, leave_out: frozenset[str] = frozenset()) ->
     ]
     nginx = [
         "# For nginx: `include /path/to/site/nginx-headers.conf;` inside your `server` block.",
+        "# nginx drops these headers in any `location` block that has an `add_header` of its",
+        "# own: include this file again inside each such block, or the pages there go out",
+        "# without their Content-Security-Policy.",
         *(f'add_header {name} "{value}" always;' for name, value in values.items()),
     ]
     for name, lines in zip(CONFIG_FILES, (netlify, apache, nginx), strict=True):
         (site / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if meta:
+        add_policy_meta(site, policy(hashes, meta=True))
     return values
+
+
+POLICY_META = '<meta http-equiv="Content-Security-Policy" content="{}">'
+_CHARSET = re.compile(r"<meta charset=[^>]*>", re.I)
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+
+
+def add_policy_meta(site: Path, content: str) -> None:
+    """Put the policy into every page of `site` first thing in <head> (a policy in a <meta>
+    covers only what comes after it), just after the page's `<meta charset>`, which moves up
+    with it so that it stays within the first bytes of the page."""
+    tag = POLICY_META.format(content.replace('"', "&quot;"))
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        head = _HEAD.search(html)
+        if head is None or 'http-equiv="Content-Security-Policy"' in html:
+            continue
+        charset = _CHARSET.search(html, head.end())
+        first = charset[0] if charset else ""
+        if charset:
+            html = html[: charset.start()] + html[charset.end() :]
+        page.write_text(
+            f"{html[: head.end()]}\n{first}\n{tag}{html[head.end() :]}", encoding="utf-8"
+        )

@@ -256,6 +256,24 @@ class CardSet(Strict):
         return self
 
 
+ShowText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=700)]
+ShowTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+
+
+class ShowSheet(Strict):
+    """Something the facilitator puts on a slide or a printed sheet for the room to see: a
+    scenario, a key, a poster or a set of questions. It prints on one A4 landscape page in
+    large type, so its text is kept short."""
+
+    title: ShowTitle = Field(description="The heading on the sheet, at most 80 characters.")
+    body: ShowText = Field(
+        description=(
+            "What the room reads, at most 700 characters. A blank line starts a paragraph and"
+            " lines starting with `- ` or `1. ` make lists."
+        )
+    )
+
+
 # Lists in which no item may appear twice.
 UniqueTexts = Annotated[list[ShortText], AfterValidator(_no_repeats)]
 UniqueValues = Annotated[list[Value], AfterValidator(_no_repeats)]
@@ -287,6 +305,14 @@ class Activity(Strict):
         default_factory=list, description="Ids of this module's handouts the activity uses."
     )
     cards: CardSet | None = None
+    show: list[ShowSheet] = Field(
+        default_factory=list,
+        max_length=MAX_LIST,
+        description=(
+            "What the steps say to put on a slide or print for the room: each prints as a"
+            " large-type sheet in the module's show pack."
+        ),
+    )
 
 
 class Module(Strict):
@@ -319,6 +345,13 @@ class Module(Strict):
     reflection: list[PromptField] = Field(default_factory=list, max_length=MAX_LIST)
     handouts: list[Handout] = Field(default_factory=list, max_length=MAX_LIST)
     activities: list[Activity] = Field(min_length=1, max_length=MAX_LIST)
+    break_after: Slug | None = Field(
+        default=None,
+        description=(
+            "The id of the activity the break follows in the module's own run-sheet (without"
+            " it, the break goes about halfway)."
+        ),
+    )
 
     def activity_minutes(self) -> Range:
         """The shortest and longest the activities can take, back to back."""

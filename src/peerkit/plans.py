@@ -17,12 +17,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     WithJsonSchema,
     model_validator,
@@ -36,6 +37,7 @@ from peerkit.model import (
     MAX_TAGS,
     Activity,
     Curriculum,
+    Format,
     Module,
     ShortText,
     Slug,
@@ -111,6 +113,7 @@ ClockTime = Annotated[
     ),
 ]
 PlanMinutes = Annotated[int, Field(ge=1, le=8 * 60)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
 class Item(Strict):
@@ -131,6 +134,21 @@ class Item(Strict):
         description="Minutes for this item; activities and modules default to the curriculum's.",
     )
     notes: Text | None = Field(default=None, description="Notes for the facilitators.")
+    text: Text | None = Field(
+        default=None,
+        description=(
+            "What the item shares, printed in the packs: the self-care idea itself, a breakout"
+            " brief. Plain text; a blank line starts a paragraph, `- ` starts a list."
+        ),
+    )
+    questions: list[Question] = Field(
+        default_factory=list,
+        max_length=5,
+        description=(
+            "Up to five questions for the group (at most 120 characters each), printed in the"
+            " packs and on one show sheet."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Item:
@@ -141,6 +159,11 @@ class Item(Strict):
             raise ValueError(f"an item needs exactly one of: {keys}{found}")
         if given[0] in FREE_KINDS and self.minutes is None:
             raise ValueError(f"'{given[0].value}' needs 'minutes:' (how long it takes)")
+        if given[0] in (Kind.activity, Kind.module) and (self.text or self.questions):
+            raise ValueError(
+                f"'{given[0].value}' takes its content from the module: 'text' and 'questions'"
+                " are for the plan's own items"
+            )
         return self
 
     @property
@@ -169,6 +192,9 @@ class Day(Strict):
     items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
+PaperworkPart = Literal["sign-in", "certificates", "feedback", "action-log"]
+
+
 class Plan(Strict):
     """A session plan: the file in `sessions/` a facilitator writes or downloads."""
 
@@ -182,6 +208,24 @@ class Plan(Strict):
     start: ClockTime = Field(description='When the session starts, like "10:00".')
     available: PlanMinutes = Field(description="Minutes available in each day, breaks included.")
     notes: Text | None = Field(default=None, description="Notes for the facilitators.")
+    format: Format = Field(
+        default=Format.in_person,
+        description=(
+            "In person, online or both. Online (or both), the run-sheet adds a short screen"
+            " break so that no stretch runs past 50 minutes."
+        ),
+    )
+    attendees: list[ShortText] = Field(
+        default_factory=list,
+        description="Names for the certificates of attendance (without them, one blank).",
+    )
+    paperwork: list[PaperworkPart] | None = Field(
+        default=None,
+        description=(
+            "What the paperwork pack prints. Default: a sign-in sheet and a feedback form;"
+            " certificates when the plan uses modules; an action log when it does not."
+        ),
+    )
     venue: ShortText | None = Field(
         default=None,
         description="Where it happens; the packs print the site's local support for this venue.",
@@ -291,6 +335,13 @@ class Entry:
     notes: str | None = None
     module: Module | None = None
     activity: Activity | None = None
+    text: str | None = None
+    questions: tuple[str, ...] = ()
+
+    @property
+    def has_content(self) -> bool:
+        """True when the item names what it shares (an idea, a brief, questions)."""
+        return bool(self.text or self.questions)
 
     @property
     def end(self) -> dt.time:
@@ -361,7 +412,19 @@ def agenda(plan: Plan, curriculum: Curriculum) -> list[AgendaDay]:
         entries = []
         for item in day.items:
             for kind, title, minutes, module, activity in _entries(item, curriculum):
-                entries.append(Entry(kind, title, clock, minutes, item.notes, module, activity))
+                entries.append(
+                    Entry(
+                        kind,
+                        title,
+                        clock,
+                        minutes,
+                        item.notes,
+                        module,
+                        activity,
+                        item.text,
+                        tuple(item.questions),
+                    )
+                )
                 clock = _add(clock, minutes)
         title = day.title or (f"Day {number}" if plan.days is not None else plan.title)
         days.append(
@@ -428,6 +491,9 @@ def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Fi
                     "more time",
                 )
             )
+    from peerkit.runsheet import check_plan_breaks  # it times plans itself
+
+    findings.extend(check_plan_breaks(plan_file, curriculum))
     return findings
 
 

@@ -175,6 +175,13 @@ class SiteSettings(Strict):
         default_factory=list,
         description="Services near the venues, printed beside the national list.",
     )
+    logo: ShortText | None = Field(
+        default=None,
+        description=(
+            "An image (SVG, PNG or JPEG, at most 1 MB) for the packs' covers: a path relative"
+            " to mkdocs.yml. Default: the theme's `logo`, in the docs folder."
+        ),
+    )
 
     def safety_missing(self) -> list[str]:
         """What the safety settings leave out, in words (empty when complete)."""
@@ -189,6 +196,24 @@ class SiteSettings(Strict):
         """The site's local services for a venue: those for every venue and that venue's
         (all of them when no venue is given)."""
         return [s for s in self.local_support if venue is None or s.venue in (None, venue)]
+
+
+def resolve_logo(given: str | None, root: Path, docs_dir: Path, theme_logo: Any) -> str | None:
+    """The logo file for packs as an absolute path: the plugin's `logo` (relative to the
+    site's folder), else the theme's `logo` (relative to the docs folder), if it is a file.
+
+    Raises ValueError when the plugin's `logo` names no file.
+    """
+    if given:
+        path = (root / given).resolve()
+        if not path.is_file():
+            raise ValueError(f"plugins.peerkit.logo: no file {given} beside mkdocs.yml")
+        return str(path)
+    if isinstance(theme_logo, str) and theme_logo.strip():
+        path = (docs_dir / theme_logo).resolve()
+        if path.is_file():
+            return str(path)
+    return None
 
 
 STALE_AFTER_DAYS = 365
@@ -359,6 +384,10 @@ def settings_from_config(config_file: Path) -> SiteSettings:
     if "organisation" not in given and isinstance(data.get("site_name"), str):
         given["organisation"] = data["site_name"]
     try:
+        given["logo"] = _config_logo(config_file, data, given.get("logo"))
+    except ValueError as exc:
+        raise ValueError(f"{config_file}: {exc}") from None
+    try:
         return SiteSettings.model_validate(given)
     except ValidationError as exc:
         raise ValueError(
@@ -391,7 +420,21 @@ def check_config(
     if "organisation" not in given and isinstance(data.get("site_name"), str):
         given["organisation"] = data["site_name"]
     lines = option_lines(config_file)
+    try:
+        given["logo"] = _config_logo(config_file, data, given.get("logo"))
+    except ValueError as exc:
+        line = lines.get(("logo",), 1)
+        return None, [Finding(config_file, line, str(exc))]
     settings, findings = settings_problems(config_file, given, lines)
     if settings is None:
         return None, findings
     return settings, settings_warnings(config_file, settings, lines, today)
+
+
+def _config_logo(config_file: Path, data: dict[str, Any], given: Any) -> str | None:
+    """The packs' logo for a site's config: its `logo` option or its theme's logo."""
+    theme = data.get("theme")
+    theme_logo = theme.get("logo") if isinstance(theme, dict) else None
+    root = config_file.parent
+    docs_dir = root / str(data.get("docs_dir") or "docs")
+    return resolve_logo(given if isinstance(given, str) else None, root, docs_dir, theme_logo)

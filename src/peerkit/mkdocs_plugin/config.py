@@ -54,6 +54,9 @@ class PeerkitConfig(base.Config):
     licence = c.Optional(c.Type(str))
     """How others may reuse the material: in the footer, and the `licence()` macro."""
 
+    logo = c.Optional(c.Type(str))
+    """An image for the packs' covers, relative to `mkdocs.yml` (default: the theme's logo)."""
+
     brand = c.Optional(c.Type(dict))
     """The site's colours: primary, accent, link, link_dark (hex). The build warns when text in
     them would fall below WCAG AA (4.5:1)."""
@@ -109,4 +112,5 @@ class PeerkitConfig(base.Config):
     headers = c.Type(bool, default=True)
     """Write `_headers`, `.htaccess` and `nginx-headers.conf` into the site: a
     Content-Security-Policy with the hash of every inline script, `Referrer-Policy:
-    no-referrer` and `frame-ancestors 'none'`."""
+    no-referrer` and `frame-ancestors 'none'`; and the same policy into every page as a
+    `<meta>` (without `frame-ancestors`, which only a header can set)."""

@@ -50,6 +50,7 @@ from peerkit.packs import (
 )
 from peerkit.packs.prints import SITE_PRINTS, build_site_prints
 from peerkit.plans import PlanFile, check_plans
+from peerkit.privacy import config_findings
 from peerkit.reference import choose, own_modules, unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.browse import BROWSE_PAGES, browse_page
@@ -60,6 +61,7 @@ from peerkit.site import (
     STALE_MARK,
     SiteSettings,
     option_lines,
+    resolve_logo,
     settings_problems,
     settings_warnings,
 )
@@ -83,6 +85,8 @@ SCRIPT = "assets/peerkit/peerkit.js"
 BROWSE_SCRIPTS = ("assets/peerkit/browse.js", "assets/peerkit/planner.js")
 INDEX = "assets/peerkit/index"  # .json for tools, .js for pages opened from a folder
 SHIM = "assets/peerkit/iframe-worker.js"
+TOOLTIPS = "assets/peerkit/text-tooltips.js"
+"""Makes Material's tooltips text only; loads in <head>, before the theme's script."""
 SEARCH_LOADER = "search.js"  # written inline into each page, before Material's bundle
 # Beside Material's own worker, so the paths Material's worker builds from its own address
 # (its lunr language files) stay right.
@@ -121,6 +125,12 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._pages_done: Progress | None = None
         self._folders: list[str] = []
         self._safety_file: File | None = None
+        self._serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` adds an inline live-reload script to every page it serves, which a
+        # policy in the page would block: pages built for serving carry none.
+        self._serving = command == "serve"
 
     # --- configuration ----------------------------------------------------------------
 
@@ -146,6 +156,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if config.site_description:
             config.site_description = _attribute_safe(config.site_description)
         self._brand(config)
+        if config.config_file_path:
+            # Settings that reach other sites, some only from the theme's script (repo_url):
+            # the same findings as `peerkit check`, so check and build agree.
+            for finding in config_findings(Path(config.config_file_path)):
+                log.warning(f"peerkit: {finding.format(root=Path(config.config_file_path).parent)}")
         if not self.settings.signposting:
             log.warning(
                 "peerkit: plugins.peerkit.signposting is empty: module pages and packs will "
@@ -158,6 +173,9 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             script = ExtraScriptValue(SCRIPT)
             script.defer = True
             config.extra_javascript.append(script)
+        # Before the theme's script, so no tooltip is ever made from markup.
+        polyfills = [p for p in config.extra.get("polyfills") or [] if p != TOOLTIPS]
+        config.extra["polyfills"] = [TOOLTIPS, *polyfills]
         if self.config.offline:
             self._offline(config)
         tags = config.plugins.get("material/tags") or config.plugins.get("tags")
@@ -221,6 +239,15 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if self.config[key] is not None
         }
         given.setdefault("organisation", self._mkdocs_site_name)
+        try:
+            given["logo"] = resolve_logo(
+                self.config.logo,
+                Path(config.config_file_path or ".").parent,
+                Path(config.docs_dir),
+                config.theme.get("logo"),
+            )
+        except ValueError as exc:
+            raise PluginError(f"peerkit: {exc}") from None
         config_file = Path(config.config_file_path or "mkdocs.yml")
         lines = option_lines(config_file) if config_file.is_file() else {}
         where = Path(config_file.name)
@@ -288,7 +315,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         # Print rules in their own file, linked with media="print": browsers fetch it without
         # holding up the page.
         files.append(File.generated(config, PRINT_STYLESHEET, content=paper))
-        for asset in (SCRIPT, *BROWSE_SCRIPTS):
+        for asset in (SCRIPT, TOOLTIPS, *BROWSE_SCRIPTS):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )
@@ -549,6 +576,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 f"peerkit: {where} loads {address} from another site, so the privacy statement "
                 "would not be true: serve it from this site instead"
             )
+        _check_tooltip_guard(output, where)
         output = output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
         output = _with_skip_link(output)
         output = _named_search_dialog(output)
@@ -621,7 +649,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 # Material's bundle reads `__index` from this script when opened from a folder.
                 index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
         if self.config.headers:
-            write_server_configs(Path(config.site_dir), frozenset(self._content_scripts))
+            shim = self.site_path(config, "search_shim") if self.config.offline else None
+            write_server_configs(
+                Path(config.site_dir),
+                frozenset(self._content_scripts),
+                shim.read_text(encoding="utf-8") if shim else None,
+                meta=not self._serving,
+            )
         if not self.packs_enabled or self.curriculum is None:
             return
         root = Path(config.config_file_path or ".").parent
@@ -675,6 +709,20 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if sessions.is_dir():
                 server.watch(str(sessions))
         return server
+
+
+def _check_tooltip_guard(output: str, where: str) -> None:
+    """Fail the build if a page runs the theme's script without peerkit's tooltip guard
+    before it (a theme override that drops Material's `libs` block would do that): markup in
+    a title would then run when hovered."""
+    theme = output.find("assets/javascripts/bundle.")
+    guard = output.find(TOOLTIPS + '"')
+    if theme != -1 and not -1 < guard < theme:
+        raise PluginError(
+            f"peerkit: {where} loads the theme's script without {TOOLTIPS} before it, so a "
+            "title could show as markup in a tooltip: keep `{{ super() }}` in any `libs` block "
+            "your overrides/main.html replaces"
+        )
 
 
 def _relative(folder: Path, root: Path) -> str:

@@ -10,6 +10,8 @@ nothing changed renders nothing, and renders run in parallel across cores.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -27,7 +29,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from peerkit.findings import Finding
-from peerkit.model import Activity, Curriculum, Handout, Module, ModuleFile
+from peerkit.model import Activity, Curriculum, Format, Handout, Module, ModuleFile
 from peerkit.packs.cards import (
     CIRCLES_VIEW,
     FITS,
@@ -37,26 +39,50 @@ from peerkit.packs.cards import (
     circles_plan,
     deck,
 )
+from peerkit.packs.handout import handout_html
 from peerkit.packs.layout import BoxReport, Overflow
-from peerkit.plans import AgendaDay, Entry, Item, Kind, Plan, PlanFile, agenda
+from peerkit.plans import AgendaDay, Entry, Kind, PaperworkPart, PlanFile, agenda
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
 from peerkit.render.safetylinks import link_procedures
+from peerkit.runsheet import module_plan, with_screen_breaks
 from peerkit.site import LocalService, SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
-PackKind = Literal["facilitator", "participant", "cards"]
+PackKind = Literal["facilitator", "participant", "large-print", "show", "paperwork", "cards"]
 Paper = Literal["a4", "letter"]
-PACK_KINDS: tuple[PackKind, ...] = ("facilitator", "participant", "cards")
+PACK_KINDS: tuple[PackKind, ...] = (
+    "facilitator",
+    "participant",
+    "large-print",
+    "show",
+    "paperwork",
+    "cards",
+)
 LABELS = {
     "facilitator": "Facilitator pack",
     "participant": "Participant pack",
+    "large-print": "Large-print participant pack",
+    "show": "Show sheets",
+    "paperwork": "Paperwork",
     "cards": "Cards to cut out",
 }
 SET_LETTERS = "ABCDEF"
 """Card sets print lettered A to F, each letter with its own band pattern."""
-MODULE_START = dt.time(10, 0)
-"""Clock times in a module's own pack assume this start; a session plan sets its own."""
+TEMPLATE_OF = {"large-print": "participant"}
+"""Pack kinds printed from another kind's template (with a flag)."""
+DEFAULT_PAPERWORK: tuple[PaperworkPart, ...] = ("sign-in", "feedback")
+
+
+@dataclass(frozen=True)
+class ShowItem:
+    """One show sheet in running order: a module's, or a plan item's questions."""
+
+    title: str
+    body: str | None = None
+    questions: tuple[str, ...] = ()
+    activity: str | None = None
+    """The activity's (or plan item's) title, for the running header."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +99,74 @@ class Session:
     notes: str | None = None
     nominal_times: bool = False
     """True when clock times assume a start (a module's pack) rather than a planned one."""
+    format: Format = Format.in_person
+    attendees: list[str] = field(default_factory=list)
+    paperwork: tuple[PaperworkPart, ...] = DEFAULT_PAPERWORK
+    course: str | None = None
+    """For one day of a course: the course's title (the day's pack has the day's title)."""
+
+    def day_session(self, number: int) -> Session:
+        """One day of a multi-day session, as a session of its own."""
+        day = self.days[number - 1]
+        return dataclasses.replace(self, title=day.title, days=[day], course=self.title)
+
+    @property
+    def online(self) -> bool:
+        return self.format is not Format.in_person
+
+    @property
+    def online_days(self) -> list[AgendaDay]:
+        """Online: the days with a short screen break wherever a stretch would pass 50
+        minutes; none when the session is in person or needs no screen break."""
+        if not self.online:
+            return []
+        days = [with_screen_breaks(day) for day in self.days]
+        if all(len(a.entries) == len(b.entries) for a, b in zip(days, self.days, strict=True)):
+            return []
+        return days
+
+    @property
+    def show_items(self) -> list[ShowItem]:
+        """Every show sheet in running order: activities' own, then plan items' questions."""
+        found: list[ShowItem] = []
+        seen: set[str] = set()
+        for entry in self.entries:
+            if entry.activity is not None and entry.activity.id not in seen:
+                seen.add(entry.activity.id)
+                found += [
+                    ShowItem(sheet.title, body=sheet.body, activity=entry.activity.title)
+                    for sheet in entry.activity.show
+                ]
+            elif entry.activity is None and entry.questions:
+                found.append(
+                    ShowItem(entry.title, questions=entry.questions, activity=entry.kind.label)
+                )
+        return found
+
+    @property
+    def shared_items(self) -> list[Entry]:
+        """Plan items that name what they share (an idea, a brief, questions), once each."""
+        found: dict[tuple[str, str | None], Entry] = {}
+        for entry in self.entries:
+            if entry.activity is None and entry.has_content:
+                found.setdefault((entry.title, entry.text), entry)
+        return list(found.values())
+
+    @property
+    def length(self) -> str:
+        """How long the session runs, in words a participant can plan around."""
+        if len(self.days) > 1:
+            return f"{len(self.days)} sessions"
+        minutes = self.days[0].minutes
+        hours, rest = divmod(minutes, 60)
+        parts = []
+        if hours:
+            parts.append(f"{hours} hour{'s' if hours > 1 else ''}")
+        if rest:
+            parts.append(f"{rest} minutes")
+        has_break = any(e.kind is Kind.break_ for e in self.days[0].entries)
+        return " ".join(parts) + (", with a break" if has_break else "")
+
     local_support: tuple[LocalService, ...] = ()
     """Services near the venue: the site's for this venue, then the plan's own."""
 
@@ -114,7 +208,17 @@ class Session:
 
     @property
     def has_cards(self) -> bool:
-        return "cards" in pack_kinds(a for _, a in self.activities)
+        return any(a.cards for _, a in self.activities)
+
+    @property
+    def has_preparation(self) -> bool:
+        return any(a.preparation for _, a in self.activities)
+
+    @property
+    def has_reflection(self) -> bool:
+        return any(a.reflection for _, a in self.activities) or any(
+            m.reflection for m in self.modules
+        )
 
     @property
     def dates(self) -> str:
@@ -130,28 +234,6 @@ def _date(day: dt.date) -> str:
     return f"{day.strftime('%A')} {day.day} {day.strftime('%B %Y')}"
 
 
-def module_plan(module: Module) -> Plan:
-    """A one-day plan for running one module: welcome, its activities with a break halfway
-    through, in the time the module asks for."""
-    items = [Item(welcome="Welcome, introductions and group agreement", minutes=10)]
-    halfway = sum(a.minutes.max for a in module.activities) / 2
-    done = 0
-    placed_break = False
-    for activity in module.activities:
-        items.append(Item(activity=activity.id))
-        done += activity.minutes.max
-        if not placed_break and done >= halfway and activity is not module.activities[-1]:
-            items.append(Item.model_validate({"break": "Break", "minutes": 15}))
-            placed_break = True
-    return Plan(
-        title=module.title,
-        summary=module.summary,
-        start=MODULE_START,
-        available=module.duration.max,
-        items=items,
-    )
-
-
 def module_session(module: Module, curriculum: Curriculum, settings: SiteSettings) -> Session:
     plan = module_plan(module)
     return Session(
@@ -164,12 +246,18 @@ def module_session(module: Module, curriculum: Curriculum, settings: SiteSetting
         days=agenda(plan, curriculum),
         notes=module.facilitator_notes,
         nominal_times=True,
+        format=module.format,
+        paperwork=(*DEFAULT_PAPERWORK, "certificates"),
         local_support=tuple(settings.local_support),
     )
 
 
 def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSettings) -> Session:
     plan = plan_file.plan
+    days = agenda(plan, curriculum)
+    uses_modules = any(e.activity is not None for day in days for e in day.entries)
+    extra: PaperworkPart = "certificates" if uses_modules else "action-log"
+    default = (*DEFAULT_PAPERWORK, extra)
     return Session(
         id=plan_file.id,
         source="session",
@@ -177,8 +265,11 @@ def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSett
         summary=plan.summary,
         organisation=plan.organisation or settings.organisation,
         facilitators=list(plan.facilitators),
-        days=agenda(plan, curriculum),
+        days=days,
         notes=plan.notes,
+        format=plan.format,
+        attendees=list(plan.attendees),
+        paperwork=tuple(plan.paperwork) if plan.paperwork is not None else default,
         local_support=(*settings.local_support_for(plan.venue), *plan.local_support),
     )
 
@@ -205,6 +296,7 @@ class PrintTemplates:
         self.env.filters.update(FILTERS)
         self.env.filters["clock"] = lambda t: t.strftime("%H:%M")
         self.env.filters["slug"] = lambda text: re.sub(r"[^a-z0-9]+", "-", str(text).lower())
+        self.env.filters["handout"] = handout_html
         self.env.globals["Kind"] = Kind
         self.css = self.env.loader.get_source(self.env, "print.css")[0]  # type: ignore[union-attr]
 
@@ -220,16 +312,19 @@ class PrintTemplates:
     ) -> str:
         """A pack's print HTML; card sheets lay each deck out as `decks` says (by default,
         at the size its texts need by estimate) in the lettered `sets`."""
-        template = self.env.get_template(f"{kind}.html")
+        template = self.env.get_template(f"{TEMPLATE_OF.get(kind, kind)}.html")
         if kind == "cards" and decks is None:
             decks = card_decks(session, paper, {})
         html = template.render(
             session=session,
             settings=settings,
             kind=kind,
+            large=kind == "large-print",
             label=LABELS[kind],
             css=self.css,
             paper="A4" if paper == "a4" else "letter",
+            logo=logo_uri(settings),
+            colour=settings.brand.primary if settings.brand else None,
             decks=decks or {},
             sets=list(sets),
             circles=circles_plan,
@@ -241,6 +336,27 @@ class PrintTemplates:
             # Mentions of "your organisation's procedures" point to the pack's safety page.
             return link_procedures(html, "#safety")
         return html
+
+
+LOGO_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+MAX_LOGO_BYTES = 1024 * 1024
+
+
+def logo_uri(settings: SiteSettings) -> str | None:
+    """The organisation's logo as a data: address, so a pack needs no other file (and its
+    cache key changes when the logo does)."""
+    if settings.logo is None:
+        return None
+    path = Path(settings.logo)
+    kind = LOGO_TYPES.get(path.suffix.lower())
+    if kind is None or not path.is_file() or path.stat().st_size > MAX_LOGO_BYTES:
+        return None
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 def card_decks(session: Session, paper: Paper, floors: dict[str, int]) -> dict[str, Deck]:
@@ -265,26 +381,48 @@ class Pack:
 
     session: Session
     kind: PackKind
+    day: int | None = None
+    """For one day of a multi-day session: that day's participant pack."""
 
     @property
     def path(self) -> str:
-        return pack_path(self.session.source, self.session.id, self.kind)
+        return pack_path(self.session.source, self.session.id, self.kind, self.day)
 
     @property
     def label(self) -> str:
+        if self.day is not None:
+            return f"{self.session.days[self.day - 1].title}: {LABELS[self.kind]}"
         return LABELS[self.kind]
 
+    @property
+    def printed(self) -> Session:
+        """The session the pack prints: the whole session, or its one day."""
+        return self.session if self.day is None else self.session.day_session(self.day)
 
-def pack_path(source: Literal["module", "session"], source_id: str, kind: PackKind) -> str:
+
+def pack_path(
+    source: Literal["module", "session"],
+    source_id: str,
+    kind: PackKind,
+    day: int | None = None,
+) -> str:
     """Where a pack goes in the site, e.g. `packs/modules/self-care-facilitator-pack.pdf`."""
-    suffix = "cards" if kind == "cards" else f"{kind}-pack"
-    return f"packs/{source}s/{source_id}-{suffix}.pdf"
+    suffix = {"cards": "cards", "show": "show-sheets", "paperwork": "paperwork"}.get(
+        kind, f"{kind}-pack"
+    )
+    part = f"-day-{day}" if day is not None else ""
+    return f"packs/{source}s/{source_id}{part}-{suffix}.pdf"
 
 
-def pack_kinds(activities: Iterable[Activity]) -> list[PackKind]:
-    """A facilitator and a participant pack, and a card sheet when an activity has cards."""
-    has_cards = any(activity.cards for activity in activities)
-    return [k for k in PACK_KINDS if k != "cards" or has_cards]
+def pack_kinds(activities: Iterable[Activity], *, show: bool = False) -> list[PackKind]:
+    """Facilitator, participant (and large-print) packs and paperwork; show sheets when there
+    is something to show; a card sheet when an activity has cards."""
+    activities = list(activities)
+    has = {
+        "show": show or any(activity.show for activity in activities),
+        "cards": any(activity.cards for activity in activities),
+    }
+    return [k for k in PACK_KINDS if has.get(k, True)]
 
 
 def module_pack_paths(module: Module) -> list[tuple[str, str]]:
@@ -293,7 +431,14 @@ def module_pack_paths(module: Module) -> list[tuple[str, str]]:
 
 
 def packs_for(session: Session) -> list[Pack]:
-    return [Pack(session, kind) for kind in pack_kinds(a for _, a in session.activities)]
+    """Every pack of a session; a multi-day session also gets a participant pack per day."""
+    kinds = pack_kinds((a for _, a in session.activities), show=bool(session.show_items))
+    packs = [Pack(session, kind) for kind in kinds]
+    if len(session.days) > 1:
+        at = kinds.index("participant") + 1
+        days = [Pack(session, "participant", day.number) for day in session.days]
+        packs[at:at] = days
+    return packs
 
 
 def sessions_of(
@@ -387,9 +532,9 @@ def build_packs(
             html_of: dict[str, str] = {}
             done: list[tuple[Pack, dict[str, Deck], str, dict[str, object]]] = []
             for pack in pending:
-                decks = card_decks(pack.session, paper, floors) if pack.kind == "cards" else {}
+                decks = card_decks(pack.printed, paper, floors) if pack.kind == "cards" else {}
                 html = templates.html(
-                    pack.kind, pack.session, settings, paper, decks=decks, sets=sets
+                    pack.kind, pack.printed, settings, paper, decks=decks, sets=sets
                 )
                 key = hashlib.sha256(f"{_ENGINE}\0{paper}\0{html}".encode()).hexdigest()
                 cached, boxes = cache / f"{key}.pdf", cache / f"{key}.json"

@@ -7,6 +7,10 @@ from another host (images are allowed only by relative path), or take over the t
 cannot pose as Material's own (which start with `__`), classes come from an allowlist of what
 Markdown extensions write (so no `md-*` layout classes and no `mermaid`, which would make the
 theme fetch a script from a CDN), and no `data-*` attributes reach the theme's scripts.
+
+Titles are text only. Material's `content.tooltips` feature puts an element's `title` into the
+page as HTML when it is hovered, so a title holding `<` or `>` (markup, or a `<meta>` refresh)
+is dropped: nothing in a tooltip can run or navigate, whatever features a site turns on.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ _SAFE_CLASS = re.compile(
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "title":
+        return None if "<" in value or ">" in value else value
     if attribute == "id":
         return value if _SAFE_ID.match(value) else None
     if attribute == "class":

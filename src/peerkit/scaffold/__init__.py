@@ -12,17 +12,25 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import typing
+import unicodedata
 from importlib import metadata
 from pathlib import Path
 
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
+from pydantic import ValidationError
 
 from peerkit.lockfile import locked_hashes
+from peerkit.model import ShortText, Slug
+from peerkit.site import Contact, SiteSettings
 
 SITE = Path(__file__).parent / "site"
 TOKEN = "@ORGANISATION@"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ORGANISATION_MAX = TITLE_MAX = typing.get_args(ShortText)[1].max_length
+ID_MAX = typing.get_args(Slug)[1].max_length
+"""The longest organisation name the site's settings accept (`peerkit check` checks them)."""
 RENAMED = {"gitignore.txt": ".gitignore", "gitlab-ci.yml": ".gitlab-ci.yml"}
 
 
@@ -37,13 +45,47 @@ def slug(text: str) -> str:
 def new_site(dest: Path, organisation: str, source: str | None = None) -> list[Path]:
     """Make a new site in `dest`, which must not exist yet; `source` is where its
     requirements.txt installs peerkit from. Returns the files written."""
-    if dest.exists():
+    if dest.exists() or dest.is_symlink():
         raise ScaffoldError(f"{dest} already exists: choose a new folder (nothing was changed)")
+    organisation = check_organisation(organisation)
+    staging = dest.with_name(f".{dest.name}.partial")
+    if staging.exists() or staging.is_symlink():
+        raise ScaffoldError(
+            f"{staging} exists, perhaps from a `peerkit new` that was stopped: look inside, then "
+            "remove it or choose another folder (nothing was changed)"
+        )
+    try:
+        _write_site(staging, organisation, source)
+        staging.rename(dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)  # ours: made just now, by this call
+        raise
+    return sorted(p for p in dest.rglob("*") if p.is_file())
+
+
+def check_organisation(organisation: str) -> str:
+    """The organisation's name, spaces tidied; `ScaffoldError` if the new site's own
+    `peerkit check` would refuse it (too long, or holding a character nobody can see)."""
     organisation = " ".join(organisation.split())
     if not organisation:
         raise ScaffoldError("the organisation needs a name")
-    staging = dest.with_name(f".{dest.name}.partial")
-    shutil.rmtree(staging, ignore_errors=True)
+    for char in organisation:
+        if unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}:
+            raise ScaffoldError(
+                f"the organisation's name holds U+{ord(char):04X}, a character that does not "
+                "show: type the name again without it"
+            )
+    try:
+        SiteSettings(organisation=organisation, contact=Contact(name=organisation))
+    except ValidationError:
+        raise ScaffoldError(
+            f"the organisation's name is {len(organisation)} characters long: the site's "
+            f"settings allow at most {ORGANISATION_MAX}, so use a shorter form of the name"
+        ) from None
+    return organisation
+
+
+def _write_site(staging: Path, organisation: str, source: str | None) -> None:
     # Never Python's caches: a build of the template in place, or an install, may leave them.
     shutil.copytree(SITE, staging, ignore=shutil.ignore_patterns("__pycache__", "*.py[co]"))
     for stored, real in RENAMED.items():  # dotfiles are kept under plain names in the package
@@ -60,14 +102,12 @@ def new_site(dest: Path, organisation: str, source: str | None = None) -> list[P
     (staging / "sessions").mkdir(exist_ok=True)
     (staging / "sessions" / "first-session.yml").write_text(SESSION, encoding="utf-8")
     (staging / "requirements.txt").write_text(requirements(source), encoding="utf-8")
-    staging.rename(dest)
-    return sorted(p for p in dest.rglob("*") if p.is_file())
 
 
 def _as(path: Path, value: str) -> str:
     """The organisation's name as `path` needs it written."""
     if path.suffix == ".yml":  # the token sits inside double quotes: JSON's escapes are YAML's
-        return json.dumps(value)[1:-1]
+        return json.dumps(value, ensure_ascii=False)[1:-1]  # an emoji stays one character
     if path.suffix == ".html" or "docs" in path.parts:
         # Site pages: nothing may read as HTML, or as a macro to mkdocs-macros.
         escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -82,18 +122,29 @@ def new_module(folder: Path, module_id: str, title: str | None = None) -> Path:
             f"'{module_id}' cannot be a module id: use lowercase letters, digits and hyphens, "
             "like our-topic"
         )
+    longest = ID_MAX - len("-closing-round")  # the skeleton's longest activity id
+    if len(module_id) > longest:
+        raise ScaffoldError(
+            f"'{module_id[:20]}…' is {len(module_id)} characters long: a new module's id may "
+            f"have at most {longest}, so that its activities' ids fit in {ID_MAX}"
+        )
+    title = title or module_id.replace("-", " ").capitalize()
+    if len(" ".join(title.split())) > TITLE_MAX or not title.strip():
+        raise ScaffoldError(f"a module's title needs 1 to {TITLE_MAX} characters")
     path = folder / f"{module_id}.md"
     if path.exists():
         raise ScaffoldError(f"{path} already exists (nothing was changed)")
     folder.mkdir(parents=True, exist_ok=True)
-    text = module_skeleton(module_id, title or module_id.replace("-", " ").capitalize())
+    text = module_skeleton(module_id, " ".join(title.split()))
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def module_skeleton(module_id: str, title: str) -> str:
     """A complete module that passes `peerkit check`, with every field explained."""
-    return SKELETON.replace("@ID@", module_id).replace("@TITLE@", json.dumps(title))
+    return SKELETON.replace("@ID@", module_id).replace(
+        "@TITLE@", json.dumps(title, ensure_ascii=False)
+    )
 
 
 def peerkit_source() -> str:
@@ -224,6 +275,8 @@ reflection:
   - Replace this with a question people can think about on their own.
 # Handouts: each with an id, a title and its text (none yet).
 handouts: []
+# Where the break goes in the module's own run-sheet: the id of the activity it follows.
+break_after: @ID@-what-helps
 # The activities, in running order. Each id must be unique across every module.
 activities:
   - id: @ID@-what-helps
@@ -252,6 +305,11 @@ activities:
       - What is one thing that helps you that you could offer someone else?
     # Ids of the module's handouts this activity gives out.
     handouts: []
+    # What the steps say to put on a slide or a printed sheet: each prints on its own page,
+    # in large type, in the show sheets pack (remove the #s to use it).
+    # show:
+    #   - title: What helps?
+    #     body: Think of a time someone helped you feel supported. What did they do?
     # Cards to cut out and sort, printed as a card sheet (remove the #s to use them).
     # cards:
     #   items: [Lending money, Sharing a phone number, Giving a lift]
