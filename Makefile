@@ -6,6 +6,8 @@ UV := $(TOOLS)/bin/uv
 UV_VERSION := 0.13.9
 ADDR ?= 127.0.0.1:8000
 SIZES ?= 10,50
+# Test processes (pytest-xdist): one per core. `make test JOBS=0` runs them in one process.
+JOBS ?= auto
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -18,7 +20,7 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium p
 	nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps serve build offline check schema lint test fuzz bench previews look clean
+.PHONY: setup system-deps serve build offline check schema lint test test-fast fuzz bench previews look clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -65,8 +67,11 @@ lint: setup
 	$(VENV)/bin/ruff format --check src tests bench tools macros.py hatch_build.py
 	$(VENV)/bin/mypy
 
-test: setup system-deps lint ## Run every test
-	$(VENV)/bin/pytest
+test: setup system-deps lint ## Run every test (all layers: unit, build, browser, network) on every core
+	$(VENV)/bin/pytest -n $(JOBS)
+
+test-fast: setup ## Run the unit layer only: no site builds, PDFs or browser
+	$(VENV)/bin/pytest -m unit
 
 fuzz: setup ## Feed 10,000 generated module and plan files each to the loader and checker
 	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/test_fuzz.py -q

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from conftest import Build
@@ -25,6 +26,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# The WCAG levels every page is held to: A and AA of WCAG 2.0, 2.1 and 2.2.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Page) -> list[tuple[str, list[object]]]:
+    """What axe-core finds against WCAG_TAGS on the page as it is now: (rule, elements)."""
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    violations = Axe().run(page, options=options).response["violations"]
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -65,8 +77,9 @@ def base_url(reference_build: Build) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the whole run (per test process); each test gets its own context."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

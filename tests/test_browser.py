@@ -11,8 +11,6 @@ from playwright.sync_api import Page, expect
 
 from conftest import Build, aim_words
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
-
 
 def test_search_for_a_word_in_an_aim_lands_on_the_activity(
     page: Page, base_url: str, reference_build: Build

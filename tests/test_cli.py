@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT
-
-
-def peerkit(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in {"CI", "GITHUB_ACTIONS"}}
-    return subprocess.run(
-        [sys.executable, "-m", "peerkit", *args],
-        cwd=cwd,
-        env={**base, **(env or {})},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from conftest import FIXTURES, ROOT, run_peerkit
 
 
 def test_check_passes_on_the_reference_curriculum() -> None:
-    proc = peerkit("check", "modules", cwd=ROOT)
+    proc = run_peerkit("check", "modules", cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == ""
     assert proc.stderr.startswith("No problems in ")
@@ -50,7 +33,8 @@ def expected_lines(*cases: str) -> list[str]:
 
 
 def test_check_reports_path_line_message_and_exits_1(tmp_path: Path) -> None:
-    proc = peerkit("check", cwd=broken_copy(tmp_path))
+    # As its own process, as CI runs it: the exit status and the two streams are the real ones.
+    proc = run_peerkit("check", cwd=broken_copy(tmp_path), process=True)
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == expected_lines("bad-range", "unknown-key")
     modules = len(list((ROOT / "modules").glob("*.md"))) + 2
@@ -58,7 +42,7 @@ def test_check_reports_path_line_message_and_exits_1(tmp_path: Path) -> None:
 
 
 def test_check_adds_github_annotations_when_ci_is_set(tmp_path: Path) -> None:
-    proc = peerkit("check", cwd=broken_copy(tmp_path), env={"CI": "true"})
+    proc = run_peerkit("check", cwd=broken_copy(tmp_path), env={"CI": "true"})
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     assert lines[:3] == expected_lines("bad-range", "unknown-key")
@@ -66,7 +50,7 @@ def test_check_adds_github_annotations_when_ci_is_set(tmp_path: Path) -> None:
 
 
 def test_check_on_a_missing_folder_fails(tmp_path: Path) -> None:
-    proc = peerkit("check", "nowhere", cwd=tmp_path)
+    proc = run_peerkit("check", "nowhere", cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.startswith("nowhere:1: no such folder of modules")
 
@@ -75,7 +59,7 @@ def test_a_value_cannot_forge_report_lines_or_ci_commands(tmp_path: Path) -> Non
     (tmp_path / "modules").mkdir()
     forged = 'id: "bad\\n::error file=README.md,line=1::forged\\nmodules/x.md:1: fake"\n'
     (tmp_path / "modules" / "m.md").write_text(f"---\n{forged}---\n", encoding="utf-8")
-    proc = peerkit("check", cwd=tmp_path, env={"CI": "true"})
+    proc = run_peerkit("check", cwd=tmp_path, env={"CI": "true"})
     assert proc.returncode == 1
     for line in proc.stdout.splitlines():
         assert line.startswith(("modules/m.md:", "::error file=modules/m.md,")), line

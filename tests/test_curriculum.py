@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 
 import pytest
@@ -12,7 +10,7 @@ from peerkit.load import load_folder
 from peerkit.model import ModuleFile
 from peerkit.readability import PLAIN_ENGLISH, module_stats
 
-from conftest import ROOT, Build
+from conftest import ROOT, Build, run_peerkit
 
 TITLES = {
     "peer-support-recovery": "Peer support in mental health recovery",
@@ -88,15 +86,11 @@ def test_participant_text_is_plain_english(module_file: ModuleFile) -> None:
 
 
 def test_stats_command_reports_every_module_and_fails_below_a_threshold() -> None:
-    def stats(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "peerkit", "stats", *args]
-        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
-
-    proc = stats("--min-reading-ease", str(PLAIN_ENGLISH))
+    proc = run_peerkit("stats", "--min-reading-ease", str(PLAIN_ENGLISH), cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     rows = proc.stdout.splitlines()[1:]
     assert sorted(row.split()[0] for row in rows) == sorted(TITLES)
-    strict = stats("--min-reading-ease", "99")
+    strict = run_peerkit("stats", "--min-reading-ease", "99", cwd=ROOT)
     assert strict.returncode == 1
     assert "reading ease" in strict.stderr and "is below 99" in strict.stderr
 

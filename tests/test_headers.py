@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from playwright.sync_api import Page, expect
 from peerkit.headers import inline_script_hashes, inline_scripts, policy
 
 from browser import serve
-from conftest import ROOT, Build, copy_site
+from conftest import ROOT, Build, copy_site, free_port
 
 PAGES = [
     "index.html",
@@ -142,12 +141,6 @@ def nginx_example() -> str:
     """The nginx server block from the README a new site gets."""
     text = README.read_text(encoding="utf-8")
     return re.search(r"```nginx\n(.*?)```", text, re.S)[1]  # type: ignore[index]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

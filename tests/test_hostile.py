@@ -176,7 +176,7 @@ def test_pack_and_check_plans_refuse_a_pipe_or_a_link_out_named_on_the_command_l
     os.mkfifo(project / "sessions" / "pipe.yml")
     (project / "sessions" / "passwd.yml").symlink_to("/etc/passwd")
     monkeypatch.chdir(project)
-    runner = CliRunner()
+    runner = CliRunner(env={"CI": None, "GITHUB_ACTIONS": None})  # no CI annotations
     piped = runner.invoke(main, ["pack", "sessions/pipe.yml", "--config", "none.yml"])
     assert piped.exit_code == 1
     assert "sessions/pipe.yml:1: is a named pipe, not a file of text" in piped.output

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from peerkit.colour import SLATE, WHITE, contrast
 from peerkit.findings import errors
 from peerkit.load import load_folder, parse_module
 from peerkit.model import Curriculum, Module, ModuleFile
@@ -254,18 +255,7 @@ def test_the_map_is_labelled_scales_and_reads_at_700px() -> None:
     assert sizes and min(sizes) * 700 / width >= 14
 
 
-def luminance(colour: str) -> float:
-    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-@pytest.mark.parametrize(("theme", "page"), [("light", "#ffffff"), ("dark", "#1e2129")])
+@pytest.mark.parametrize(("theme", "page"), [("light", WHITE), ("dark", SLATE)])
 def test_colours_are_readable_in_light_and_dark_themes(theme: str, page: str) -> None:
     colours = THEMES[theme]
     assert contrast(colours["text"], colours["fill"]) >= 4.5

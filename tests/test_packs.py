@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import html
+import itertools
 import re
 import shutil
+import struct
 import subprocess
-import sys
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 from pypdf import PdfReader
 
 from peerkit.load import load_folder, parse_module
-from peerkit.model import Curriculum
+from peerkit.model import Curriculum, ModuleFile
 from peerkit.packs import Pack, build_packs, card_decks, module_session, packs_for, plan_session
 from peerkit.plans import parse_plan
 from peerkit.site import Service, SiteSettings
 
-from conftest import ROOT, Build, copy_site, mkdocs_build
+from conftest import FIXTURES, ROOT, Build, copy_site, mkdocs_build, run_peerkit, shared_folder
+
+pytestmark = pytest.mark.build  # PDF packs rendered by WeasyPrint, and site builds
 
 SETTINGS = SiteSettings(
     organisation="Riverside Peer Network",
@@ -57,12 +60,10 @@ def outline_titles(pdf: Path) -> list[str]:
     return walk(PdfReader(pdf).outline)
 
 
-@pytest.fixture(scope="module")
-def mutuality_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("packs")
-    session = module_session(MUTUALITY, CURRICULUM, SETTINGS)
-    packs = packs_for(session)
-    report = build_packs(packs, out, out / "cache", SETTINGS)
+@pytest.fixture(scope="session")
+def mutuality_packs(request: pytest.FixtureRequest) -> dict[str, Path]:
+    """The mutuality module's packs, rendered once in a test run."""
+    packs = packs_for(module_session(MUTUALITY, CURRICULUM, SETTINGS))
     assert [p.kind for p in packs] == [
         "facilitator",
         "participant",
@@ -71,7 +72,12 @@ def mutuality_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
         "paperwork",
         "cards",
     ]
-    assert report.rendered == len(packs)
+
+    def render(out: Path) -> None:
+        report = build_packs(packs, out, out / "cache", SETTINGS)
+        assert report.rendered == len(packs)
+
+    out = shared_folder(request, "mutuality-packs", render)
     return {pack.kind: out / pack.path for pack in packs}
 
 
@@ -173,51 +179,52 @@ def test_letter_paper_on_request(tmp_path: Path) -> None:
     assert report.boxes[pack.path].boxes >= 32 and report.boxes[pack.path].overflows == []
 
 
+def small_module(module_id: str, title: str) -> ModuleFile:
+    """The minimal fixture module under another id and title: short packs, quick to render."""
+    text = (
+        (FIXTURES / "minimal.md")
+        .read_text(encoding="utf-8")
+        .replace("id: listening\n", f"id: {module_id}\n")
+        .replace("listening-pairs", f"{module_id}-pairs")
+        .replace("title: Listening well", f"title: {title}")
+    )
+    loaded, findings = parse_module(Path(f"modules/{module_id}.md"), text)
+    assert loaded is not None, [f.format() for f in findings]
+    return loaded
+
+
 def test_the_cache_renders_only_packs_whose_content_changed(tmp_path: Path) -> None:
+    plan_file, findings = parse_plan(
+        Path("sessions/short.yml"),
+        'title: Short\nstart: "10:00"\navailable: 60\nitems:\n  - activity: talking-pairs\n',
+    )
+    assert plan_file is not None, findings
+
     def packs(curriculum: Curriculum) -> list[Pack]:
-        plan_file, findings = parse_plan(
-            Path("sessions/short.yml"),
-            dedent(
-                """\
-                title: Short
-                start: "10:00"
-                available: 60
-                items:
-                  - activity: self-care-closing-round
-                """
-            ),
-        )
-        assert plan_file is not None, findings
-        sessions = [
-            module_session(m, curriculum, SETTINGS)
-            for m in curriculum.modules
-            if m.id in {"mutuality", "self-care"}
-        ] + [plan_session(plan_file, curriculum, SETTINGS)]
+        sessions = [module_session(m, curriculum, SETTINGS) for m in curriculum.modules]
+        sessions.append(plan_session(plan_file, curriculum, SETTINGS))
         return [
             p for s in sessions for p in packs_for(s) if p.kind in ("facilitator", "participant")
         ]
 
+    listening, talking = small_module("listening", "Listening"), small_module("talking", "Talk")
     cache = tmp_path / "cache"
-    first = build_packs(packs(CURRICULUM), tmp_path / "one", cache, SETTINGS, prune=True)
+    both = Curriculum(files=[listening, talking])
+    first = build_packs(packs(both), tmp_path / "one", cache, SETTINGS, prune=True)
     assert (first.rendered, first.cached) == (6, 0)
-    again = build_packs(packs(CURRICULUM), tmp_path / "two", cache, SETTINGS, prune=True)
+    again = build_packs(packs(both), tmp_path / "two", cache, SETTINGS, prune=True)
     assert (again.rendered, again.cached) == (0, 6)
     assert (tmp_path / "one" / "packs").is_dir() and len(list(cache.glob("*.pdf"))) == 6
 
     # Change one module: only its own two packs render again, the others come from the cache.
-    path = ROOT / "modules" / "mutuality.md"
-    text = path.read_text().replace("title: Mutuality in", "title: Mutuality, in", 1)
-    edited, _ = parse_module(path, text)
-    assert edited is not None
-    files = [edited if f.module.id == "mutuality" else f for f in FILES]
-    changed = build_packs(packs(Curriculum(files=files)), tmp_path / "three", cache, SETTINGS)
+    edited = Curriculum(files=[small_module("listening", "Listening again"), talking])
+    changed = build_packs(packs(edited), tmp_path / "three", cache, SETTINGS)
     assert (changed.rendered, changed.cached) == (2, 4)
 
 
 def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> None:
     def pack(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "peerkit", "pack", *args]
-        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+        return run_peerkit("pack", *args, cwd=tmp_path)
 
     shutil.copytree(ROOT / "sessions", tmp_path / "sessions")
     shutil.copytree(ROOT / "modules", tmp_path / "modules")
@@ -278,31 +285,97 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
     assert "Week 6: Self-care, and looking back" in course
 
 
-def test_first_pages_render_to_images_for_a_visual_check(
-    mutuality_packs: dict[str, Path], tmp_path: Path
+Box = tuple[float, float, float, float]
+
+
+def first_page_words(pdf: Path) -> tuple[float, float, list[tuple[Box, str]]]:
+    """The first page's width and height and each word on it with its box, in points, as
+    poppler lays them out (what a printer prints)."""
+    command = ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', out)
+    assert page is not None
+    words = [
+        ((float(x0), float(y0), float(x1), float(y1)), html.unescape(word))
+        for x0, y0, x1, y1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
+            out,
+        )
+    ]
+    return float(page[1]), float(page[2]), words
+
+
+def overlap(a: Box, b: Box) -> bool:
+    """More than a hairline in common: one word printed over another."""
+    return min(a[2], b[2]) - max(a[0], b[0]) > 1 and min(a[3], b[3]) - max(a[1], b[1]) > 1
+
+
+def test_first_pages_are_a4_with_their_words_inside_the_page_and_none_overprinted(
+    mutuality_packs: dict[str, Path],
 ) -> None:
+    margin = 10  # points, 3.5 mm: no printer prints to the very edge of the sheet
     for kind, pdf in mutuality_packs.items():
-        out = tmp_path / kind
-        command = ["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", "-singlefile"]
-        subprocess.run([*command, str(pdf), str(out)], check=True)
-        header, pixels = out.with_suffix(".pgm").read_bytes().split(b"\n255\n", 1)
-        width, height = map(int, header.split()[1:3])
+        width, height, words = first_page_words(pdf)
         # An A4 page: the show sheets landscape, for a screen or a wall; the rest portrait.
-        ratio = 210 / 297 if kind == "show" else 297 / 210
-        assert abs(height / width - ratio) < 0.01, kind
-        dark = sum(1 for value in pixels if value < 128) / len(pixels)
-        assert 0.002 < dark < 0.5, (kind, dark)  # some print, not a blank or black page
+        a4 = (842, 595) if kind == "show" else (595, 842)
+        assert (round(width), round(height)) == a4, kind
+        assert len(words) >= 5, kind
+        for box, word in words:
+            x0, y0, x1, y1 = box
+            inside = margin <= x0 < x1 <= width - margin and margin <= y0 < y1 <= height - margin
+            assert inside, (kind, word, box)
+        for (a, first), (b, second) in itertools.combinations(words, 2):
+            assert not overlap(a, b), (kind, first, second)
+
+
+@pytest.mark.parametrize("kind", ["facilitator", "participant"])
+def test_the_cover_names_the_organisation_the_pack_and_leads_with_the_title(
+    mutuality_packs: dict[str, Path], kind: str
+) -> None:
+    _, _, words = first_page_words(mutuality_packs[kind])
+    text = " ".join(word for _, word in words)
+    parts = ["Riverside Peer Network", f"{kind.upper()} PACK", MUTUALITY.title]
+    assert all(part in text for part in parts), text
+    assert [text.index(part) for part in parts] == sorted(text.index(part) for part in parts)
+    tallest = max(y1 - y0 for (_, y0, _, y1), _ in words)
+    largest = [word for (_, y0, _, y1), word in words if y1 - y0 > tallest - 1]
+    assert " ".join(largest) == MUTUALITY.title  # the biggest type on the page is the title
+
+
+def test_card_sheets_start_with_the_first_cards_to_cut_out(
+    mutuality_packs: dict[str, Path],
+) -> None:
+    _, _, words = first_page_words(mutuality_packs["cards"])
+    text = " ".join(word for _, word in words)
+    activity = next(a for a in MUTUALITY.activities if a.cards)
+    assert activity.cards is not None
+    first = activity.cards.sort_into or activity.cards.items
+    for card in first[:8]:
+        assert squash(card) in text, card
+
+
+def test_the_printing_guide_shows_previews_of_real_pages() -> None:
     docs = (ROOT / "docs" / "printing.md").read_text(encoding="utf-8")
     previews = re.findall(r"\]\((assets/pack-previews/[^)]+\.png)\)", docs)
     assert len(previews) >= 5
-    assert all((ROOT / "docs" / preview).is_file() for preview in previews)
+    for preview in previews:
+        png = (ROOT / "docs" / preview).read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n"), preview
+        width, height = struct.unpack(">II", png[16:24])
+        assert abs(height / width - 297 / 210) < 0.02, preview  # a whole A4 page, portrait
 
 
 def test_with_packs_off_the_site_has_no_pdfs_and_no_links_to_them(tmp_path: Path) -> None:
-    root = copy_site(tmp_path)
+    module = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+    root = copy_site(tmp_path, modules={"listening.md": module})
+    (root / "sessions").mkdir()
+    (root / "sessions" / "short.yml").write_text(
+        'title: Short\nstart: "10:00"\navailable: 60\nitems:\n  - activity: listening-pairs\n',
+        encoding="utf-8",
+    )
     build = mkdocs_build(root, "--strict")  # PEERKIT_PACKS=off, as `make serve` sets
     assert build.returncode == 0, build.output
     assert not (root / "site" / "packs").exists()
-    assert ".pdf" not in build.page("modules/boundaries.html")
-    session = build.page("sessions/network-gathering.html")
-    assert ".pdf" not in session and "Sharing back from the rooms" in session
+    assert ".pdf" not in build.page("modules/listening.html")
+    session = build.page("sessions/short.html")
+    assert ".pdf" not in session and "Listening in pairs" in session

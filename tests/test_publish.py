@@ -18,20 +18,15 @@ from playwright.sync_api import Page, expect
 
 from peerkit.publish import IncompleteSite, clear_leftovers, swap_in
 
-from conftest import FIXTURES, copy_site
+from conftest import FIXTURES, copy_site, run_peerkit
+
+pytestmark = pytest.mark.build  # every test here runs `peerkit build`
 
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
 
 
 def peerkit_build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "peerkit", "build", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_peerkit("build", *args, cwd=root)
 
 
 def snapshot(folder: Path) -> dict[str, str]:

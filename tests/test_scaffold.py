@@ -3,60 +3,66 @@ built with --strict straight away; its colours checked for contrast; its name es
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from peerkit.headers import script_hash
 from peerkit.model import Activity, Module
 from peerkit.reference import choose
 
-from browser import serve
-from conftest import ROOT, Build, mkdocs_build
-
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
-
-
-def peerkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "peerkit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from browser import axe_violations, serve
+from conftest import (
+    ROOT,
+    Build,
+    free_port,
+    mkdocs_build,
+    peerkit_options,
+    read_config,
+    run_peerkit,
+    shared_folder,
+    site_config,
+)
 
 
 def new_site(tmp_path: Path, name: str = "Riverside Peer Network", **plugin: object) -> Path:
     """A site from `peerkit new`, with the peerkit plugin's settings changed as given."""
     folder = tmp_path / "our-site"
-    made = peerkit("new", str(folder), "--name", name)
+    made = run_peerkit("new", str(folder), "--name", name)
     assert made.returncode == 0, made.stderr
     (folder / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     if plugin:
-        config = folder / "mkdocs.yml"
-        data = yaml.safe_load(config.read_text(encoding="utf-8"))
-        for entry in data["plugins"]:
-            if isinstance(entry, dict) and "peerkit" in entry:
-                entry["peerkit"].update(plugin)
-        config.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        with site_config(folder) as config:
+            peerkit_options(config).update(plugin)
     return folder
 
 
-def test_new_makes_a_site_that_checks_and_builds_strict_straight_away(tmp_path: Path) -> None:
-    folder = new_site(tmp_path)
+def build_new_site(folder: Path) -> None:
+    build = mkdocs_build(new_site(folder), "--strict")
+    assert build.returncode == 0, build.output
+    (folder / "build-output.txt").write_text(build.output, encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def new_site_build(request: pytest.FixtureRequest) -> Build:
+    """The site `peerkit new` makes, as it is, built with --strict once in a test run."""
+    shared = shared_folder(request, "new-site", build_new_site)
+    return Build(shared / "our-site", 0, (shared / "build-output.txt").read_text("utf-8"))
+
+
+def test_new_makes_a_site_that_checks_and_builds_strict_straight_away(
+    new_site_build: Build,
+) -> None:
+    build, folder = new_site_build, new_site_build.root
     for name in (
         "mkdocs.yml",
         "macros.py",
@@ -73,10 +79,8 @@ def test_new_makes_a_site_that_checks_and_builds_strict_straight_away(tmp_path: 
         *(f"docs/{page}.md" for page in ("accessibility", "privacy")),
     ):
         assert (folder / name).is_file(), name
-    checked = peerkit("check", "modules", cwd=folder)
+    checked = run_peerkit("check", "modules", cwd=folder)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    build = mkdocs_build(folder, "--strict")
-    assert build.returncode == 0, build.output
 
     # The organisation's own module and session, and the reference modules it chose, with the
     # modules those build on (without copying any file).
@@ -125,14 +129,14 @@ def test_new_refuses_a_folder_that_exists(tmp_path: Path) -> None:
     folder = tmp_path / "taken"
     folder.mkdir()
     (folder / "notes.txt").write_text("ours", encoding="utf-8")
-    made = peerkit("new", str(folder))
+    made = run_peerkit("new", str(folder))
     assert made.returncode == 1
     assert "already exists" in made.stderr
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
 
 
 def test_new_module_has_every_field_explained_and_passes_check(tmp_path: Path) -> None:
-    made = peerkit("new-module", "listening-well", "--dir", str(tmp_path / "modules"))
+    made = run_peerkit("new-module", "listening-well", "--dir", str(tmp_path / "modules"))
     assert made.returncode == 0, made.stderr
     path = tmp_path / "modules" / "listening-well.md"
     text = path.read_text(encoding="utf-8")
@@ -145,11 +149,11 @@ def test_new_module_has_every_field_explained_and_passes_check(tmp_path: Path) -
         assert re.search(rf"^\s+# .*\n\s+{field}:", front, re.M), field
     top_comments = re.findall(r"^# .*\n(\w+):", front, re.M)
     assert len(top_comments) >= len(Module.model_fields) - 2  # a comment above nearly every key
-    checked = peerkit("check", str(tmp_path / "modules"))
+    checked = run_peerkit("check", str(tmp_path / "modules"))
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    again = peerkit("new-module", "listening-well", "--dir", str(tmp_path / "modules"))
+    again = run_peerkit("new-module", "listening-well", "--dir", str(tmp_path / "modules"))
     assert again.returncode == 1 and "already exists" in again.stderr
-    bad = peerkit("new-module", "Listening Well!", "--dir", str(tmp_path / "modules"))
+    bad = run_peerkit("new-module", "Listening Well!", "--dir", str(tmp_path / "modules"))
     assert bad.returncode == 1 and "cannot be a module id" in bad.stderr
 
 
@@ -213,27 +217,24 @@ def reference_site(reference_build: Build) -> Build:
 
 def test_the_reference_site_uses_the_same_branding_settings(reference_site: Build) -> None:
     brand = reference_site.page("assets/peerkit/brand.css")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("nav:")[0])
-    plugin = next(p["peerkit"] for p in config["plugins"] if isinstance(p, dict) and "peerkit" in p)
+    plugin = peerkit_options(read_config(ROOT / "mkdocs.yml"))
     assert f"--md-primary-fg-color: {plugin['brand']['primary']};" in brand
     footer = reference_site.page("index.html").split('class="md-copyright__highlight">')[1]
     assert " ".join(plugin["licence"].split()) in " ".join(footer.split())
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_new_site_passes_axe_in_its_own_colours(page: Page, tmp_path: Path, scheme: str) -> None:
-    folder = new_site(tmp_path)
-    build = mkdocs_build(folder, "--strict")
-    assert build.returncode == 0, build.output
+def test_a_new_site_passes_axe_in_its_own_colours(
+    page: Page, new_site_build: Build, scheme: str
+) -> None:
     page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
-    with serve(build.site) as url:
+    with serve(new_site_build.site) as url:
         for path in ("index.html", "about.html", "privacy.html", "modules/getting-started.html"):
             page.goto(url + path)
-            violations = Axe().run(page, options=WCAG).response["violations"]
-            found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
-            assert found == [], path
+            assert axe_violations(page) == [], path
 
 
+@pytest.mark.build  # `peerkit pack` renders PDFs
 def test_check_and_pack_know_the_reference_modules_a_site_chooses(tmp_path: Path) -> None:
     folder = new_site(tmp_path)
     plan = folder / "sessions" / "short.yml"
@@ -243,9 +244,9 @@ def test_check_and_pack_know_the_reference_modules_a_site_chooses(tmp_path: Path
         "  - close: Close\n    minutes: 10\n",
         encoding="utf-8",
     )
-    checked = peerkit("check", "modules", cwd=folder)
+    checked = run_peerkit("check", "modules", cwd=folder)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    packed = peerkit("pack", "sessions/short.yml", "--out", str(tmp_path / "packs"), cwd=folder)
+    packed = run_peerkit("pack", "sessions/short.yml", "--out", str(tmp_path / "packs"), cwd=folder)
     assert packed.returncode == 0, packed.stderr
     assert (tmp_path / "packs" / "packs" / "sessions" / "short-facilitator-pack.pdf").is_file()
 
@@ -256,7 +257,7 @@ def test_a_sites_own_copy_of_a_reference_module_takes_its_place(tmp_path: Path) 
     (folder / "modules" / "boundaries.md").write_text(
         own.replace("title: Role tension and boundaries", "title: Our boundaries"), "utf-8"
     )
-    assert peerkit("check", "modules", cwd=folder).returncode == 0
+    assert run_peerkit("check", "modules", cwd=folder).returncode == 0
     build = mkdocs_build(folder, "--strict")
     assert build.returncode == 0, build.output
     assert "<title>Our boundaries - " in build.page("modules/boundaries.html")
@@ -264,7 +265,7 @@ def test_a_sites_own_copy_of_a_reference_module_takes_its_place(tmp_path: Path) 
 
 def test_an_unknown_reference_module_is_reported(tmp_path: Path) -> None:
     folder = new_site(tmp_path, reference_modules=["boundaries", "no-such-module"])
-    checked = peerkit("check", "modules", cwd=folder)
+    checked = run_peerkit("check", "modules", cwd=folder)
     assert checked.returncode == 1
     assert "mkdocs.yml:1: plugins.peerkit.reference_modules: no reference module " in (
         checked.stdout
@@ -280,11 +281,8 @@ def test_anything_fetched_from_another_site_stops_a_strict_build(tmp_path: Path)
     about.write_text(
         about.read_text("utf-8") + "\n![A tracking pixel](https://example.org/pixel.png)\n", "utf-8"
     )
-    config = folder / "mkdocs.yml"
-    config.write_text(
-        config.read_text("utf-8") + "extra_javascript:\n  - https://cdn.example.net/x.js\n",
-        "utf-8",
-    )
+    with site_config(folder) as config:
+        config["extra_javascript"] = ["https://cdn.example.net/x.js"]
     build = mkdocs_build(folder, "--strict")
     assert build.returncode == 1
     assert "about.md loads https://example.org/pixel.png from another site" in build.output
@@ -305,26 +303,22 @@ def test_an_inline_script_in_a_page_is_left_out_of_the_policy(tmp_path: Path) ->
 
 def test_the_site_description_cannot_break_out_of_its_attribute(tmp_path: Path) -> None:
     folder = new_site(tmp_path)
-    config = folder / "mkdocs.yml"
-    text = config.read_text("utf-8").replace(
-        "site_description: Peer-support training modules, sessions and printable packs.",
-        "site_description: 'Ours \"><b id=x>bold</b>'",
-    )
-    config.write_text(text, "utf-8")
+    with site_config(folder) as config:
+        config["site_description"] = 'Ours "><b id=x>bold</b>'
     build = mkdocs_build(folder, "--strict")
     assert build.returncode == 0, build.output
     assert "<b id=x>" not in build.page("index.html")
     assert 'content="Ours &quot;&gt;&lt;b id=x&gt;bold&lt;/b&gt;"' in build.page("index.html")
 
 
+@pytest.mark.network  # installs the new site's requirements from PyPI
+@pytest.mark.build
 def test_new_then_make_serve_gives_a_working_branded_site(tmp_path: Path) -> None:
     """What a new user does: `peerkit new`, then `make serve` in the new folder, which sets up
     its own environment from requirements.txt and serves the site."""
     folder = tmp_path / "riverside"
-    assert peerkit("new", str(folder), "--name", "Riverside Peer Network").returncode == 0
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    assert run_peerkit("new", str(folder), "--name", "Riverside Peer Network").returncode == 0
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_"))}
     serving = subprocess.Popen(
         ["make", "serve", f"ADDR=127.0.0.1:{port}"],
@@ -346,7 +340,10 @@ def test_new_then_make_serve_gives_a_working_branded_site(tmp_path: Path) -> Non
                 if serving.poll() is not None:
                     break
                 time.sleep(0.5)
-        assert "<title>Riverside Peer Network training</title>" in page, serving.poll()
+        assert "<title>Riverside Peer Network training</title>" in page, (
+            serving.poll(),
+            serving.stdout.read() if serving.poll() is not None and serving.stdout else "",
+        )
         assert "assets/peerkit/brand.css" in page
         assert (folder / ".venv" / "bin" / "peerkit").is_file()
         # The search shim comes inside peerkit's wheel: the site downloads nothing from npm.
@@ -358,19 +355,20 @@ def test_new_then_make_serve_gives_a_working_branded_site(tmp_path: Path) -> Non
             served == (ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js").read_bytes()
         )
     finally:
-        os.killpg(serving.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # `make serve` may have stopped itself
+            os.killpg(serving.pid, signal.SIGTERM)
         serving.wait(timeout=30)
 
 
 def test_hints_name_the_command_that_works_in_that_folder(tmp_path: Path) -> None:
     """In a new site `peerkit` is not on the PATH, but `make check` works; elsewhere the
     hint is the peerkit command."""
-    assert peerkit("new", str(tmp_path / "our-site")).returncode == 0
-    in_site = peerkit("new-module", "listening-well", cwd=tmp_path / "our-site")
+    assert run_peerkit("new", str(tmp_path / "our-site")).returncode == 0
+    in_site = run_peerkit("new-module", "listening-well", cwd=tmp_path / "our-site")
     assert in_site.returncode == 0, in_site.stderr
     assert "then run `make check`." in in_site.stdout
     (tmp_path / "bare").mkdir()
-    bare = peerkit("new-module", "listening-well", cwd=tmp_path / "bare")
+    bare = run_peerkit("new-module", "listening-well", cwd=tmp_path / "bare")
     assert "then run `peerkit check modules`." in bare.stdout
 
 
@@ -378,8 +376,8 @@ def test_a_new_site_is_not_ready_to_publish_until_its_placeholders_are_replaced(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "our-site"
-    assert peerkit("new", str(folder), "--name", "Riverside Peer Network").returncode == 0
-    first = peerkit("ready", cwd=folder)
+    assert run_peerkit("new", str(folder), "--name", "Riverside Peer Network").returncode == 0
+    first = run_peerkit("ready", cwd=folder)
     assert first.returncode == 1
     reported = first.stdout.splitlines()
     about = (folder / "docs" / "about.md").read_text(encoding="utf-8").splitlines()
@@ -409,6 +407,6 @@ def test_a_new_site_is_not_ready_to_publish_until_its_placeholders_are_replaced(
     (folder / "docs" / "assets" / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><title>Riverside</title></svg>'
     )
-    done = peerkit("ready", cwd=folder)
+    done = run_peerkit("ready", cwd=folder)
     assert done.returncode == 0, done.stdout
     assert done.stdout == "" and "No placeholders" in done.stderr

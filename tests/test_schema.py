@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +12,7 @@ from peerkit import safeyaml
 from peerkit.npm import package_json, package_lock
 from peerkit.schema import module_schema, module_schema_text, schema, schema_text
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, run_peerkit
 
 SCHEMA_FILE = ROOT / "schema" / "module.schema.json"
 
@@ -35,8 +33,7 @@ def test_committed_schema_matches_the_model() -> None:
 def test_schema_command_reports_a_stale_file(tmp_path: Path) -> None:
     stale = tmp_path / "module.schema.json"
     stale.write_text("{}\n", encoding="utf-8")
-    command = [sys.executable, "-m", "peerkit", "schema", "-o", str(stale), "--check"]
-    proc = subprocess.run(command, capture_output=True, text=True, check=False)
+    proc = run_peerkit("schema", "-o", str(stale), "--check")
     assert proc.returncode == 1
     assert "is out of date" in proc.stderr
 

@@ -5,15 +5,24 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
 from peerkit.load import load_module
 
-from conftest import FIXTURES, ROOT, Build, aim_words, copy_site, mkdocs_build, search_index, words
+from conftest import (
+    FIXTURES,
+    ROOT,
+    Build,
+    aim_words,
+    copy_site,
+    mkdocs_build,
+    peerkit_options,
+    read_config,
+    search_index,
+    site_config,
+    words,
+)
 
 MUTUALITY = ROOT / "modules" / "mutuality.md"
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
@@ -104,9 +113,8 @@ def test_built_site_loads_nothing_from_other_hosts(reference_build: Build) -> No
                     loads.setdefault(host, set()).add(path.name)
     # sitemap.xml names pages by site_url; with none set it lists no host at all.
     assert loads == {}
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    [peerkit] = [p["peerkit"] for p in config["plugins"] if isinstance(p, dict) and "peerkit" in p]
-    services = {urlsplit(s["url"]).netloc for s in peerkit["signposting"] if "url" in s}
+    signposting = peerkit_options(read_config(ROOT / "mkdocs.yml"))["signposting"]
+    services = {urlsplit(s["url"]).netloc for s in signposting if "url" in s}
     assert links == services
 
 
@@ -168,14 +176,16 @@ def test_script_in_front_matter_comes_out_escaped_everywhere(tmp_path: Path) -> 
 
 
 def test_strict_build_fails_on_a_broken_module_with_the_check_message(tmp_path: Path) -> None:
-    root = copy_site(tmp_path)
     broken = FIXTURES / "broken" / "bad-range" / "listening.md"
-    shutil.copy(broken, root / "modules" / "listening.md")
+    root = copy_site(tmp_path, modules={"listening.md": broken.read_text(encoding="utf-8")})
     expected = (FIXTURES / "broken" / "bad-range" / "expected.txt").read_text(encoding="utf-8")
     build = mkdocs_build(root, "--strict")
     assert build.returncode == 1
-    assert "modules/" + expected.strip() in build.output
-    assert "Aborted" in build.output or "Error" in build.output
+    # The mistake as an error at its line, counted, and the build stopped before writing.
+    assert re.search(rf"ERROR +- +modules/{re.escape(expected.strip())}\n", build.output)
+    assert re.search(r"ERROR +- +peerkit: 1 error in 1 of \d+ files\.\n", build.output)
+    assert "Aborted with a BuildError!" in build.output
+    assert not build.site.exists()
 
 
 def test_a_site_can_override_peerkit_templates(tmp_path: Path) -> None:
@@ -263,10 +273,12 @@ def test_prose_cannot_borrow_the_themes_scripts_or_layout(tmp_path: Path) -> Non
 
 def test_a_bad_support_list_in_mkdocs_yml_fails_the_build_with_where(tmp_path: Path) -> None:
     root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    text = text.replace("url: https://www.samaritans.org", "url: javascript:alert(1)")
-    config.write_text(text.replace("    - name: Shout\n", "    - nmae: Shout\n"), "utf-8")
+    with site_config(root) as config:
+        services = peerkit_options(config)["signposting"]
+        samaritans = next(s for s in services if s["name"] == "Samaritans")
+        samaritans["url"] = "javascript:alert(1)"
+        shout = services.index(next(s for s in services if s["name"] == "Shout"))
+        services[shout] = {"nmae" if k == "name" else k: v for k, v in services[shout].items()}
     build = mkdocs_build(root)
     assert build.returncode == 1
     output = build.output
@@ -274,7 +286,7 @@ def test_a_bad_support_list_in_mkdocs_yml_fails_the_build_with_where(tmp_path: P
         "plugins.peerkit.signposting#2.url: 'javascript:alert(1)' should be a web address "
         "starting with https://" in output
     )
-    lines = config.read_text(encoding="utf-8").splitlines()
+    lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     shout = next(n for n, line in enumerate(lines, start=1) if "- nmae: Shout" in line)
     url = next(n for n, line in enumerate(lines, start=1) if "url: javascript:" in line)
     assert f"mkdocs.yml:{url}: plugins.peerkit.signposting#2.url: " in output
@@ -285,12 +297,7 @@ def test_a_bad_support_list_in_mkdocs_yml_fails_the_build_with_where(tmp_path: P
 
 
 def test_a_site_without_a_support_list_does_not_pass_strict(tmp_path: Path) -> None:
-    root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    start = text.index("      signposting:")
-    end = text.index("  - macros:")
-    config.write_text(text[:start] + text[end:], encoding="utf-8")
+    root = copy_site(tmp_path, modules={"listening.md": MINIMAL}, plugin={"signposting": None})
     build = mkdocs_build(root, "--strict")
     assert build.returncode == 1
     assert "plugins.peerkit.signposting is empty" in build.output
