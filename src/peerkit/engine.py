@@ -99,18 +99,30 @@ def run(
     It runs in its own process group: if peerkit is stopped while it runs (Ctrl-C, SIGTERM,
     any error), it and every process it started are stopped too."""
     lines: list[str] = []
-    with subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        bufsize=1,
-        start_new_session=True,
-    ) as proc:
+    # Ctrl-C or SIGTERM arriving while Popen is still starting the child would leave it
+    # running with no one to stop it: hold both until `proc` exists, then take them.
+    stops = {signal.SIGINT, signal.SIGTERM}
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+            start_new_session=True,
+            # The child starts with the signals it should answer to.
+            preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, held),
+        )
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
+    with proc:
         assert proc.stdout is not None
         try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             for line in proc.stdout:
                 lines.append(line)
                 if echo is not None:

@@ -649,7 +649,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 # Material's bundle reads `__index` from this script when opened from a folder.
                 index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
         if self.config.headers:
-            shim = self.site_path(config, "search_shim") if self.config.offline else None
+            shim = self._shim(config) if self.config.offline else None
             write_server_configs(
                 Path(config.site_dir),
                 frozenset(self._content_scripts),
