@@ -77,6 +77,17 @@ def main() -> None:
     """Write peer-support training modules once; publish them as a site and as packs."""
 
 
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The site's mkdocs.yml.",
+)
+"""The site's settings file, for the commands that build or serve a site."""
+
+
 @main.command()
 @click.argument("path", default="modules", type=click.Path(path_type=Path, file_okay=False))
 @click.option(
@@ -280,13 +291,7 @@ def pack(
 
 
 @main.command()
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-)
+@CONFIG_OPTION
 @click.option(
     "--site-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -415,13 +420,7 @@ def os_error_sentence(exc: OSError) -> str:
 
 
 @main.command()
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-)
+@CONFIG_OPTION
 @click.option(
     "--dev-addr",
     "address",
