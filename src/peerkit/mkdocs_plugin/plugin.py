@@ -127,10 +127,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "peerkit: plugins.peerkit.signposting is empty: module pages and packs will "
                 "have no list of other support services"
             )
-        if STYLESHEET not in config.extra_css:
-            config.extra_css.insert(0, STYLESHEET)
-        if SCRIPT not in [str(script) for script in config.extra_javascript]:
-            config.extra_javascript.append(SCRIPT)
+        if self.config.every_page_assets:
+            if STYLESHEET not in config.extra_css:
+                config.extra_css.insert(0, STYLESHEET)
+            if SCRIPT not in [str(script) for script in config.extra_javascript]:
+                config.extra_javascript.append(SCRIPT)
         if self.config.offline:
             self._offline(config)
         return config
@@ -141,8 +142,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if brand is not None:
             for key, problem in brand_problems(brand):
                 log.warning(f"peerkit: plugins.peerkit.brand.{key}: {problem}")
-            if BRAND_STYLESHEET not in config.extra_css:
+            if self.config.every_page_assets and BRAND_STYLESHEET not in config.extra_css:
                 config.extra_css.append(BRAND_STYLESHEET)
+        if not self.config.footer:
+            return
         if config.copyright is None and (self.settings.licence or self.settings.organisation):
             # Material writes the copyright line as HTML: escape what goes into it.
             parts = [f"{self.settings.organisation}." if self.settings.organisation else ""]
@@ -401,7 +404,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 kept = [e for e in existing if e not in pages]
                 item[title] = kept + pages
                 return
-        config.nav.append({title: pages})
+        if self.config.nav:  # a section the host's nav does not name: added only if asked
+            config.nav.append({title: pages})
 
     # --- per page ---------------------------------------------------------------------
 
@@ -446,23 +450,59 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         return link_procedures(html, get_relative_url(self._safety_file.url, page.file.url))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Every page asks browsers to send no referrer, wherever the site is hosted (even
-        from a folder, where there are no server headers)."""
+        """peerkit's pages (every page, with `headers`) ask browsers to send no referrer, wherever
+        the site is hosted (even from a folder, where there are no server headers); its pages
+        (every page, with `privacy_check`) are checked for anything loaded from elsewhere."""
         if not self.config.enabled:
             return output
         where = page.file.src_uri
+        own = self._is_own(page)
+        if own and not self.config.every_page_assets:
+            output = self._link_assets(output, page)
+        checked = own or self.config.privacy_check
         for script in inline_scripts(page.content or ""):
-            self._content_scripts.add(script)
+            self._content_scripts.add(script)  # the headers' CSP lists every page's scripts
+            if not (checked and self.config.headers):
+                continue
             log.warning(
                 f"peerkit: {where} has an inline <script>, which the site's "
                 "Content-Security-Policy will not run: put it in a file under extra_javascript"
             )
-        for address in sorted(set(outside_fetches(output))):
+        if not checked:
+            return self._referrer_meta(output, own)
+        # The whole page when the site asks for the check, else what peerkit wrote into it.
+        looked_at = output if self.config.privacy_check else (page.content or "")
+        for address in sorted(set(outside_fetches(looked_at))):
             log.warning(
                 f"peerkit: {where} loads {address} from another site, so the privacy statement "
                 "would not be true: serve it from this site instead"
             )
+        return self._referrer_meta(output, own)
+
+    def _referrer_meta(self, output: str, own: bool) -> str:
+        """peerkit's pages ask browsers to send no referrer; the host's pages too with `headers`."""
+        if not (own or self.config.headers):
+            return output
         return output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
+
+    def _is_own(self, page: Page) -> bool:
+        """A page peerkit made: a module, session or browse page (or the tags page)."""
+        uri = page.file.src_uri
+        if uri in self._module_pages or uri in self._session_pages or uri in self._browse_pages:
+            return True
+        return self.config.browse and uri == f"{self.config.browse_path.strip('/')}/tags.md"
+
+    def _link_assets(self, output: str, page: Page) -> str:
+        """peerkit's stylesheet, brand colours and script, linked from one of its own pages."""
+
+        def href(path: str) -> str:
+            return str(escape(get_relative_url(path, page.url or "index.html")))
+
+        sheets = [STYLESHEET] + ([BRAND_STYLESHEET] if self.settings.brand is not None else [])
+        links = "".join(f'<link rel="stylesheet" href="{href(s)}">\n' for s in sheets)
+        script = f'<script src="{href(SCRIPT)}"></script>\n'
+        output = output.replace("</head>", f"{links}</head>", 1)
+        return output.replace("</body>", f"{script}</body>", 1)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
