@@ -213,7 +213,7 @@ def reference_site(reference_build: Build) -> Build:
 
 def test_the_reference_site_uses_the_same_branding_settings(reference_site: Build) -> None:
     brand = reference_site.page("assets/peerkit/brand.css")
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("nav:")[0])
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[0])
     plugin = next(p["peerkit"] for p in config["plugins"] if isinstance(p, dict) and "peerkit" in p)
     assert f"--md-primary-fg-color: {plugin['brand']['primary']};" in brand
     footer = reference_site.page("index.html").split('class="md-copyright__highlight">')[1]
