@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,6 +17,7 @@ from peerkit.upgrade import UpgradeError, changes, new_line, reference_summary
 from conftest import ROOT
 
 UV = ROOT / ".tools" / "bin" / "uv"  # pinned in the Makefile, installed by `make setup`
+PYTHON = f"PYTHON={ROOT / '.venv' / 'bin' / 'python'}"  # what a site's `make setup` runs
 
 
 def run(*args: str | Path, cwd: Path = ROOT, ok: bool = True) -> subprocess.CompletedProcess[str]:
@@ -107,15 +109,14 @@ def test_upgrade_from_one_tagged_version_to_another(tmp_path: Path) -> None:
     )
     _commit(repo, "v0.1.1")
 
-    # A new site on v0.1.0, set up as `make setup` does, with the site's own venv and uv.
+    # A new site on v0.1.0, set up by its own `make setup` (hashes required for every
+    # package but peerkit; the packages come from uv's cache).
     source = f"git+{repo.as_uri()}@v0.1.0"
     run(ROOT / ".venv" / "bin" / "peerkit", "new", "site", "--peerkit-source", source, cwd=tmp_path)
     site = tmp_path / "site"
     venv = site / ".venv"
-    run(UV, "venv", "--quiet", "--python", ROOT / ".venv" / "bin" / "python", venv)
-    (venv / "bin" / "uv").symlink_to(UV)
-    run(UV, "pip", "install", "--quiet", "--python", venv / "bin" / "python",
-        "-r", site / "requirements.txt")  # fmt: skip
+    run("make", "setup", PYTHON, cwd=site)
+    assert "--require-hashes" in (site / "Makefile").read_text(encoding="utf-8")
     peerkit = venv / "bin" / "peerkit"
     assert run(peerkit, "--version").stdout.strip() == "peerkit, version 0.1.0"
 
@@ -149,3 +150,14 @@ def test_upgrade_from_one_tagged_version_to_another(tmp_path: Path) -> None:
     again = run(peerkit, "upgrade", cwd=site)
     assert "peerkit 0.1.1 → 0.1.1" in again.stdout
     assert "No reference module changed." in again.stdout
+
+    # make setup requires a hash for every package but peerkit: a pin without one stops it.
+    pinned = site / "requirements.txt"
+    text = pinned.read_text(encoding="utf-8")
+    unhashed = re.sub(
+        r"^(markdown==\S+) \\\n(?:    --hash=\S+(?: \\\n)?)+", r"\1\n", text, flags=re.M
+    )
+    assert unhashed != text
+    pinned.write_text(unhashed, encoding="utf-8")
+    refused = run("make", "setup", PYTHON, cwd=site, ok=False)
+    assert "markdown" in refused.stderr.lower() and "hash" in refused.stderr.lower()

@@ -32,6 +32,12 @@ class UpgradeError(Exception):
 
 
 _PEERKIT_LINE = re.compile(r"^peerkit\b.*$", re.M)
+# The new version's locked versions (one per package) as uv constraints, run in the site's venv.
+_LOCKED = (
+    "from peerkit.lockfile import locked_hashes\n"
+    "for name, versions in sorted(locked_hashes().items()):\n"
+    "    if len(versions) == 1: print(f'{name}=={next(iter(versions))}')\n"
+)
 _GIT_REF = re.compile(r"^(peerkit @ git\+\S+?)(@[^@/\s]+)?$")
 
 
@@ -194,45 +200,33 @@ def upgrade(
     before = json.loads(_run([str(python), "-c", summary]).stdout)
 
     env = {**os.environ, "VIRTUAL_ENV": str(python.parent.parent)}
-    just_peerkit = site / ".peerkit-upgrade.txt"
+    uv_pip = [str(uv), "pip", "install", "--quiet", "--python", str(python)]
+    scratch = site / ".venv"
+    just_peerkit = scratch / "peerkit.txt"
     just_peerkit.write_text(line + "\n", encoding="utf-8")
-    try:
-        # Resolves peerkit's dependencies afresh (they may have changed) and rebuilds peerkit
-        # itself even if uv holds a build of the same version.
-        _run(
-            [
-                str(uv),
-                "pip",
-                "install",
-                "--quiet",
-                "--python",
-                str(python),
-                "--reinstall-package",
-                "peerkit",
-                "--refresh-package",
-                "peerkit",
-                "-r",
-                str(just_peerkit),
-            ],
-            env=env,
-        )
-    finally:
-        just_peerkit.unlink(missing_ok=True)
-    pins = _run(
-        [
-            str(python),
-            "-c",
-            "import sys; from peerkit.scaffold import requirements; "
-            "sys.stdout.write(requirements(sys.argv[1]))",
-            line,
-        ],
-    ).stdout
-    requirements.write_text(pins, encoding="utf-8")
-    # What the file says, hashes checked; then the packages only the old version needed go.
+    # The new peerkit's code first, rebuilt even if uv holds a build of the same version...
     _run(
-        [str(uv), "pip", "install", "--quiet", "--python", str(python), "-r", str(requirements)],
+        [*uv_pip, "--no-deps", "--reinstall-package", "peerkit", "--refresh-package", "peerkit",
+         "-r", str(just_peerkit)],
         env=env,
-    )
+    )  # fmt: skip
+    # ...then its dependencies, resolved afresh (they may have changed) but held to the
+    # versions the new version's lock records, so each has hashes to pin.
+    constraints = scratch / "locked.txt"
+    constraints.write_text(_run([str(python), "-c", _LOCKED]).stdout, encoding="utf-8")
+    _run([*uv_pip, "-c", str(constraints), "-r", str(just_peerkit)], env=env)
+    pins = _run(
+        [str(python), "-c",
+         "import sys; from peerkit.scaffold import requirements; "
+         "sys.stdout.write(requirements(sys.argv[1]))", line],
+    ).stdout  # fmt: skip
+    requirements.write_text(pins, encoding="utf-8")
+    # As `make setup` installs: every package but peerkit with its hashes required, then
+    # peerkit with no dependencies of its own; then the packages only the old version needed go.
+    hashed = scratch / "hashed.txt"
+    hashed.write_text(_PEERKIT_LINE.sub("", pins), encoding="utf-8")
+    _run([*uv_pip, "--require-hashes", "-r", str(hashed)], env=env)
+    _run([*uv_pip, "--no-deps", "-r", str(just_peerkit)], env=env)
     gone = sorted(_pinned(text) - _pinned(pins))
     if gone:
         _run([str(uv), "pip", "uninstall", "--quiet", "--python", str(python), *gone], env=env)
