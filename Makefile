@@ -18,7 +18,7 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium p
 	nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps serve build offline check schema lint test bench previews look clean
+.PHONY: setup system-deps serve build offline check schema lint test fuzz bench previews look clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -68,6 +68,9 @@ lint: setup
 test: setup system-deps lint ## Run every test
 	$(VENV)/bin/pytest
 
+fuzz: setup ## Feed 10,000 generated module and plan files each to the loader and checker
+	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/test_fuzz.py -q
+
 PREVIEWS := docs/assets/pack-previews
 previews: build ## Render first pages of some packs to PNG for the docs' visual check
 	mkdir -p $(PREVIEWS)
@@ -81,9 +84,10 @@ previews: build ## Render first pages of some packs to PNG for the docs' visual 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
 	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3
 	$(VENV)/bin/python bench/packs.py
+	CHROME_PATH=/usr/bin/chromium $(VENV)/bin/python bench/lighthouse.py --repeat 3
 
 look: build ## Every page of every pack as small PNGs, and a contact sheet per pack, in look/
 	$(VENV)/bin/python tools/look.py site/packs --out look
 
 clean:
-	rm -rf site look .site-* *-offline.zip .pytest_cache .ruff_cache .mypy_cache
+	rm -rf site look .site-* *-offline.zip .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -6,6 +6,7 @@ Each check takes loaded modules and returns findings; none of them prints anythi
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 from markdown.extensions.toc import slugify
@@ -29,12 +30,26 @@ def _repeats(kind: str, uses: Iterable[_Use]) -> Iterator[Finding]:
     first: dict[str, tuple[ModuleFile, int]] = {}
     for item_id, f, line in uses:
         other = first.setdefault(item_id, (f, line))
-        if other != (f, line):
+        if other == (f, line):
+            continue
+        if kind == "anchor":
             where = (
                 f"on line {other[1]}" if other[0] is f else f"in {other[0].path.name}:{other[1]}"
             )
-            label = f"the anchor #{item_id}" if kind == "anchor" else f"{kind} id '{item_id}'"
-            yield Finding(f.path, line, f"{label} is already used {where}: rename one")
+            yield Finding(
+                f.path, line, f"the anchor #{item_id} is already used {where}: rename one"
+            )
+        elif other[0] is f:
+            yield Finding(
+                f.path, line, f'{kind} id "{item_id}" is used twice (first at line {other[1]})'
+            )
+        else:
+            yield Finding(
+                f.path,
+                line,
+                f"{kind} id '{item_id}' is already used in {other[0].path.name}:{other[1]}: "
+                "rename one",
+            )
 
 
 def unique_ids(files: list[ModuleFile]) -> Iterable[Finding]:
@@ -76,7 +91,9 @@ def handouts_resolve(files: list[ModuleFile]) -> Iterable[Finding]:
                     )
 
 
-_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$")
+# The closing #s and spaces are stripped in Python: a lazy match before `[ \t#]*$` took
+# minutes over a heading of many spaces.
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*)$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _EXPLICIT_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -95,11 +112,13 @@ def body_anchors(f: ModuleFile) -> Iterator[tuple[str, int]]:
             in_code = not in_code
         atx = None if in_code else _ATX.match(line)
         setext = not in_code and previous.strip() and _SETEXT.match(line)
-        text = atx[1] if atx else previous if setext else None
+        text = atx[1].rstrip(" \t#") or None if atx else previous if setext else None
         previous = line
         if text is None:
             continue
-        explicit = _EXPLICIT_ID.search(text)
+        # Only the last brace can open attr_list's `{: #id }` at the end of a heading (and
+        # searching from each brace was quadratic).
+        explicit = _EXPLICIT_ID.match(text, max(text.rfind("{"), 0))
         anchor = explicit[1] if explicit else slugify(_LINK.sub(r"\1", text), "-")
         if anchor:  # Markdown numbers headings that slugify to nothing: _1, _2…
             yield anchor, number - (1 if setext and not atx else 0)
@@ -108,7 +127,11 @@ def body_anchors(f: ModuleFile) -> Iterator[tuple[str, int]]:
 def anchors_unique(files: list[ModuleFile]) -> Iterable[Finding]:
     """Every anchor on a module page is unique, so each link lands where it says."""
     for f in files:
-        uses = [(anchor, f, line) for anchor, line in page_anchors(f)]
+        # An id used twice already has its own finding (see unique_ids): say it once.
+        counts = Counter(a.id for a in f.module.activities)
+        counts.update(f"handout-{h.id}" for h in f.module.handouts)
+        twice = {anchor for anchor, n in counts.items() if n > 1}
+        uses = [(anchor, f, line) for anchor, line in page_anchors(f) if anchor not in twice]
         uses.extend((anchor, f, line) for anchor, line in body_anchors(f))
         yield from _repeats("anchor", sorted(uses, key=lambda use: use[2]))
 

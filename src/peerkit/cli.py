@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import click
+import yaml
 
 from peerkit.curriculum import check_folder
 from peerkit.engine import (
@@ -40,7 +41,13 @@ from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
-from peerkit.site import SiteSettings, check_config, read_config, settings_from_config
+from peerkit.site import (
+    SiteSettings,
+    check_config,
+    read_config,
+    settings_from_config,
+    site_folders_outside,
+)
 from peerkit.upgrade import UpgradeError
 from peerkit.upgrade import upgrade as run_upgrade
 
@@ -86,7 +93,7 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
     findings += result.findings
     files = result.files_checked
     for where in plans or (path.parent / "sessions",):
-        if where.is_file():
+        if where.exists() and not where.is_dir():
             plan_file, found = load_plan(where)
             findings += found
             findings += check_plan(plan_file, result.curriculum) if plan_file else []
@@ -209,7 +216,7 @@ def pack(
     result = check_folder(modules_dir, also=reference)
     findings += result.findings
     settings = SiteSettings()
-    if config_file.exists():
+    if config_file.is_file() and _unreadable_config(config_file) is None:
         try:
             settings = settings_from_config(config_file)
         except ValueError as exc:
@@ -468,11 +475,28 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
     """The reference modules a site's mkdocs.yml chooses, and what is wrong in its settings."""
     if not config_file.is_file():
         return [], []
+    unreadable = _unreadable_config(config_file)
+    if unreadable is not None:
+        return [], [unreadable]
     _, findings = check_config(config_file)
     reference, unknown = reference_for_site(config_file, modules_dir)
     if unknown:
         findings.append(Finding(config_file, 1, unknown_message(unknown)))
+    findings += site_folders_outside(config_file)
     return reference, findings
+
+
+def _unreadable_config(config_file: Path) -> Finding | None:
+    """Why the site's mkdocs.yml cannot be read as YAML at all, if it cannot."""
+    try:
+        read_config(config_file)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "unreadable YAML"
+        return Finding(config_file, mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
+    except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError) as exc:
+        return Finding(config_file, 1, f"cannot read it: {type(exc).__name__}")
+    return None
 
 
 def _slug(text: str) -> str:

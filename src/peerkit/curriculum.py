@@ -10,7 +10,15 @@ from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
 from peerkit.load import load_folder, load_module
 from peerkit.model import Curriculum, ModuleFile
-from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, default_link
+from peerkit.render import (
+    Download,
+    Link,
+    MacroError,
+    PageError,
+    RenderedModule,
+    Renderer,
+    default_link,
+)
 from peerkit.site import SiteSettings
 
 
@@ -70,4 +78,14 @@ def check_folder(
             )
         except PageError as exc:
             findings.extend(exc.findings)
+        except (MacroError, RecursionError, ValueError, TypeError) as exc:
+            # Every mistake should have its own sentence; this one has none yet. Say where.
+            findings.append(
+                Finding(
+                    module_file.path,
+                    module_file.body_line,
+                    f"the page for module '{module_file.module.id}' could not be made "
+                    f"({type(exc).__name__}: {exc}): please report this to peerkit's developers",
+                )
+            )
     return Result(curriculum, sorted(set(findings)), count, pages, renderer)

@@ -35,28 +35,37 @@ class Finding:
 
     def github_annotation(self, root: Path | None = None) -> str:
         """A GitHub Actions workflow command, so CI shows the finding on the line itself."""
-        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        path = display_path(self.path, root).replace(",", "%2C").replace(":", "%3A")
+        message = one_line(self.message).replace("%", "%25")
+        path = one_line(display_path(self.path, root)).replace("%", "%25")
+        path = path.replace(",", "%2C").replace(":", "%3A")
         return f"::{self.severity.value} file={path},line={self.line}::{message}"
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+)
 
 
 def one_line(text: str) -> str:
-    """`text` with control characters shown as escapes: a value quoted in a message can
-    never start a new line of the report (or a forged CI command)."""
+    """`text` with control characters (and direction overrides and noncharacters) shown as
+    escapes: a value quoted in a message can never start a new line of the report, forge a
+    CI command, drive the terminal (ESC) or make the line read differently."""
     return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """`path` relative to `root` (default: the working directory) where it lies inside it."""
-    base = (root or Path.cwd()).resolve()
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(base).as_posix()
-    except ValueError:
-        return os.path.relpath(resolved, base) if resolved.anchor == base.anchor else str(path)
+    # The path as given first (a link is named by its own name, not by where it leads).
+    for base, full in (
+        (Path(os.path.abspath(root or Path.cwd())), Path(os.path.abspath(path))),
+        ((root or Path.cwd()).resolve(), path.resolve()),
+    ):
+        try:
+            return full.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    base, full = Path(os.path.abspath(root or Path.cwd())), Path(os.path.abspath(path))
+    return os.path.relpath(full, base) if full.anchor == base.anchor else str(path)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

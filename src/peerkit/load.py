@@ -11,8 +11,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from peerkit import safeyaml
+from peerkit.bodylimits import body_problems
+from peerkit.characters import invisible
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import CHIME, PEER_VALUES, Module, ModuleFile, Value
+from peerkit.safefiles import Refused, read_bytes
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 256 * 1024
@@ -35,14 +38,13 @@ def module_paths(folder: Path) -> list[Path]:
     )
 
 
-def read_text(path: Path) -> tuple[str | None, list[Finding]]:
-    """A content file's text, or why it cannot be read (too large, not UTF-8, odd line breaks)."""
+def read_text(path: Path, root: Path | None = None) -> tuple[str | None, list[Finding]]:
+    """A content file's text, or why it cannot be read (outside the project `root`, not a
+    regular file, too large, not UTF-8, odd line breaks)."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Finding(path, 1, f"cannot read file: {exc.strerror}")]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [Finding(path, 1, f"file is larger than {MAX_FILE_BYTES // 1024} KiB")]
+        raw = read_bytes(path, MAX_FILE_BYTES, root)
+    except Refused as refused:
+        return None, [Finding(path, 1, refused.message)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -59,9 +61,10 @@ def _separators(path: Path, text: str) -> list[Finding]:
     ]
 
 
-def load_module(path: Path) -> tuple[ModuleFile | None, list[Finding]]:
-    """Read one module file. Returns the module (None when it has errors) and its findings."""
-    text, findings = read_text(path)
+def load_module(path: Path, root: Path | None = None) -> tuple[ModuleFile | None, list[Finding]]:
+    """Read one module file (inside the project `root`). Returns the module (None when it
+    has errors) and its findings."""
+    text, findings = read_text(path, root)
     return parse_module(path, text) if text is not None else (None, findings)
 
 
@@ -113,18 +116,15 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
         ]
         findings.extend(describe_errors(path, details, data, line_map))
         module = None
+    body = "".join(lines[end + 1 :])
+    body_line = end + 2
+    findings.extend(Finding(path, body_line + line, message) for line, message in invisible(body))
+    findings.extend(
+        Finding(path, body_line + line, message) for line, message in body_problems(body)
+    )
     if findings or module is None:
         return None, sorted(findings)
-    return (
-        ModuleFile(
-            path=path,
-            module=module,
-            body="".join(lines[end + 1 :]),
-            body_line=end + 2,
-            lines=line_map,
-        ),
-        [],
-    )
+    return ModuleFile(path=path, module=module, body=body, body_line=body_line, lines=line_map), []
 
 
 def load_folder(folder: Path) -> tuple[list[ModuleFile], list[Finding], int]:
@@ -133,7 +133,7 @@ def load_folder(folder: Path) -> tuple[list[ModuleFile], list[Finding], int]:
     files: list[ModuleFile] = []
     findings: list[Finding] = []
     for path in paths:
-        module_file, found = load_module(path)
+        module_file, found = load_module(path, folder.absolute().parent)
         findings.extend(found)
         if module_file is not None:
             files.append(module_file)
@@ -292,7 +292,12 @@ def _message(
             needed = ctx.get("min_length", 1)
             return f"{where}: needs at least {needed} item{'s' if needed != 1 else ''}"
         return f"{where}: should not be empty"
-    if kind in {"string_too_long", "too_long"}:
+    if kind == "too_long":
+        return (
+            f"{where}: has {ctx.get('actual_length', len(given) if given else '?')} items,"
+            f" more than the {ctx.get('max_length')} allowed"
+        )
+    if kind == "string_too_long":
         return f"{where}: is too long (at most {ctx.get('max_length')} characters)"
     if kind == "list_type":
         return (

@@ -52,6 +52,16 @@ def _no_repeats(items: list[Any]) -> list[Any]:
 
 Step = Annotated[Text, AfterValidator(_unnumbered)]
 
+MAX_LIST = 100
+"""Items in any front-matter list without a limit of its own (the reference modules have at
+most 12: easy_read)."""
+MAX_TAGS = 30
+"""Themes or audiences of one module (reference: at most 8 themes, 5 audiences)."""
+MAX_CARDS = 200
+"""Cards in one activity's set (reference: at most 22)."""
+MAX_PILES = 12
+"""Piles cards are sorted into (reference: at most 6)."""
+
 CardText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 
 
@@ -225,9 +235,11 @@ class Handout(Strict):
 class CardSet(Strict):
     """Printable cards a trainer cuts out, optionally sorted into named piles."""
 
-    items: list[CardText] = Field(min_length=1)
+    items: list[CardText] = Field(min_length=1, max_length=MAX_CARDS)
     sort_into: list[ShortText] = Field(
-        default_factory=list, description="Names of the piles or circles cards are sorted into."
+        default_factory=list,
+        max_length=MAX_PILES,
+        description="Names of the piles or circles cards are sorted into.",
     )
     layout: Literal["piles", "circles"] = Field(
         default="piles",
@@ -259,16 +271,18 @@ class Activity(Strict):
     minutes: Minutes
     group_size: GroupSize
     format: Format
-    materials: list[ShortText] = Field(default_factory=list)
-    preparation: list[Text] = Field(default_factory=list)
-    steps: list[Step] = Field(min_length=1, description="Numbered for you: do not number them.")
+    materials: list[ShortText] = Field(default_factory=list, max_length=MAX_LIST)
+    preparation: list[Text] = Field(default_factory=list, max_length=MAX_LIST)
+    steps: list[Step] = Field(
+        min_length=1, max_length=MAX_LIST, description="Numbered for you: do not number them."
+    )
     facilitator_notes: Text | None = None
-    content_notes: list[Text] = Field(default_factory=list)
+    content_notes: list[Text] = Field(default_factory=list, max_length=MAX_LIST)
     online_variation: Text | None = None
     alternative: Text | None = Field(
         default=None, description="A gentler option, or how someone can step out."
     )
-    reflection: list[PromptField] = Field(default_factory=list)
+    reflection: list[PromptField] = Field(default_factory=list, max_length=MAX_LIST)
     handouts: UniqueIds = Field(
         default_factory=list, description="Ids of this module's handouts the activity uses."
     )
@@ -285,24 +299,26 @@ class Module(Strict):
         description='Quote it: `version: "1.0"`.'
     )
     duration: Duration = Field(description="Total minutes for the session, breaks included.")
-    outcomes: list[Text] = Field(min_length=1)
-    themes: UniqueTexts = Field(min_length=1)
+    outcomes: list[Text] = Field(min_length=1, max_length=MAX_LIST)
+    themes: UniqueTexts = Field(min_length=1, max_length=MAX_TAGS)
     values: UniqueValues = Field(min_length=1)
-    audience: UniqueTexts = Field(min_length=1)
+    audience: UniqueTexts = Field(min_length=1, max_length=MAX_TAGS)
     format: Format
     group_size: GroupSize
-    content_notes: list[Text] = Field(default_factory=list)
-    prerequisites: UniqueIds = Field(default_factory=list)
+    content_notes: list[Text] = Field(default_factory=list, max_length=MAX_LIST)
+    prerequisites: UniqueIds = Field(default_factory=list, max_length=MAX_LIST)
     licence: ShortText
     adapted_from: Text | None = None
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list, max_length=MAX_LIST)
     facilitator_notes: Text | None = None
     easy_read: list[Text] = Field(
-        default_factory=list, description="An Easy Read summary: short sentences, one idea each."
+        default_factory=list,
+        max_length=MAX_LIST,
+        description="An Easy Read summary: short sentences, one idea each.",
     )
-    reflection: list[PromptField] = Field(default_factory=list)
-    handouts: list[Handout] = Field(default_factory=list)
-    activities: list[Activity] = Field(min_length=1)
+    reflection: list[PromptField] = Field(default_factory=list, max_length=MAX_LIST)
+    handouts: list[Handout] = Field(default_factory=list, max_length=MAX_LIST)
+    activities: list[Activity] = Field(min_length=1, max_length=MAX_LIST)
 
     def activity_minutes(self) -> Range:
         """The shortest and longest the activities can take, back to back."""

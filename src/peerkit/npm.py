@@ -32,6 +32,10 @@ PINS = {
 }
 """npm packages a site needs in node_modules/, exactly as package-lock.json records them."""
 
+BENCH_TOOLS = {"lighthouse": "12.8.2"}
+"""npm tools `make bench` runs (never a site's): exact versions, installed by npm into
+`.tools/` on first use. Lighthouse 12 is the last that runs on Node 20."""
+
 
 def package_json(name: str) -> dict[str, Any]:
     return {

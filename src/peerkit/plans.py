@@ -32,6 +32,8 @@ from peerkit import safeyaml
 from peerkit.findings import Finding, Severity, did_you_mean
 from peerkit.load import describe_errors, read_text
 from peerkit.model import (
+    MAX_LIST,
+    MAX_TAGS,
     Activity,
     Curriculum,
     Module,
@@ -45,6 +47,10 @@ from peerkit.site import LocalService, stale_message, stale_services
 
 PLAN_SUFFIXES = (".yml", ".yaml")
 MAX_DAY_MINUTES = 24 * 60
+MAX_ITEMS = 100
+"""Items in one day's running order: the planner's limit too (reference plans: at most 12)."""
+MAX_DAYS = 100
+"""Days (or weeks) in one plan (reference plans: at most 6)."""
 
 
 class Kind(StrEnum):
@@ -160,7 +166,7 @@ class Day(Strict):
     available: PlanMinutes | None = Field(
         default=None, description="Overrides the plan's minutes available."
     )
-    items: list[Item] = Field(min_length=1)
+    items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
 class Plan(Strict):
@@ -171,7 +177,7 @@ class Plan(Strict):
     organisation: ShortText | None = Field(
         default=None, description="Defaults to the site's organisation."
     )
-    facilitators: list[ShortText] = Field(default_factory=list)
+    facilitators: list[ShortText] = Field(default_factory=list, max_length=MAX_TAGS)
     date: dt.date | None = Field(default=None, description="For a one-day plan.")
     start: ClockTime = Field(description='When the session starts, like "10:00".')
     available: PlanMinutes = Field(description="Minutes available in each day, breaks included.")
@@ -182,10 +188,15 @@ class Plan(Strict):
     )
     local_support: list[LocalService] = Field(
         default_factory=list,
+        max_length=MAX_LIST,
         description="Services near this session's venue, printed beside the national list.",
     )
-    items: list[Item] | None = Field(default=None, description="A one-day plan's running order.")
-    days: list[Day] | None = Field(default=None, description="Or: a running order for each day.")
+    items: list[Item] | None = Field(
+        default=None, max_length=MAX_ITEMS, description="A one-day plan's running order."
+    )
+    days: list[Day] | None = Field(
+        default=None, max_length=MAX_DAYS, description="Or: a running order for each day."
+    )
 
     @model_validator(mode="after")
     def _items_or_days(self) -> Plan:
@@ -228,11 +239,12 @@ class PlanFile:
 
 
 def plan_paths(folder: Path) -> list[Path]:
-    """The plan files in `folder`, skipping hidden and `_`-prefixed ones."""
+    """The plan files in `folder`, skipping hidden and `_`-prefixed ones and folders (a named
+    pipe or a link is listed, for `load_plan` to refuse)."""
     return sorted(
         p
         for p in folder.iterdir()
-        if p.suffix in PLAN_SUFFIXES and p.is_file() and not p.name.startswith((".", "_"))
+        if p.suffix in PLAN_SUFFIXES and not p.is_dir() and not p.name.startswith((".", "_"))
     )
 
 
@@ -259,8 +271,9 @@ def parse_plan(path: Path, text: str) -> tuple[PlanFile | None, list[Finding]]:
     return PlanFile(path, plan, line_map), []
 
 
-def load_plan(path: Path) -> tuple[PlanFile | None, list[Finding]]:
-    text, findings = read_text(path)
+def load_plan(path: Path, root: Path | None = None) -> tuple[PlanFile | None, list[Finding]]:
+    """Read one plan file (inside the project `root`)."""
+    text, findings = read_text(path, root)
     return parse_plan(path, text) if text is not None else (None, findings)
 
 
@@ -424,8 +437,20 @@ def check_plans(folder: Path, curriculum: Curriculum) -> tuple[list[PlanFile], l
         return [], []
     plans: list[PlanFile] = []
     findings: list[Finding] = []
+    named: dict[str, Path] = {}
     for path in plan_paths(folder):
-        plan_file, found = load_plan(path)
+        same = named.setdefault(path.stem, path)
+        if same != path:
+            findings.append(
+                Finding(
+                    path,
+                    1,
+                    f"{same.name} is a plan with the same name ('{path.stem}'), and a site "
+                    "has one page per name: rename or remove one",
+                )
+            )
+            continue
+        plan_file, found = load_plan(path, folder.absolute().parent)
         findings.extend(found)
         if plan_file is not None:
             findings.extend(check_plan(plan_file, curriculum))

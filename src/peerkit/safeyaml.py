@@ -17,6 +17,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from peerkit.characters import invisible, strip_invisible
+
 MAX_DEPTH = 32
 
 _SCALAR_TAGS = {
@@ -141,6 +143,10 @@ def _build(
     if len(path) > MAX_DEPTH:
         problems.add(node, path, f"nested more than {MAX_DEPTH} levels deep")
         return None
+    if isinstance(node, ScalarNode):
+        cleaned = _without_invisible(node, path, problems)
+        if cleaned is not None:
+            return cleaned  # reported; checking goes on with what can be seen
     if isinstance(node, ScalarNode) and node.tag in _PLAIN_TEXT_TAGS and not node.style:
         return node.value  # `=` and `<<` resolve to YAML 1.1 special tags: they are just text
     allowed = _SCALAR_TAGS if isinstance(node, ScalarNode) else {_SEQ_TAG, _MAP_TAG}
@@ -173,7 +179,8 @@ def _build(
                 shown = key_node.value if isinstance(key_node, ScalarNode) else "a list or mapping"
                 problems.add(key_node, path, f"key {shown!r} must be plain text (put it in quotes)")
                 continue
-            key = key_node.value
+            key = _without_invisible(key_node, (*path, key_node.value), problems)
+            key = key_node.value if key is None else key
             if key in mapping:
                 problems.add(key_node, (*path, key), f"key '{key}' appears twice: keep one")
                 continue
@@ -182,6 +189,21 @@ def _build(
         return mapping
     problems.add(node, path, "unsupported YAML node")
     return None
+
+
+def _without_invisible(node: ScalarNode, path: KeyPath, problems: Problems) -> str | None:
+    """The text of `node` without the characters no text needs (typed as escapes such as
+    "\\0" or "\\e": the reader refuses them typed in), each reported; None if it has none."""
+    found = list(invisible(node.value))
+    if not found:
+        return None
+    line, message = found[0]
+    # A quoted value's escapes sit on the line it starts on; a block's lines are its own.
+    block = node.style in ("|", ">")
+    problems.items.append(
+        YAMLProblem(node.start_mark.line + (1 + line if block else 0), message, path)
+    )
+    return strip_invisible(node.value)
 
 
 def _line(event: yaml.Event | None) -> int:

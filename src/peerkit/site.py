@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from peerkit.findings import Finding, Severity
 from peerkit.load import describe_errors
 from peerkit.model import ShortText, Strict, Text, deepest_line
+from peerkit.safefiles import linked_outside
 
 WebAddress = Annotated[
     str,
@@ -363,6 +364,21 @@ def settings_from_config(config_file: Path) -> SiteSettings:
         raise ValueError(
             f"{config_file}: the peerkit plugin's settings are not valid: {exc}"
         ) from None
+
+
+def site_folders_outside(config_file: Path) -> list[Finding]:
+    """Links in the site's `docs/` and theme `overrides/` that lead outside the project (or
+    a named pipe or device there): MkDocs would publish or hang on each of them."""
+    root = config_file.absolute().parent
+    data = read_config(config_file)
+    theme = data.get("theme")
+    folders = [str(data.get("docs_dir") or "docs")]
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        folders.append(theme["custom_dir"])
+    findings: list[Finding] = []
+    for name in folders:
+        findings += linked_outside(root / name, root, f"{name.rstrip('/')}/")
+    return findings
 
 
 def check_config(

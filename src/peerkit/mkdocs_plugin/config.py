@@ -92,13 +92,18 @@ class PeerkitConfig(base.Config):
     browse_nav_section = c.Type(str, default="Find and plan")
     """With an explicit `nav`, the browse pages fill the section with this title."""
 
+    synonyms = c.Type(list, default=[])
+    """Words and phrases that mean the same to the people searching, as groups, e.g.
+    `[[burnout, compassion fatigue], [breakout, small group]]`: search finds a section that
+    holds one term of a group by any other term of it."""
+
     # --- what peerkit adds to the host's own pages: each off unless the site turns it on, so
     # adding `- peerkit` to an existing site leaves its other pages as they were.
 
     offline = c.Type(bool, default=False)
     """Make the site work from a folder opened with file://, search included: writes
-    `search/search_index.js` and adds the iframe-worker shim to every page (Material's
-    `extra.polyfills`), served from the site itself. Needs `use_directory_urls: false`."""
+    `search/search_index.js`, serves the iframe-worker shim from the site itself and puts
+    peerkit's search on every page. Needs `use_directory_urls: false`."""
 
     search_shim = c.Type(str, default="node_modules/iframe-worker/shim/index.js")
     """With `offline`, the iframe-worker shim (npm, pinned in package-lock.json), relative to
@@ -128,6 +133,7 @@ class PeerkitConfig(base.Config):
 
     every_page_assets = c.Type(bool, default=False)
     """Link peerkit's stylesheet and script (and the brand colours) from every page, through
-    `extra_css` and `extra_javascript`: needed when hand-written pages use peerkit's macros
-    (e.g. the safety page) or the brand colours should apply site-wide. Off, only peerkit's
-    own pages link them."""
+    `extra_css` and `extra_javascript`, and give every page peerkit's skip link, print
+    stylesheet, named search dialog, search (stemming, synonyms) and a 404 page that works under
+    a sub-path: needed when hand-written pages use peerkit's macros (e.g. the safety page).
+    Off, only peerkit's own pages get them, and search is Material's (unless `offline`)."""

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import yaml
 from markupsafe import escape
+from material.plugins.tags import tag_name, tag_name_casefold  # type: ignore[import-untyped]
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -29,10 +32,10 @@ from mkdocs.utils.templates import TemplateContext
 from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.colour import brand_css, brand_problems
 from peerkit.curriculum import check_folder
-from peerkit.findings import Severity, errors, summary
+from peerkit.findings import Finding, Severity, errors, summary
 from peerkit.headers import inline_scripts, outside_fetches, write_server_configs
 from peerkit.mkdocs_plugin.config import PeerkitConfig
-from peerkit.mkdocs_plugin.search import tags_of, weigh
+from peerkit.mkdocs_plugin.search import synonym_problems, tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.npm import packaged_shim
@@ -52,6 +55,7 @@ from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, 
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
 from peerkit.render.safetylinks import link_procedures
+from peerkit.safefiles import linked_outside
 from peerkit.site import (
     STALE_MARK,
     SiteSettings,
@@ -79,9 +83,22 @@ SCRIPT = "assets/peerkit/peerkit.js"
 BROWSE_SCRIPTS = ("assets/peerkit/browse.js", "assets/peerkit/planner.js")
 INDEX = "assets/peerkit/index"  # .json for tools, .js for pages opened from a folder
 SHIM = "assets/peerkit/iframe-worker.js"
+SEARCH_LOADER = "search.js"  # written inline into each page, before Material's bundle
+# Beside Material's own worker, so the paths Material's worker builds from its own address
+# (its lunr language files) stay right.
+SEARCH_WORKER = "assets/javascripts/workers/peerkit-search.js"
+_MATERIAL_WORKER = re.compile(
+    r'("search":\s*")([^"]*?)assets/javascripts/workers/search\.[0-9a-f]+\.min\.js"'
+)
+_MATERIAL_BUNDLE = re.compile(
+    r'<script src="([^"]*?)assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>'
+)
 BRAND_STYLESHEET = "assets/peerkit/brand.css"
+PRINT_STYLESHEET = "assets/peerkit/peerkit-print.css"
 REFERRER_META = '<meta name="referrer" content="no-referrer">'
 _ASSETS = Path(__file__).parent.parent / "render" / "assets"
+PAGE_RENDER_BUDGET = 10
+"""Seconds Markdown may take over one module page (the reference modules take about 0.01 s)."""
 
 
 class PeerkitPlugin(BasePlugin[PeerkitConfig]):
@@ -100,7 +117,9 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
+        self._render_started: dict[str, float] = {}
         self._pages_done: Progress | None = None
+        self._folders: list[str] = []
         self._safety_file: File | None = None
 
     # --- configuration ----------------------------------------------------------------
@@ -115,6 +134,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._mkdocs_site_name = config.site_name
         self._content_scripts = set()
         self.settings = self._settings(config)
+        problems = synonym_problems(self.config.synonyms)
+        for problem in problems:
+            log.error(f"mkdocs.yml: plugins.peerkit.{problem}")
+        if problems:
+            raise PluginError("peerkit: its settings in mkdocs.yml are not valid")
         # Material writes the site's name into pages unescaped, except in one attribute that
         # it escapes itself. Escape what could make markup (< > "); leave & and ' alone, so a
         # name like "Hope & Co's" is never shown as "&amp;" in that attribute.
@@ -131,9 +155,17 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if STYLESHEET not in config.extra_css:
                 config.extra_css.insert(0, STYLESHEET)
             if SCRIPT not in [str(script) for script in config.extra_javascript]:
-                config.extra_javascript.append(SCRIPT)
+                # Only for printing: never in the way of the first paint.
+                script = ExtraScriptValue(SCRIPT)
+                script.defer = True
+                config.extra_javascript.append(script)
         if self.config.offline:
             self._offline(config)
+        tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+        if tags is not None and tags.config.get("tags_sort_by") is tag_name:
+            # The tags page in alphabetical order, whatever the case ("boundaries" after
+            # "Authenticity", not after every capital).
+            tags.config["tags_sort_by"] = tag_name_casefold
         return config
 
     def _brand(self, config: MkDocsConfig) -> None:
@@ -161,10 +193,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 f"peerkit: {shim} is missing. Search from a folder (file://) needs the "
                 "iframe-worker shim: run `make setup` (or `npm ci`), or set `offline: false`"
             )
-        polyfills = list(config.extra.get("polyfills") or [])
-        if SHIM not in polyfills:
-            polyfills.append(SHIM)
-        config.extra["polyfills"] = polyfills
+        # search.js loads the shim, from a folder only (never in <head>, never over http).
         if config.use_directory_urls:
             log.warning(
                 "peerkit: offline is on but use_directory_urls is true: links between pages "
@@ -217,6 +246,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return files
+        self._refuse_outside_links(config)
         custom_dir = config.theme.custom_dir
         template_dirs = [Path(custom_dir) / "peerkit"] if custom_dir else []
         self._mkdocs_config, self._page_files = config, {}
@@ -256,10 +286,23 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._safety_file = files.get_file_from_path(self.config.safety_page)
         # The module map's colours live beside the code that draws it (and tests contrast).
         stylesheet = (_ASSETS / Path(STYLESHEET).name).read_text(encoding="utf-8")
-        files.append(File.generated(config, STYLESHEET, content=stylesheet + "\n" + MAP_CSS))
+        screen, paper = split_print_rules(stylesheet)
+        files.append(File.generated(config, STYLESHEET, content=screen + "\n" + MAP_CSS))
+        # Print rules in their own file, linked with media="print": browsers fetch it without
+        # holding up the page.
+        files.append(File.generated(config, PRINT_STYLESHEET, content=paper))
         for asset in (SCRIPT, *BROWSE_SCRIPTS):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
+            )
+        if self._peerkit_search(config):
+            worker = (_ASSETS / "search-worker.js").read_text(encoding="utf-8")
+            files.append(
+                File.generated(
+                    config,
+                    SEARCH_WORKER,
+                    content=worker.replace("PEERKIT_MATERIAL_WORKER", _material_worker(config)),
+                )
             )
         if self.config.offline:
             shim = self._shim(config)
@@ -300,7 +343,28 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._add_session_pages(config, files)
         if self.config.browse:
             self._add_browse_pages(config, files)
+        self._folders = sorted({f.dest_uri.split("/")[0] for f in files if "/" in f.dest_uri})
         return files
+
+    def _refuse_outside_links(self, config: MkDocsConfig) -> None:
+        """Stop before MkDocs publishes a file that a link in docs/ or overrides/ brings in
+        from outside the project (or hangs reading a named pipe there)."""
+        root = Path(config.config_file_path or ".").absolute().parent
+        folders = [Path(config.docs_dir)]
+        if config.theme.custom_dir:
+            folders.append(Path(config.theme.custom_dir))
+        findings = [
+            finding
+            for folder in folders
+            for finding in linked_outside(folder, root, f"{_relative(folder, root)}/")
+        ]
+        for finding in findings:
+            log.error(finding.format())
+        if findings:
+            raise PluginError(
+                f"peerkit: {summary(findings, len(findings), 'file')} "
+                "The site is built only from files inside the project."
+            )
 
     def _add_browse_pages(self, config: MkDocsConfig, files: Files) -> None:
         """Catalogue, activity library, reflection bank, module map, planner (and tags)."""
@@ -409,6 +473,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
     # --- per page ---------------------------------------------------------------------
 
+    @event_priority(-100)  # last: the clock starts just before Markdown converts the page
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if page.file.src_uri in self._module_pages:
+            self._render_started[page.file.src_uri] = time.perf_counter()
+        return markdown
+
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
         if self.config.enabled:
             self._pages_done = Progress("pages", len(files.documentation_pages()))
@@ -433,6 +505,21 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         rendered = self._module_pages.get(page.file.src_uri)
         if rendered is None:
             return html
+        started = self._render_started.pop(page.file.src_uri, None)
+        took = time.perf_counter() - started if started is not None else 0.0
+        if took > PAGE_RENDER_BUDGET:
+            # The body's limits (peerkit.bodylimits) should make this impossible; if a page
+            # still finds a slow path through Markdown, say which module it was.
+            source = rendered.source
+            too_slow = Finding(
+                source.path,
+                source.body_line,
+                f"the page of module '{source.module.id}' took {took:.1f} s to convert, more "
+                f"than the {PAGE_RENDER_BUDGET} s a page may take: simplify its text (fewer "
+                "brackets, less nesting)",
+            )
+            log.error(too_slow.format())
+            raise PluginError(f"peerkit: module '{source.module.id}' is too slow to build")
         # Cleans the author's HTML and puts peerkit's fragments into their slots.
         try:
             html = rendered.finish(html)
@@ -469,7 +556,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "Content-Security-Policy will not run: put it in a file under extra_javascript"
             )
         if not checked:
-            return self._referrer_meta(output, own)
+            return self._page_extras(self._referrer_meta(output, own), page, config)
         # The whole page when the site asks for the check, else what peerkit wrote into it.
         looked_at = output if self.config.privacy_check else (page.content or "")
         for address in sorted(set(outside_fetches(looked_at))):
@@ -477,13 +564,80 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 f"peerkit: {where} loads {address} from another site, so the privacy statement "
                 "would not be true: serve it from this site instead"
             )
-        return self._referrer_meta(output, own)
+        return self._page_extras(self._referrer_meta(output, own), page, config)
 
     def _referrer_meta(self, output: str, own: bool) -> str:
         """peerkit's pages ask browsers to send no referrer; the host's pages too with `headers`."""
         if not (own or self.config.headers):
             return output
         return output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
+
+    def _page_extras(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """A skip link, a named search dialog and the print stylesheet on peerkit's pages (every
+        page with `every_page_assets`), and peerkit's search on every page if it is wanted."""
+        if self._is_own(page) or self.config.every_page_assets:
+            output = _with_skip_link(output)
+            output = _named_search_dialog(output)
+            output = _with_print_stylesheet(output, get_relative_url(PRINT_STYLESHEET, page.url))
+        if self._peerkit_search(config):
+            output = self._search_scripts(output, page.url)
+        return output
+
+    def _peerkit_search(self, config: MkDocsConfig) -> bool:
+        """peerkit's search (stemming, synonyms, and from a folder with `offline`) in place of
+        Material's, on every page alike: with `every_page_assets` or `offline`."""
+        wanted = self.config.every_page_assets or self.config.offline
+        return wanted and self._search_enabled(config)
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        """The 404 page: Material writes its links from the server's root (`/assets/…`),
+        which breaks when the site lives under a sub-path (`/our-site/`) and the server sends
+        404.html for a missing page there. Unless `site_url` says where the site lives, its
+        links are written relative to the site's root, and a small script sets `<base>` to
+        that root, found from the address asked for."""
+        if not self.config.enabled or template_name != "404.html":
+            return output_content
+        if not (self.config.every_page_assets or self.config.offline):
+            return output_content  # the host's own 404 page, as it was
+        output = output_content
+        if not config.site_url:
+            output = re.sub(r'(\b(?:href|src))="/(?!/)', r'\1="', output)
+            output = output.replace('"base": "/"', '"base": "."')
+            output = output.replace(
+                '__md_scope=new URL("/",location)', '__md_scope=new URL(".",location)'
+            )
+            folders = json.dumps(self._folders)
+            base = f"<script data-folders='{folders}'>{_BASE_SCRIPT}</script>"
+            output = output.replace("<head>", f"<head>\n{base}", 1)
+        output = output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
+        output = _with_skip_link(output)
+        output = _named_search_dialog(output)
+        output = _with_print_stylesheet(output, PRINT_STYLESHEET)
+        if self._search_enabled(config):
+            output = self._search_scripts(output, "404.html")
+        return output
+
+    @staticmethod
+    def _search_enabled(config: MkDocsConfig) -> bool:
+        return any(name in config.plugins for name in ("material/search", "search"))
+
+    def _search_scripts(self, output: str, page_url: str) -> str:
+        """peerkit's search loader, inline just before Material's bundle (which is deferred,
+        so no script holds up the first paint), and peerkit's worker in place of
+        Material's (see search.js and search-worker.js)."""
+        loader = (_ASSETS / SEARCH_LOADER).read_text(encoding="utf-8").strip()
+        shim = ""
+        if self.config.offline:
+            shim = f' data-shim="{get_relative_url(SHIM, page_url)}"'
+
+        def deferred(bundle: re.Match[str]) -> str:
+            tag = bundle[0].replace("<script src=", "<script defer src=", 1)
+            return f"<script{shim}>\n{loader}\n</script>\n{tag}"
+
+        output = _MATERIAL_BUNDLE.sub(deferred, output, count=1)
+        return _MATERIAL_WORKER.sub(lambda m: f'{m[1]}{m[2]}{SEARCH_WORKER}"', output, count=1)
 
     def _is_own(self, page: Page) -> bool:
         """A page peerkit made: a module, session or browse page (or the tags page)."""
@@ -513,7 +667,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file() and self.curriculum is not None:
             pages = {self.page_file(m.id).url: m for m in self.curriculum.modules}
-            data = weigh(json.loads(index.read_text(encoding="utf-8")), pages)
+            data = weigh(json.loads(index.read_text(encoding="utf-8")), pages, self.config.synonyms)
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
             index.write_text(text, encoding="utf-8")
             if self.config.offline:
@@ -576,6 +730,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         return server
 
 
+def _relative(folder: Path, root: Path) -> str:
+    try:
+        return folder.absolute().relative_to(root).as_posix()
+    except ValueError:
+        return folder.as_posix()
+
+
 class Progress:
     """Logs "peerkit: packs 12/34" as a long step goes, about every tenth of the way."""
 
@@ -587,6 +748,81 @@ class Progress:
         self.done += 1
         if self.done % self.every == 0 or self.done == self.total:
             log.info(f"peerkit: {self.what} {self.done}/{self.total}")
+
+
+# Sets <base> on the 404 page to the site's root: the part of the address before the first of
+# the site's own folders (or the folder of the address asked for).
+_BASE_SCRIPT = (
+    "(()=>{const top=new Set(JSON.parse(document.currentScript.dataset.folders));"
+    'const parts=location.pathname.split("/");'
+    "let i=parts.findIndex((p,n)=>n>0&&n<parts.length-1&&top.has(p));"
+    "if(i<0)i=parts.length-1;"
+    'const base=document.createElement("base");'
+    'base.href=parts.slice(0,i).join("/")+"/";'
+    "document.head.prepend(base)})()"
+)
+
+
+def split_print_rules(css: str) -> tuple[str, str]:
+    """`css` without its `@media print { … }` blocks, and those blocks' rules."""
+    screen, paper, at = [], [], 0
+    for match in re.finditer(r"@media print\s*\{", css):
+        if match.start() < at:
+            continue
+        depth, end = 1, match.end()
+        while depth and end < len(css):
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        screen.append(css[at : match.start()])
+        paper.append(css[match.end() : end - 1].strip())
+        at = end
+    screen.append(css[at:])
+    return "".join(screen), "\n\n".join(paper) + "\n"
+
+
+def _with_print_stylesheet(output: str, href: str) -> str:
+    """The print stylesheet, just after peerkit's own (media="print": never render-blocking)."""
+    link = re.search(r'<link rel="stylesheet" href="[^"]*assets/peerkit/peerkit\.css">', output)
+    if link is None:
+        return output
+    tag = f'<link rel="stylesheet" href="{href}" media="print">'
+    return output[: link.end()] + "\n" + tag + output[link.end() :]
+
+
+def _named_search_dialog(output: str) -> str:
+    """Material's search dialog has no name (axe: aria-dialog-name)."""
+    return output.replace(
+        '<div class="md-search" data-md-component="search" role="dialog">',
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">',
+        1,
+    )
+
+
+_EMPTY_SKIP = re.compile(r'(<div data-md-component="skip">)\s*(</div>)')
+_ARTICLE = '<article class="md-content__inner md-typeset">'
+
+
+def _with_skip_link(output: str) -> str:
+    """Material links "Skip to content" to a page's first heading in its table of contents,
+    so pages without one (the browse pages, the tags page) have none: give them one to the
+    start of the content."""
+    if 'class="md-skip"' in output or _ARTICLE not in output:
+        return output
+    output = output.replace(
+        _ARTICLE, _ARTICLE.replace("<article", '<article id="peerkit-content"'), 1
+    )
+    link = '<a href="#peerkit-content" class="md-skip">Skip to content</a>'
+    return _EMPTY_SKIP.sub(lambda m: f"{m[1]}\n{link}\n{m[2]}", output, count=1)
+
+
+def _material_worker(config: MkDocsConfig) -> str:
+    """The file name of Material's search worker in this theme (it changes with each
+    release)."""
+    for folder in config.theme.dirs:
+        found = sorted(Path(folder).glob("assets/javascripts/workers/search.*.min.js"))
+        if found:
+            return found[-1].name
+    raise PluginError("peerkit: Material's search worker was not found in the theme")
 
 
 def _attribute_safe(text: str) -> str:

@@ -6,10 +6,18 @@ section, its summary, and for each activity's section, its aim. Themes and value
 page's tags. Material writes every field of a result into the page as HTML (its title and
 text arrive escaped), so these are escaped too: `<`, `>` and `&` only, which leaves quotes and
 apostrophes searchable.
+
+Words are found the way people type them: English stemming ("share" finds "sharing"), a
+separator that splits on punctuation (so a word in quotes or brackets is still a word), and
+the site's synonyms (`synonyms:` under the peerkit plugin), written as a `synonyms` field into
+every section that holds one of a group's terms. The browser's search reads all of this from
+the index's `config`, and peerkit's worker (`search-worker.js`) ranks pages that hold every
+word of the query above pages that match one word in a heading.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -18,19 +26,74 @@ from peerkit.model import Module
 KEYWORDS_BOOST = 10.0
 """How much more a word in a summary or an aim counts than the same word in body text."""
 
+SYNONYMS_BOOST = 2.0
+"""A synonym counts a little more than one mention in body text, far less than a heading."""
+
+SEPARATOR = (
+    r"[\s\-_,:;!?=\[\](){}<>\"/\\|.#"
+    # curly double quotes, an opening single quote, guillemets, ellipsis, bullets, dashes
+    r"\u201c\u201d\u2018\u00ab\u00bb\u2026\u00b7\u2022\u2013\u2014]+"
+    r"|&(?:[lg]t|quot|amp|#39);"
+)
+"""What splits text into words: white space and punctuation (quotes, brackets, dashes,
+slashes, full stops), and the entities Material leaves in its text. An apostrophe inside a
+word ("don't", with a straight or a curly apostrophe) keeps the word whole, and lunr's query
+signs (`*`, `+`, `~`, `^`) keep working."""
+
+PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
+"""lunr's English pipeline: stemming ("sharing" → "share"), common words dropped, and any
+punctuation left at a word's ends trimmed."""
+
+# Material's English defaults, which peerkit replaces; a site that chose its own keeps them.
+_MATERIAL_SEPARATOR = r"[\s\-]+"
+_MATERIAL_PIPELINE = ["stopWordFilter"]
+
 
 def tags_of(module: Module) -> list[str]:
-    """A module's themes, then its values (a value already among the themes is left out)."""
-    tags = list(module.themes)
-    seen = {t.casefold() for t in tags}
-    tags += [v.value.capitalize() for v in module.values if v.value.casefold() not in seen]
+    """A module's themes, then its values (a value already among the themes is left out),
+    each starting with a capital, so that a theme "mutuality" and the value Mutuality are one
+    tag with one heading on the tags page."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for tag in [*module.themes, *(v.value for v in module.values)]:
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag[:1].upper() + tag[1:])
     return tags
 
 
-def weigh(index: dict[str, Any], pages: dict[str, Module]) -> dict[str, Any]:
+def synonym_problems(groups: object) -> list[str]:
+    """What is wrong with the `synonyms` setting: a list of groups, each a list of two or more
+    words or phrases that mean the same to the people searching."""
+    if not isinstance(groups, list):
+        return ["synonyms: must be a list of groups, e.g. [[burnout, compassion fatigue]]"]
+    problems = []
+    for n, group in enumerate(groups, 1):
+        if not (
+            isinstance(group, list)
+            and len(group) >= 2
+            and all(isinstance(term, str) and term.strip() for term in group)
+        ):
+            problems.append(
+                f"synonyms: group {n} must be a list of two or more words or phrases, "
+                f"e.g. [burnout, compassion fatigue] (found {group!r})"
+            )
+    return problems
+
+
+def weigh(
+    index: dict[str, Any],
+    pages: dict[str, Module],
+    synonyms: list[list[str]] | None = None,
+) -> dict[str, Any]:
     """`index` is Material's search_index.json; `pages` maps each module page's URL (as the
-    index writes locations) to its module."""
-    fields = index.setdefault("config", {}).setdefault("fields", {})
+    index writes locations) to its module; `synonyms` are groups of terms that mean the same."""
+    config = index.setdefault("config", {})
+    if config.get("separator") in (None, _MATERIAL_SEPARATOR):
+        config["separator"] = SEPARATOR
+    if config.get("pipeline") in (None, _MATERIAL_PIPELINE):
+        config["pipeline"] = list(PIPELINE)
+    fields = config.setdefault("fields", {})
     fields.setdefault("keywords", {"boost": KEYWORDS_BOOST})
     keywords: dict[str, str] = {}
     for url, module in pages.items():
@@ -40,12 +103,46 @@ def weigh(index: dict[str, Any], pages: dict[str, Module]) -> dict[str, Any]:
     for doc in index.get("docs", []):
         location = doc.get("location", "")
         owner = pages.get(location.partition("#")[0])
-        if owner is None:
-            continue
-        doc["tags"] = [_text(tag) for tag in tags_of(owner)]
-        if location in keywords:
-            doc["keywords"] = keywords[location]
+        if owner is not None:
+            doc["tags"] = [_text(tag) for tag in tags_of(owner)]
+            if location in keywords:
+                doc["keywords"] = keywords[location]
+    if synonyms:
+        fields.setdefault("synonyms", {"boost": SYNONYMS_BOOST})
+        _add_synonyms(index.get("docs", []), synonyms)
     return index
+
+
+def _add_synonyms(docs: list[dict[str, Any]], groups: list[list[str]]) -> None:
+    """Each section that holds a term of a group gets the group's other terms."""
+    patterns = [[(term, _term_pattern(term)) for term in group] for group in groups]
+    for doc in docs:
+        text = " ".join(
+            [
+                _plain(doc.get("title", "")),
+                _plain(doc.get("text", "")),
+                _plain(doc.get("keywords", "")),
+                *(_plain(tag) for tag in doc.get("tags", [])),
+            ]
+        )
+        found: list[str] = []
+        for group in patterns:
+            held = [term for term, pattern in group if pattern.search(text)]
+            if held:
+                found += [term for term, _ in group if term not in held and term not in found]
+        if found:
+            doc["synonyms"] = _text(" ".join(found))
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    """A term's words in order, with any separator between them and any ending on the last
+    ("small group" matches "small groups" and "small-group")."""
+    words = [re.escape(w) for w in re.findall(r"\w+", term.casefold())]
+    return re.compile(r"\b" + r"[\W_]+".join(words) + r"\w*", re.IGNORECASE)
+
+
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
 
 
 def _text(text: str) -> str:

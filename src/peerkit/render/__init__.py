@@ -19,14 +19,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from peerkit.findings import Finding, did_you_mean
-from peerkit.model import Curriculum, Module, ModuleFile, Prompt
+from peerkit.model import Activity, Curriculum, Handout, Module, ModuleFile, Prompt
 from peerkit.render.body import BodyProblem, render_body
 from peerkit.render.sanitize import clean_html
 from peerkit.render.text import inline, plain
@@ -399,7 +399,10 @@ class Renderer:
             except BodyProblem as problem:
                 line = module_file.body_line + max(problem.line, 1) - 1
                 raise PageError([Finding(module_file.path, line, problem.message)]) from None
-            rest = [a for a in module.activities if a.id not in state.placed_activities]
+            # An id used twice is reported by the checks; the page shows the first.
+            rest = [
+                a for a in _first_of_each(module.activities) if a.id not in state.placed_activities
+            ]
             parts = [
                 self._fragment(
                     "module_header.html",
@@ -415,7 +418,9 @@ class Renderer:
             ]
             if module.reflection and module.id not in state.placed_prompts:
                 parts.append(self.reflection(module.id))
-            handouts = [h for h in module.handouts if h.id not in state.placed_handouts]
+            handouts = [
+                h for h in _first_of_each(module.handouts) if h.id not in state.placed_handouts
+            ]
             parts.append(
                 self._fragment(
                     "module_footer.html",
@@ -442,6 +447,17 @@ def session_page(
         return renderer.fragments.get_template("session_page.html").render(
             session=session, link=link, downloads=downloads
         )
+
+
+_HasId = TypeVar("_HasId", Activity, Handout)
+
+
+def _first_of_each(items: Sequence[_HasId]) -> list[_HasId]:
+    """`items` without any whose id came before (the checks report those)."""
+    first: dict[str, _HasId] = {}
+    for item in items:
+        first.setdefault(item.id, item)
+    return list(first.values())
 
 
 def prompt_anchors(owner: str, prompts: Sequence[Prompt]) -> list[tuple[str, Prompt]]:

@@ -10,6 +10,7 @@ internals nor a runaway loop are within reach.
 from __future__ import annotations
 
 import re
+import secrets
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -71,6 +72,8 @@ def render_body(source: str, macros: Mapping[str, Callable[..., Markup]]) -> str
     except Exception as exc:  # any failure to read untrusted text is a finding
         raise BodyProblem(1, f"cannot read the {{{{ … }}}} expressions: {exc}") from None
     for line, message in _refusals(tree, macros, _code_lines(source)):
+        raise BodyProblem(line, message)
+    for line, message in _misplaced(env, tree, macros):
         raise BodyProblem(line, message)
     try:
         return env.from_string(tree).render()
@@ -145,6 +148,87 @@ def _expression_problem(expression: nodes.Node, macros: Mapping[str, Any]) -> st
         "module pages can only call peerkit's macros with plain values, "
         'like {{ activity("id") }} or {{ reflection() }}'
     )
+
+
+# Where a macro's block would be broken up or lost, found on the body with each call replaced
+# by a marker (so `{% raw %}` and whitespace control count exactly as they will).
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_TAG = re.compile(r"<[A-Za-z/][^<>]*>")
+_LINK_TARGET = re.compile(r"\]\([^)\n]*(?:\)|$)|^ {0,3}\[[^\]\n]+\]:.*$", re.MULTILINE)
+_LINK_TEXT = re.compile(r"\[[^\[\]\n]*\](?=[(\[])")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_PLACES = (
+    (_COMMENT, "inside an HTML comment (<!-- … -->)"),
+    (_TAG, "inside an HTML tag (an attribute)"),
+    (_LINK_TARGET, "inside a link's address"),
+    (_LINK_TEXT, "inside a link's text"),
+)
+
+
+def _misplaced(
+    env: jinja2.Environment, tree: nodes.Template, macros: Mapping[str, Any]
+) -> Iterator[tuple[int, str]]:
+    """Macro calls whose block would be mangled or lost where they stand: in an HTML comment,
+    inline code, an indented code block, a tag's attribute or a link (fenced code blocks are
+    refused by `_refusals`)."""
+    calls = [c for c in tree.find_all(nodes.Call) if isinstance(c.node, nodes.Name)]
+    if not calls:
+        return
+    nonce = "pkmacro" + secrets.token_hex(6)
+    counter = iter(range(len(calls)))
+    marker_macros = {
+        name: (lambda *_a, **_k: Markup(f"{nonce}x{next(counter)}x")) for name in macros
+    }
+    try:
+        text = env.from_string(tree).render(**marker_macros)
+    except Exception:  # the real render below reports what is wrong with the call
+        return
+    spans = [
+        (m.start(), m.end(), where) for pattern, where in _PLACES for m in pattern.finditer(text)
+    ]
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    for match in re.finditer(f"{nonce}x(\\d+)x", text):
+        index = int(match[1])
+        line_no = text.count("\n", 0, match.start())
+        where = next((w for a, b, w in spans if a <= match.start() < b), None)
+        if where is None:
+            line = lines[line_no]
+            column = match.start() - starts[line_no]
+            if any(m.start() <= column < m.end() for m in _CODE_SPAN.finditer(line)):
+                where = "inside inline code (`…`)"
+            elif _indented_code(lines, line_no):
+                where = "in an indented code block (a line starting with four spaces)"
+        if where is not None and index < len(calls):
+            yield (
+                calls[index].lineno,
+                (
+                    f"a macro call {where} would not show its content: put it on a line of its "
+                    "own (to show braces as text, write {{ '{{' }})"
+                ),
+            )
+
+
+def _indented_code(lines: list[str], number: int) -> bool:
+    """Whether line `number` is in an indented code block: four spaces in, after a blank
+    line, and not under a list item (where indenting continues the item)."""
+
+    def indented(line: str) -> bool:
+        return line.expandtabs(4).startswith("    ")
+
+    if not indented(lines[number]):
+        return False
+    start = number
+    while start > 0 and (indented(lines[start - 1]) or not lines[start - 1].strip()):
+        start -= 1
+    if start == 0:
+        return True
+    if lines[start].strip():
+        return False  # straight after a line of text: it continues that paragraph
+    return not _LIST_ITEM.match(lines[start - 1])
 
 
 def _template_line(exc: BaseException) -> int:

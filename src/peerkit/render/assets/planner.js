@@ -27,6 +27,9 @@
   const empty = $("[data-planner-empty]");
   const announcer = $("[data-planner-announce]");
   const notice = $("[data-planner-notice]");
+  const problem = $("[data-planner-problem]");
+  const count = $("[data-planner-count]");
+  let arrivedWithAdd = false; // "Add to plan" in the activity library linked here
 
   // --- the plan, and tidying what comes from outside -------------------------------------
 
@@ -34,11 +37,12 @@
   let plan = blank();
   let saved = null; // the plan this browser held before a shared link replaced it
 
-  /** Text as one tidy line: no control or separator characters, at most `limit` characters
-   * (counted so that an emoji is never cut in half). */
+  /** Text as one tidy line: no control or separator characters, direction overrides,
+   * noncharacters (U+FFFE…) or lone surrogates, the characters `peerkit check` refuses; at
+   * most `limit` characters (counted so that an emoji is never cut in half). */
   function tidy(value, limit = TEXT_LIMIT) {
     const text = String(value ?? "")
-      .replace(/[\p{Cc}\p{Zl}\p{Zp}]/gu, " ")
+      .replace(/[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\p{Noncharacter_Code_Point}\u202A-\u202E\u2066-\u2069]/gu, " ")
       .replace(/\s+/g, " ")
       .trim();
     return Array.from(text).slice(0, limit).join("").trim();
@@ -74,7 +78,8 @@
     const fresh = blank();
     if (!raw || typeof raw !== "object") return { plan: fresh, dropped: 0 };
     const given = Array.isArray(raw.items) ? raw.items : [];
-    const items = given.map(cleanItem).filter(Boolean).slice(0, MAX_ITEMS);
+    const known = given.map(cleanItem).filter(Boolean);
+    const items = known.slice(0, MAX_ITEMS);
     return {
       plan: {
         title: tidy(raw.title),
@@ -83,7 +88,8 @@
         available: wholeMinutes(raw.available, fresh.available),
         items,
       },
-      dropped: given.length - items.length,
+      dropped: given.length - known.length,
+      over: known.length - items.length,
     };
   }
 
@@ -142,6 +148,11 @@
           `${plural(linked.dropped, "item")} in this link ${linked.dropped === 1 ? "is" : "are"} not in this curriculum, so ${linked.dropped === 1 ? "it was" : "they were"} left out.`,
         );
       }
+      if (linked.over) {
+        messages.push(
+          `A plan can hold ${MAX_ITEMS} items, and this link has ${MAX_ITEMS + linked.over}, so the last ${plural(linked.over, "item")} ${linked.over === 1 ? "was" : "were"} left out.`,
+        );
+      }
     } else {
       plan = stored();
     }
@@ -151,6 +162,7 @@
       if (item && plan.items.length < MAX_ITEMS) {
         plan.items.push(item);
         messages.push(`Added ${titleOf(item)}.`);
+        arrivedWithAdd = true;
       }
     }
     if (saved) messages.push("This link replaced the plan saved in this browser.");
@@ -281,6 +293,8 @@
       }),
     );
     empty.hidden = plan.items.length > 0;
+    count.textContent = String(plan.items.length);
+    showProblem("");
     retime();
   }
 
@@ -356,6 +370,13 @@
     details.elements.date.value = plan.date;
     details.elements.start.value = plan.start;
     details.elements.available.value = String(plan.available);
+  }
+
+  /** A refusal, said next to the buttons that caused it (and aloud). */
+  function showProblem(message) {
+    problem.hidden = !message;
+    problem.textContent = message;
+    if (message) announce(message);
   }
 
   function showNotice(message, offerRestore) {
@@ -442,15 +463,25 @@
     }, 50);
   }
 
-  function add(item) {
+  /** A short confirmation beside the button that added something (replacing any other). */
+  function confirmBeside(button, message) {
+    for (const old of root.querySelectorAll("[data-planner-added]")) old.remove();
+    button.after(element("span", { class: "peerkit-planner-added", "data-planner-added": "", text: message }));
+  }
+
+  function add(item, button) {
     if (plan.items.length >= MAX_ITEMS) {
-      announce(`A plan can hold ${MAX_ITEMS} items. Remove one to add another.`);
+      const full = `A plan can hold ${MAX_ITEMS} items. Remove one to add another.`;
+      confirmBeside(button, full);
+      announce(full);
       return;
     }
     plan.items.push(item);
     save();
     drawItems();
-    announce(`Added ${titleOf(item)} at ${clock(timed().at(-1).start)}. ${summary()}`);
+    const at = clock(timed().at(-1).start);
+    confirmBeside(button, `Added at ${at}, item ${plan.items.length}`);
+    announce(`Added ${titleOf(item)} at ${at}. ${summary()}`);
   }
 
   function move(action, position) {
@@ -484,10 +515,10 @@
     if (!target || !root.contains(target)) return;
     if (target.dataset.addActivity) {
       const item = cleanItem({ kind: "activity", id: target.dataset.addActivity });
-      if (item) add(item);
+      if (item) add(item, target);
     } else if (target.dataset.addKind) {
       const item = cleanItem({ kind: target.dataset.addKind });
-      if (item) add(item);
+      if (item) add(item, target);
     } else if (target.dataset.itemAction) {
       move(target.dataset.itemAction, Number(target.dataset.position));
     } else if (target.dataset.plannerAction === "print") {
@@ -593,19 +624,18 @@
 
   function download() {
     const over = used() - plan.available;
-    let problem = "";
-    if (plan.items.length === 0) problem = "Add at least one item before downloading the plan.";
+    let refusal = "";
+    if (plan.items.length === 0) refusal = "Add at least one item before downloading the plan.";
     else if (over > 0) {
-      problem =
+      refusal =
         `The plan runs ${plural(over, "minute")} over the time available, and peerkit would ` +
         "refuse it. Shorten or remove an item, or give the session more minutes, then download.";
     }
-    if (problem) {
-      showNotice(problem, false);
-      announce(problem);
+    if (refusal) {
+      showProblem(refusal);
       return;
     }
-    showNotice("", false);
+    showProblem("");
     const link = element("a", {
       href: URL.createObjectURL(new Blob([yaml()], { type: "text/yaml" })),
       download: filename(),
@@ -625,4 +655,16 @@
   drawResults();
   save();
   drawItems();
+  $("[data-planner-jump]").addEventListener("click", (event) => {
+    event.preventDefault();
+    const heading = $("#planner-yours");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
+  });
+  // Arriving from "Add to plan": the plan, with what was added, is where focus starts.
+  if (arrivedWithAdd) {
+    const heading = $("#planner-yours");
+    heading.scrollIntoView({ block: "start" });
+    heading.focus({ preventScroll: true });
+  }
 })();

@@ -1,0 +1,297 @@
+"""Finding and planning by keyboard, on a phone and with assistive technology, in Chromium.
+
+Each test is a defect a facilitator met (issue 15) and what they now get: a skip link on
+every page, the plan in reach after adding to it, messages where the eye already is, pages
+that pass axe (WCAG 2.2 AA) in both themes at 320 and 1280 px with search or the phone menu
+open, and the smaller fixes (tags, 404, session pages, the module map, landmarks).
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Route, expect
+
+from peerkit.load import load_folder
+
+from browser import serve
+from conftest import ROOT, Build
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
+MODULES = [f.module for f in load_folder(ROOT / "modules")[0]]
+FIRST = MODULES[0].activities[0]
+PLANNER = "browse/planner.html"
+
+# One page of each type the site has.
+PAGE_TYPES = [
+    "index.html",
+    "modules/boundaries.html",
+    "sessions/network-gathering.html",
+    "glossary.html",
+    "browse/catalogue.html",
+    "browse/activities.html",
+    "browse/reflections.html",
+    "browse/map.html",
+    f"{PLANNER}?item=welcome~10~Welcome&item=activity~{FIRST.id}~90",
+    "browse/tags.html",
+    "404.html",
+]
+
+
+def violations(page: Page, rules: list[str] | None = None) -> list[tuple[str, list[object]]]:
+    options = {"runOnly": {"type": "rule", "values": rules}} if rules else WCAG
+    found = Axe().run(page, options=options).response["violations"]
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
+
+
+def in_context(browser: Browser, width: int, scheme: str = "light", js: bool = True) -> Page:
+    context = browser.new_context(
+        viewport={"width": width, "height": 800},
+        color_scheme=scheme,  # type: ignore[arg-type]
+        java_script_enabled=js,
+    )
+    return context.new_page()
+
+
+# --- axe on every page type ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_type_passes_axe(
+    browser: Browser, base_url: str, scheme: str, width: int
+) -> None:
+    page = in_context(browser, width, scheme)
+    found = {}
+    for path in PAGE_TYPES:
+        page.goto(base_url + path)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        if problems := violations(page):
+            found[path] = problems
+    # With search open and showing results (tags included).
+    page.goto(base_url + "modules/boundaries.html")
+    if width < 1000:
+        page.locator("label.md-header__button[for=__search]").click()
+    search = page.locator("input[data-md-component=search-query]")
+    search.click()
+    page.keyboard.type("boundaries")
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching")
+    if problems := violations(page):
+        found["search open"] = problems
+    if width < 1000:  # the phone menu
+        page.goto(base_url + "modules/boundaries.html")
+        page.locator("label.md-header__button[for=__drawer]").click()
+        expect(page.locator(".md-nav--primary").first).to_be_visible()
+        if problems := violations(page):
+            found["menu open"] = problems
+    page.context.close()
+    assert found == {}
+
+
+# --- the smaller defects, one test each --------------------------------------------------------
+
+
+def test_sidebar_links_are_never_covered_by_the_sticky_title(page: Page, base_url: str) -> None:
+    """The sidebar scrolls to the page's own link; the site's name used to stay stuck at its
+    top and cover the links above, leaving them too small a target (WCAG 2.5.8)."""
+    for path in ["glossary.html", "sessions/network-gathering.html", "writing-modules.html"]:
+        page.goto(base_url + path)
+        assert violations(page, ["target-size"]) == [], path
+        title = page.locator(".md-nav--primary > .md-nav__title")
+        assert title.evaluate("t => getComputedStyle(t).position") != "sticky"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_count_and_result_tags_are_readable(
+    browser: Browser, base_url: str, scheme: str
+) -> None:
+    page = in_context(browser, 1280, scheme)
+    page.goto(base_url)
+    page.locator("input[data-md-component=search-query]").click()
+    page.keyboard.type("mutuality")
+    expect(page.locator(".md-search-result .md-tag").first).to_be_visible()
+    assert violations(page, ["color-contrast"]) == []
+    page.context.close()
+
+
+def test_module_page_landmarks_each_have_their_own_name(page: Page, base_url: str) -> None:
+    page.goto(base_url + "modules/boundaries.html")
+    names = page.locator("aside").evaluate_all("as => as.map(a => a.getAttribute('aria-label'))")
+    assert names and all(names)
+    assert len(set(names)) == len(names)
+
+
+def test_tags_page_has_one_heading_per_tag_in_alphabetical_order(page: Page, base_url: str) -> None:
+    page.goto(base_url + "browse/tags.html")
+    ids = page.locator("[id^='tag:']").evaluate_all("hs => hs.map(h => h.id)")
+    assert len(ids) == len(set(ids))
+    headings = [h.strip("¶ \n") for h in page.locator("h2[id^='tag:']").all_inner_texts()]
+    assert [h.casefold() for h in headings] == sorted(h.casefold() for h in headings)
+    assert sum(h.casefold().strip() == "mutuality" for h in headings) == 1
+
+
+def test_404_page_keeps_its_styling_under_a_sub_path(page: Page, reference_build: Build) -> None:
+    """Served from /site/ (a sub-path, like a GitHub Pages project site), a missing page
+    answered with 404.html still loads the site's stylesheets and links back home."""
+    missing = "site/modules/no-such-page.html"
+    body = (reference_build.site / "404.html").read_text(encoding="utf-8")
+
+    def not_found(route: Route) -> None:
+        route.fulfill(status=404, body=body, content_type="text/html")
+
+    # The browser's look-ahead may ask for the stylesheets before <base> is set; what counts
+    # is that the page then loads them from the site's root and is styled.
+    loaded: list[str] = []
+    page.on("response", lambda r: r.ok and r.url.endswith(".css") and loaded.append(r.url))
+    with serve(reference_build.root) as parent:
+        page.route(f"{parent}{missing}", not_found)
+        page.goto(parent + missing)
+        header = page.locator(".md-header")
+        expect(header).to_be_visible()
+        assert header.evaluate("h => getComputedStyle(h).position") == "sticky"
+        home = page.locator("a.md-header__button.md-logo").first
+        assert home.evaluate("a => a.href") == parent + "site/index.html"
+    assert any(url.startswith(parent + "site/assets/stylesheets/main.") for url in loaded)
+    assert any(url.startswith(parent + "site/assets/peerkit/peerkit.css") for url in loaded)
+
+
+def test_session_page_reads_well(page: Page, base_url: str) -> None:
+    page.goto(base_url + "sessions/network-gathering.html")
+    title = page.locator("h1").inner_text()
+    assert title not in page.locator("h2").all_inner_texts()
+    assert "None" not in page.locator(".peerkit-glance").inner_text()
+    notes = page.locator(".peerkit-entry-notes")
+    if notes.count():
+        assert notes.first.evaluate("n => parseFloat(getComputedStyle(n).fontSize)") >= 14
+    table = page.locator(".peerkit-running-order td").first
+    assert table.evaluate("t => parseFloat(getComputedStyle(t).fontSize)") >= 14
+
+
+def test_module_map_text_is_readable_on_a_small_phone(browser: Browser, base_url: str) -> None:
+    page = in_context(browser, 320)
+    page.goto(base_url + "browse/map.html")
+    sizes = page.locator("svg.peerkit-map text").evaluate_all(
+        "ts => ts.map(t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a)"
+    )
+    assert min(sizes) >= 11.5
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.context.close()
+
+
+# --- the planner by keyboard and on small screens --------------------------------------------
+
+
+def test_every_page_starts_with_a_skip_link_to_its_content(page: Page, base_url: str) -> None:
+    for path in ["index.html", "browse/catalogue.html", PLANNER, "browse/tags.html"]:
+        page.goto(base_url + path)
+        page.keyboard.press("Tab")
+        skip = page.locator(":focus")
+        expect(skip).to_have_text("Skip to content")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        inside = page.evaluate("!!document.activeElement.closest('.md-content')")
+        assert inside, path
+
+
+def test_add_to_plan_from_the_library_lands_on_the_plan(page: Page, base_url: str) -> None:
+    page.goto(base_url + "browse/activities.html")
+    page.get_by_role("link", name=f"Add to plan: {FIRST.title}").click()
+    plan = page.locator("#planner-yours")
+    expect(plan).to_be_focused()
+    notice = page.locator("[data-planner-notice]")
+    expect(notice).to_contain_text(f"Added {FIRST.title}")
+    expect(notice).to_be_in_viewport()
+    # The next Tab is in the plan, not 125 stops away.
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.peerkit-planner-plan')")
+
+
+def test_on_a_phone_adding_says_so_beside_the_button_and_the_plan_is_one_step_away(
+    browser: Browser, base_url: str
+) -> None:
+    page = in_context(browser, 320)
+    page.goto(base_url + PLANNER)
+    add = page.get_by_role("button", name=f"Add {FIRST.title} to the plan")
+    add.click()
+    confirmation = page.locator("[data-planner-added]")
+    expect(confirmation).to_contain_text("Added at")
+    expect(confirmation).to_be_in_viewport()
+    expect(add).to_be_focused()
+    jump = page.locator("[data-planner-jump]")
+    expect(jump).to_have_text("Your plan (1)")
+    page.mouse.wheel(0, 1500)  # further down the list of activities
+    expect(jump).to_be_in_viewport()
+    jump.click()
+    expect(page.locator("#planner-yours")).to_be_focused()
+    expect(page.locator("#planner-yours")).to_be_in_viewport()
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [768, 1280])
+def test_from_768_px_the_plan_is_above_or_beside_the_list(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    page = in_context(browser, width)
+    page.goto(base_url + PLANNER)
+    plan = page.locator(".peerkit-planner-plan").bounding_box()
+    results = page.locator("[data-planner-results]").bounding_box()
+    assert plan and results
+    assert plan["y"] < results["y"] + results["height"] / 4  # above it, or beside it
+    assert page.locator("[data-planner-jump]").is_hidden()
+    page.context.close()
+
+
+def test_plan_rows_keep_their_text_readable_at_320_px(browser: Browser, base_url: str) -> None:
+    page = in_context(browser, 320)
+    page.goto(base_url + f"{PLANNER}?item=break~15~Tea%20and%20coffee&item=activity~{FIRST.id}~20")
+    text = page.get_by_label("Text of item 1, Break")
+    assert text.bounding_box()["width"] >= 200  # type: ignore[index]
+    name = page.locator(".peerkit-planner-name").nth(1)
+    assert name.bounding_box()["width"] >= 200  # type: ignore[index]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.context.close()
+
+
+def test_planner_shows_its_introduction_before_its_script_runs(
+    browser: Browser, base_url: str
+) -> None:
+    page = in_context(browser, 412, js=False)
+    page.goto(base_url + PLANNER)
+    expect(page.locator(".peerkit-planner-intro")).to_be_visible()
+    page.context.close()
+
+
+def test_browse_lists_are_there_before_the_index_loads(page: Page, base_url: str) -> None:
+    """The catalogue lists every module in HTML and fetches the curriculum index only when
+    the filters are used."""
+    fetched: list[str] = []
+    page.on("request", lambda r: "assets/peerkit/index" in r.url and fetched.append(r.url))
+    page.goto(base_url + "browse/catalogue.html", wait_until="networkidle")
+    expect(page.locator("[data-peerkit-items] > *")).to_have_count(len(MODULES))
+    assert fetched == []
+    page.get_by_label("Theme").select_option(MODULES[0].themes[0])
+    expect(page.locator("[data-peerkit-count]")).to_contain_text("Showing")
+    assert len(fetched) == 1
+
+
+def test_search_index_and_shim_load_only_when_needed(page: Page, base_url: str) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(base_url + "modules/boundaries.html", wait_until="networkidle")
+    assert not any("search_index" in url or "iframe-worker" in url for url in fetched)
+    page.locator("input[data-md-component=search-query]").click()
+    page.keyboard.type("boundaries")
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching")
+    assert any(url.endswith("search/search_index.json") for url in fetched)
+    assert not any("iframe-worker" in url for url in fetched)
+
+
+def test_print_rules_live_in_their_own_non_blocking_stylesheet(reference_build: Build) -> None:
+    screen = reference_build.page("assets/peerkit/peerkit.css")
+    paper = reference_build.page("assets/peerkit/peerkit-print.css")
+    assert "@media print" not in screen
+    assert "break-before: page" in paper
+    html = reference_build.page("modules/boundaries.html")
+    assert (
+        '<link rel="stylesheet" href="../assets/peerkit/peerkit-print.css" media="print">' in html
+    )
