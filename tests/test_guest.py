@@ -70,11 +70,14 @@ This page has moved to the [home page](index.md).
 """,
 }
 
-# The header and sidebars are the nav: peerkit's pages may add entries there, nothing else.
+# The header and sidebars are the nav: peerkit's pages may add entries there, nothing else;
+# with them comes the guard that keeps their titles' tooltips plain text (module titles are
+# untrusted and the nav is on every page).
 _NAV = re.compile(
     r'<div class="md-sidebar md-sidebar--primary".*?'
     r'(?=<div class="md-sidebar md-sidebar--secondary")'
-    r'|<link rel="(?:prev|next)" href="[^"]*">',
+    r'|<link rel="(?:prev|next)" href="[^"]*">'
+    r'|\s*<script src="[^"]*assets/peerkit/text-tooltips\.js"></script>',
     re.S,
 )
 
