@@ -668,7 +668,8 @@
   for (const field of root.querySelectorAll("[data-planner-wait]")) field.disabled = false;
   drawDetails();
   drawKinds();
-  drawResults();
+  // The page already lists every activity: redraw only if the filters hold something.
+  if ([...new FormData(filters).values()].some((value) => String(value).trim())) drawResults();
   save();
   drawItems();
   $("[data-planner-jump]").addEventListener("click", (event) => {
