@@ -61,6 +61,8 @@ from peerkit.site import (
     settings_from_config,
     site_folders_outside,
 )
+from peerkit.upgrade import UpgradeError
+from peerkit.upgrade import upgrade as run_upgrade
 
 ENGINE_OPTION = click.option(
     "--engine",
@@ -75,6 +77,17 @@ ENGINE_OPTION = click.option(
 @click.version_option(package_name="peerkit")
 def main() -> None:
     """Write peer-support training modules once; publish them as a site and as packs."""
+
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The site's mkdocs.yml.",
+)
+"""The site's settings file, for the commands that build or serve a site."""
 
 
 @main.command()
@@ -280,13 +293,7 @@ def pack(
 
 
 @main.command()
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-)
+@CONFIG_OPTION
 @click.option(
     "--site-dir",
     type=click.Path(path_type=Path, file_okay=False),
@@ -415,13 +422,7 @@ def os_error_sentence(exc: OSError) -> str:
 
 
 @main.command()
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-)
+@CONFIG_OPTION
 @click.option(
     "--dev-addr",
     "address",
@@ -515,6 +516,39 @@ def ready(folder: Path) -> None:
         )
         sys.exit(1)
     click.echo("No placeholders from peerkit new are left.", err=True)
+
+
+@main.command()
+@click.argument("version", required=False)
+@click.option(
+    "--from",
+    "source",
+    help="Where the new peerkit comes from, if not the site's own source at VERSION: a git "
+    "address (git+https://...@v0.2.0) or a folder (file:///...).",
+)
+@click.option(
+    "--site",
+    "folder",
+    default=".",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The site's folder (default: this one).",
+)
+def upgrade(version: str | None, source: str | None, folder: Path) -> None:
+    """Install peerkit VERSION into the site's venv (without VERSION: the same one, rebuilt),
+    write requirements.txt again for it, and list the reference modules that changed."""
+    try:
+        done = run_upgrade(folder, version, source)
+    except UpgradeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"peerkit {done.old_version} → {done.new_version}: {done.new}")
+    if not done.modules:
+        click.echo("No reference module changed.")
+    else:
+        click.echo(f"Reference modules changed ({len(done.modules)}):")
+        for change in done.modules:
+            click.echo(f"  {change.describe()}")
+    hint = _hint("build", "peerkit build")
+    click.echo(f"Next: `{hint}` re-renders only the PDF packs that changed.")
 
 
 def _engine(requested: str | None, config_file: Path) -> Engine:

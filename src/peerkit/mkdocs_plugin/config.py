@@ -95,22 +95,49 @@ class PeerkitConfig(base.Config):
     browse_nav_section = c.Type(str, default="Find and plan")
     """With an explicit `nav`, the browse pages fill the section with this title."""
 
-    offline = c.Type(bool, default=True)
-    """Make the site work from a folder opened with file://, search included: writes
-    `search/search_index.js` and serves the iframe-worker shim from the site itself.
-    Needs `use_directory_urls: false`."""
-
-    search_shim = c.Type(str, default="node_modules/iframe-worker/shim/index.js")
-    """The iframe-worker shim (npm, pinned in package-lock.json), relative to `mkdocs.yml`;
-    it is copied into the site, never loaded from a CDN."""
-
     synonyms = c.Type(list, default=[])
     """Words and phrases that mean the same to the people searching, as groups, e.g.
     `[[burnout, compassion fatigue], [breakout, small group]]`: search finds a section that
     holds one term of a group by any other term of it."""
 
-    headers = c.Type(bool, default=True)
-    """Write `_headers`, `.htaccess` and `nginx-headers.conf` into the site: a
+    # --- what peerkit adds to the host's own pages: each off unless the site turns it on, so
+    # adding `- peerkit` to an existing site leaves its other pages as they were.
+
+    offline = c.Type(bool, default=False)
+    """Make the site work from a folder opened with file://, search included: writes
+    `search/search_index.js`, serves the iframe-worker shim from the site itself and puts
+    peerkit's search on every page. Needs `use_directory_urls: false`."""
+
+    search_shim = c.Type(str, default="node_modules/iframe-worker/shim/index.js")
+    """With `offline`, the iframe-worker shim (npm, pinned in package-lock.json), relative to
+    `mkdocs.yml`; without that file, the copy inside peerkit's wheel. Copied into the site,
+    never loaded from a CDN."""
+
+    headers = c.Type(bool, default=False)
+    """Write `_headers`, `.htaccess` and `nginx-headers.conf` into the site (a
     Content-Security-Policy with the hash of every inline script, `Referrer-Policy:
-    no-referrer` and `frame-ancestors 'none'`; and the same policy into every page as a
-    `<meta>` (without `frame-ancestors`, which only a header can set)."""
+    no-referrer`, `frame-ancestors 'none'`), and the same policy into every page as a
+    `<meta>` (without `frame-ancestors`, which only a header can set) with a no-referrer
+    `<meta>`. Off, only peerkit's own pages carry the no-referrer `<meta>`."""
+
+    footer = c.Type(bool, default=False)
+    """When `copyright` is not set in `mkdocs.yml`, write the organisation and `licence` as the
+    footer line of every page."""
+
+    nav = c.Type(bool, default=False)
+    """With an explicit `nav`, add the sections for peerkit's pages (`nav_section`,
+    `sessions_nav_section`, `browse_nav_section`) when the nav lacks them. Off, peerkit fills
+    only the sections the nav already names (e.g. `- Modules: []`); without an explicit
+    `nav`, MkDocs lists every page anyway."""
+
+    privacy_check = c.Type(bool, default=False)
+    """Warn (failing a strict build) about every page that loads anything from another site,
+    theme included (e.g. Google-hosted fonts), so the privacy statement holds for the whole
+    site. Off, only what peerkit writes into its own pages is checked."""
+
+    every_page_assets = c.Type(bool, default=False)
+    """Link peerkit's stylesheet and script (and the brand colours) from every page, through
+    `extra_css` and `extra_javascript`, and give every page peerkit's skip link, print
+    stylesheet, named search dialog, search (stemming, synonyms) and a 404 page that works under
+    a sub-path: needed when hand-written pages use peerkit's macros (e.g. the safety page).
+    Off, only peerkit's own pages get them, and search is Material's (unless `offline`)."""

@@ -166,14 +166,16 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "peerkit: plugins.peerkit.signposting is empty: module pages and packs will "
                 "have no list of other support services"
             )
-        if STYLESHEET not in config.extra_css:
-            config.extra_css.insert(0, STYLESHEET)
-        if SCRIPT not in [str(script) for script in config.extra_javascript]:
-            # Only for printing: never in the way of the first paint.
-            script = ExtraScriptValue(SCRIPT)
-            script.defer = True
-            config.extra_javascript.append(script)
-        # Before the theme's script, so no tooltip is ever made from markup.
+        if self.config.every_page_assets:
+            if STYLESHEET not in config.extra_css:
+                config.extra_css.insert(0, STYLESHEET)
+            if SCRIPT not in [str(script) for script in config.extra_javascript]:
+                # Only for printing: never in the way of the first paint.
+                script = ExtraScriptValue(SCRIPT)
+                script.defer = True
+                config.extra_javascript.append(script)
+        # Before the theme's script, so no tooltip is ever made from markup: on every page,
+        # because module titles reach every page's navigation.
         polyfills = [p for p in config.extra.get("polyfills") or [] if p != TOOLTIPS]
         config.extra["polyfills"] = [TOOLTIPS, *polyfills]
         if self.config.offline:
@@ -191,8 +193,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if brand is not None:
             for key, problem in brand_problems(brand):
                 log.warning(f"peerkit: plugins.peerkit.brand.{key}: {problem}")
-            if BRAND_STYLESHEET not in config.extra_css:
+            if self.config.every_page_assets and BRAND_STYLESHEET not in config.extra_css:
                 config.extra_css.append(BRAND_STYLESHEET)
+        if not self.config.footer:
+            return
         if config.copyright is None and (self.settings.licence or self.settings.organisation):
             # Material writes the copyright line as HTML: escape what goes into it.
             parts = [f"{self.settings.organisation}." if self.settings.organisation else ""]
@@ -319,7 +323,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )
-        if self._search_enabled(config):
+        if self._peerkit_search(config):
             worker = (_ASSETS / "search-worker.js").read_text(encoding="utf-8")
             files.append(
                 File.generated(
@@ -492,7 +496,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 kept = [e for e in existing if e not in pages]
                 item[title] = kept + pages
                 return
-        config.nav.append({title: pages})
+        if self.config.nav:  # a section the host's nav does not name: added only if asked
+            config.nav.append({title: pages})
 
     # --- per page ---------------------------------------------------------------------
 
@@ -560,30 +565,58 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         return link_procedures(html, get_relative_url(self._safety_file.url, page.file.url))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Every page asks browsers to send no referrer, wherever the site is hosted (even
-        from a folder, where there are no server headers)."""
+        """peerkit's pages (every page, with `headers`) ask browsers to send no referrer, wherever
+        the site is hosted (even from a folder, where there are no server headers); its pages
+        (every page, with `privacy_check`) are checked for anything loaded from elsewhere."""
         if not self.config.enabled:
             return output
         where = page.file.src_uri
+        own = self._is_own(page)
+        _check_tooltip_guard(output, where)  # every page: module titles reach every nav
+        if own and not self.config.every_page_assets:
+            output = self._link_assets(output, page)
+        checked = own or self.config.privacy_check
         for script in inline_scripts(page.content or ""):
-            self._content_scripts.add(script)
+            self._content_scripts.add(script)  # the headers' CSP lists every page's scripts
+            if not (checked and self.config.headers):
+                continue
             log.warning(
                 f"peerkit: {where} has an inline <script>, which the site's "
                 "Content-Security-Policy will not run: put it in a file under extra_javascript"
             )
-        for address in sorted(set(outside_fetches(output))):
+        if not checked:
+            return self._page_extras(self._referrer_meta(output, own), page, config)
+        # The whole page when the site asks for the check, else what peerkit wrote into it.
+        looked_at = output if self.config.privacy_check else (page.content or "")
+        for address in sorted(set(outside_fetches(looked_at))):
             log.warning(
                 f"peerkit: {where} loads {address} from another site, so the privacy statement "
                 "would not be true: serve it from this site instead"
             )
-        _check_tooltip_guard(output, where)
-        output = output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
-        output = _with_skip_link(output)
-        output = _named_search_dialog(output)
-        output = _with_print_stylesheet(output, get_relative_url(PRINT_STYLESHEET, page.url))
-        if self._search_enabled(config):
+        return self._page_extras(self._referrer_meta(output, own), page, config)
+
+    def _referrer_meta(self, output: str, own: bool) -> str:
+        """peerkit's pages ask browsers to send no referrer; the host's pages too with `headers`."""
+        if not (own or self.config.headers):
+            return output
+        return output.replace("<head>", f"<head>\n{REFERRER_META}", 1)
+
+    def _page_extras(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """A skip link, a named search dialog and the print stylesheet on peerkit's pages (every
+        page with `every_page_assets`), and peerkit's search on every page if it is wanted."""
+        if self._is_own(page) or self.config.every_page_assets:
+            output = _with_skip_link(output)
+            output = _named_search_dialog(output)
+            output = _with_print_stylesheet(output, get_relative_url(PRINT_STYLESHEET, page.url))
+        if self._peerkit_search(config):
             output = self._search_scripts(output, page.url)
         return output
+
+    def _peerkit_search(self, config: MkDocsConfig) -> bool:
+        """peerkit's search (stemming, synonyms, and from a folder with `offline`) in place of
+        Material's, on every page alike: with `every_page_assets` or `offline`."""
+        wanted = self.config.every_page_assets or self.config.offline
+        return wanted and self._search_enabled(config)
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
@@ -595,6 +628,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         that root, found from the address asked for."""
         if not self.config.enabled or template_name != "404.html":
             return output_content
+        if not (self.config.every_page_assets or self.config.offline):
+            return output_content  # the host's own 404 page, as it was
         output = output_content
         if not config.site_url:
             output = re.sub(r'(\b(?:href|src))="/(?!/)', r'\1="', output)
@@ -632,6 +667,25 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
         output = _MATERIAL_BUNDLE.sub(deferred, output, count=1)
         return _MATERIAL_WORKER.sub(lambda m: f'{m[1]}{m[2]}{SEARCH_WORKER}"', output, count=1)
+
+    def _is_own(self, page: Page) -> bool:
+        """A page peerkit made: a module, session or browse page (or the tags page)."""
+        uri = page.file.src_uri
+        if uri in self._module_pages or uri in self._session_pages or uri in self._browse_pages:
+            return True
+        return self.config.browse and uri == f"{self.config.browse_path.strip('/')}/tags.md"
+
+    def _link_assets(self, output: str, page: Page) -> str:
+        """peerkit's stylesheet, brand colours and script, linked from one of its own pages."""
+
+        def href(path: str) -> str:
+            return str(escape(get_relative_url(path, page.url or "index.html")))
+
+        sheets = [STYLESHEET] + ([BRAND_STYLESHEET] if self.settings.brand is not None else [])
+        links = "".join(f'<link rel="stylesheet" href="{href(s)}">\n' for s in sheets)
+        script = f'<script src="{href(SCRIPT)}"></script>\n'
+        output = output.replace("</head>", f"{links}</head>", 1)
+        return output.replace("</body>", f"{script}</body>", 1)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -614,11 +614,18 @@ def _place(cached: Path, target: Path, report: Report) -> None:
 
 
 def _engine() -> str:
-    """What else decides a PDF's bytes: the versions of peerkit and WeasyPrint."""
+    """What else decides a PDF's bytes: WeasyPrint's version and peerkit's rendering code and
+    templates (hashed, not its version number, so an upgrade that leaves them alone
+    re-renders only the packs whose HTML changed, and a rebuilt copy of the same version
+    with other templates re-renders them all)."""
+    code = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted(p for p in here.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        code.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
     try:
-        return f"peerkit {version('peerkit')}, weasyprint {version('weasyprint')}"
+        return f"peerkit packs {code.hexdigest()}, weasyprint {version('weasyprint')}"
     except Exception:  # pragma: no cover - not installed as a distribution
-        return "unknown"
+        return f"peerkit packs {code.hexdigest()}"
 
 
 _ENGINE = _engine()

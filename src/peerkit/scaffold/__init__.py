@@ -173,7 +173,7 @@ def requirements(source: str | None = None) -> str:
         if source and source.startswith("peerkit")
         else (f"peerkit @ {source}" if source else peerkit_source()),
         "# Everything peerkit runs on, at the versions it was tested with. The hashes are those",
-        "# in peerkit's lock: `make setup` refuses a file that does not match them.",
+        "# in peerkit's lock: `make setup` requires them, and refuses a file that does not match.",
     ]
     pins: dict[str, str] = {}
     seen: set[tuple[str, str]] = set()
