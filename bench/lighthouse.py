@@ -9,6 +9,7 @@ baseline. Scores move by 10 to 20 points between runs on a busy 2-core machine: 
 against the baseline measured in the same run (the median of `--repeat` runs is shown).
 
     python bench/lighthouse.py --repeat 3
+    python bench/lighthouse.py --repeat 2 --pages planner home
 """
 
 from __future__ import annotations
@@ -123,13 +124,20 @@ def audit(binary: Path, url: str, out: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs per page (median shown)")
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        choices=[name for name, _ in PAGES],
+        help="only these pages (the Material baseline is always measured)",
+    )
     args = parser.parse_args()
     binary = lighthouse()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         site, baseline = reference_site(work), baseline_site(work)
         with serve(site) as url, serve(baseline) as base_url:
-            targets = [(name, url + path) for name, path in PAGES]
+            chosen = [(n, p) for n, p in PAGES if not args.pages or n in args.pages]
+            targets = [(name, url + path) for name, path in chosen]
             targets.append(("Material default", base_url))
             print(f"Lighthouse {BENCH_TOOLS['lighthouse']}, mobile preset, median of {args.repeat}")
             print(f"{'page':<17} {'perf':>5} {'a11y':>5} {'LCP s':>6} {'TBT ms':>7} {'KB':>6}")

@@ -261,6 +261,36 @@ def test_planner_shows_its_introduction_before_its_script_runs(
     page.context.close()
 
 
+def test_planner_lists_every_activity_before_the_index_loads(
+    browser: Browser, base_url: str
+) -> None:
+    """The planner's list and empty plan are in the HTML; until the index has loaded its
+    buttons cannot be pressed (a press would be lost), then they work."""
+    page = in_context(browser, 412)
+    held: list[Route] = []
+    page.route("**/assets/peerkit/index.js", lambda route: held.append(route))
+    page.goto(base_url + PLANNER, wait_until="domcontentloaded")
+    total = sum(len(m.activities) for m in MODULES)
+    results = page.locator("[data-planner-results] > li")
+    expect(results).to_have_count(total)
+    expect(page.locator("[data-planner-found]")).to_have_text(f"All {total} activities")
+    first = MODULES[0].activities[0]
+    add = page.get_by_role("button", name=f"Add {first.title} to the plan")
+    expect(add).to_be_visible()
+    expect(add).to_be_disabled()
+    expect(page.get_by_label("Title")).to_be_disabled()
+    expect(page.locator("[data-planner-empty]")).to_be_visible()
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held[0].continue_()
+    expect(add).to_be_enabled()
+    add.click()
+    expect(page.locator("[data-planner-items] > li")).to_have_count(1)
+    page.context.close()
+
+
 def test_browse_lists_are_there_before_the_index_loads(page: Page, base_url: str) -> None:
     """The catalogue lists every module in HTML and fetches the curriculum index only when
     the filters are used."""

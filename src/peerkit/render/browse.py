@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from peerkit.model import CHIME, PEER_VALUES, Module, Prompt
+from peerkit.plans import FREE_KINDS
 from peerkit.render import Link, Renderer, prompt_anchors
 from peerkit.render.modulemap import module_map_list, module_map_svg
 
@@ -127,6 +128,9 @@ def browse_page(renderer: Renderer, page: BrowsePage, link: Link, assets: str, p
                 if prompts
             ]
         context["prompt_groups"] = groups
+    if page.name == "planner":
+        context["total_activities"] = totals["activities"]
+        context["kinds"] = [(kind.value, kind.label) for kind in FREE_KINDS]
     if page.name == "map":
         context["svg"] = module_map_svg(renderer.curriculum, lambda m: link(m, None))
         context["fallback"] = module_map_list(renderer.curriculum, lambda m: link(m, None))

@@ -1,14 +1,29 @@
 // The session planner: pick activities, order them, time them, print or download the plan.
 //
-// Reads the curriculum index (window.peerkitIndex, from index.js). The plan lives in the
+// The page lists the activities and an empty plan in HTML and is shown first; the loader
+// below then fetches the curriculum index (window.peerkitIndex, from index.js, 184 KB) just
+// after the first paint, and the planner takes over the lists. The plan lives in the
 // address bar (so it can be bookmarked and shared) and in this browser's local storage, one
 // plan per site. Everything from the index or the address bar is written with textContent,
 // never as HTML.
-(() => {
+((planner) => {
+  "use strict";
+
+  const script = document.currentScript;
+  if (!document.querySelector("[data-peerkit-planner]")) return;
+  function loadIndex() {
+    if (window.peerkitIndex) return planner(window.peerkitIndex);
+    if (!script || !script.dataset.index) return;
+    const tag = document.createElement("script");
+    tag.src = new URL(script.dataset.index, document.baseURI).href;
+    tag.onload = () => planner(window.peerkitIndex);
+    document.head.append(tag);
+  }
+  requestAnimationFrame(() => setTimeout(loadIndex, 0));
+})((index) => {
   "use strict";
 
   const root = document.querySelector("[data-peerkit-planner]");
-  const index = window.peerkitIndex;
   if (!root || !index) return;
 
   const MAX_ITEMS = 100;
@@ -650,9 +665,11 @@
 
   load();
   for (const part of root.querySelectorAll("[data-planner-ui]")) part.hidden = false;
+  for (const field of root.querySelectorAll("[data-planner-wait]")) field.disabled = false;
   drawDetails();
   drawKinds();
-  drawResults();
+  // The page already lists every activity: redraw only if the filters hold something.
+  if ([...new FormData(filters).values()].some((value) => String(value).trim())) drawResults();
   save();
   drawItems();
   $("[data-planner-jump]").addEventListener("click", (event) => {
@@ -667,4 +684,4 @@
     heading.scrollIntoView({ block: "start" });
     heading.focus({ preventScroll: true });
   }
-})();
+});
