@@ -391,7 +391,10 @@
   function showProblem(message) {
     problem.hidden = !message;
     problem.textContent = message;
-    if (message) announce(message);
+    if (!message) return;
+    announce(message);
+    // Below the button, which may sit at the foot of the screen: bring it into sight.
+    problem.scrollIntoView({ block: "nearest" });
   }
 
   function showNotice(message, offerRestore) {
