@@ -469,7 +469,10 @@ def words(text: str) -> set[str]:
 def aim_words(build: Build) -> list[tuple[str, str, str]]:
     """(module id, activity id, word) for each activity whose aim has a word that the site's
     search index holds in that activity's section and nowhere else."""
-    entries = [(e["location"], words(e["title"] + " " + e["text"])) for e in search_index(build)]
+    entries = [
+        (e["location"], words(f"{e['title']} {e.get('keywords', '')} {e['text']}"))
+        for e in search_index(build)
+    ]
     found = []
     files, _, _ = load_folder(ROOT / "modules")
     for module_file in files:

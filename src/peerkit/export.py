@@ -30,7 +30,13 @@ import markdown
 import yaml
 from markupsafe import escape
 
-from peerkit.browse import curriculum_index, index_json, index_script
+from peerkit.browse import (
+    BROWSE_KINDS,
+    browse_script,
+    curriculum_index,
+    index_json,
+    index_script,
+)
 from peerkit.colour import brand_css
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors
@@ -278,6 +284,8 @@ def _assets(
         index = curriculum_index(curriculum, root_link)
         assets["assets/peerkit/index.json"] = index_json(index)
         assets["assets/peerkit/index.js"] = index_script(index)
+        for kind in BROWSE_KINDS:
+            assets[f"assets/peerkit/index-{kind}.js"] = browse_script(index, kind)
         for name in ("browse.js", "planner.js"):
             assets[f"assets/peerkit/{name}"] = ASSETS / name
     return assets

@@ -13,7 +13,7 @@ import os
 import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from markupsafe import escape
@@ -29,7 +29,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from peerkit.browse import curriculum_index, index_json, index_script
+from peerkit.browse import (
+    BROWSE_KINDS,
+    browse_script,
+    curriculum_index,
+    index_json,
+    index_script,
+)
 from peerkit.colour import brand_css, brand_problems
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, Severity, errors, summary
@@ -38,6 +44,7 @@ from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.search import synonym_problems, tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
+from peerkit.navgroups import nav_groups, unknown_ids
 from peerkit.npm import packaged_shim
 from peerkit.packs import (
     SET_LETTERS,
@@ -49,6 +56,7 @@ from peerkit.packs import (
     sessions_of,
 )
 from peerkit.packs.prints import SITE_PRINTS, build_site_prints
+from peerkit.pagesize import compact_navigation
 from peerkit.plans import PlanFile, check_plans
 from peerkit.privacy import config_findings
 from peerkit.reference import choose, own_modules, unknown_message
@@ -113,6 +121,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.renderer: Renderer | None = None
         self._page_files: dict[str, File] = {}
         self._module_pages: dict[str, RenderedModule] = {}
+        self._module_pages_ids: list[str] = []
         self._mkdocs_config: MkDocsConfig | None = None
         self.settings = SiteSettings()
         self.plans: list[PlanFile] = []
@@ -347,6 +356,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         index = curriculum_index(self.curriculum, self.link_from("index.html"))
         files.append(File.generated(config, f"{INDEX}.json", content=index_json(index)))
         files.append(File.generated(config, f"{INDEX}.js", content=index_script(index)))
+        for kind in BROWSE_KINDS:  # what each browse page's filters read, and no more
+            files.append(
+                File.generated(config, f"{INDEX}-{kind}.js", content=browse_script(index, kind))
+            )
         for module_id, page in result.pages.items():
             module = self.curriculum.module(module_id)
             assert module is not None
@@ -367,12 +380,28 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._module_pages = {
             self.page_file(module_id).src_uri: page for module_id, page in result.pages.items()
         }
-        self._fill_nav(config, self.config.nav_section, list(self._module_pages))
+        self._module_pages_ids = list(result.pages)
+        self._fill_nav(config, self.config.nav_section, self._module_nav())
         self._add_session_pages(config, files)
         if self.config.browse:
             self._add_browse_pages(config, files)
         self._folders = sorted({f.dest_uri.split("/")[0] for f in files if "/" in f.dest_uri})
         return files
+
+    def _module_nav(self) -> list[Any]:
+        """The module pages for the nav: flat, or in groups (`nav_groups`, peerkit.navgroups)."""
+        assert self.curriculum is not None
+        how = cast("str | dict[str, list[str]]", self.config.nav_groups)
+        if isinstance(how, dict):
+            for module_id in unknown_ids(self.curriculum.modules, how):
+                log.warning(f"peerkit: nav_groups: no module '{module_id}' in the curriculum")
+        elif how not in ("auto", "none", "theme", "title"):
+            log.warning(f"peerkit: nav_groups: '{how}' is not auto, none, theme or title")
+        groups = nav_groups(self.curriculum.modules, how, self.config.nav_group_size)
+        if groups is None:
+            return list(self._module_pages)
+        uri = {module_id: self.page_file(module_id).src_uri for module_id in self._module_pages_ids}
+        return [{title: [uri[m.id] for m in members if m.id in uri]} for title, members in groups]
 
     def _refuse_outside_links(self, config: MkDocsConfig) -> None:
         """Stop before MkDocs publishes a file that a link in docs/ or overrides/ brings in
@@ -486,7 +515,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
         return link
 
-    def _fill_nav(self, config: MkDocsConfig, title: str, pages: list[str]) -> None:
+    def _fill_nav(self, config: MkDocsConfig, title: str, pages: list[Any]) -> None:
         """With an explicit nav, list `pages` under the section `title` (kept in its place)."""
         if config.nav is None or not pages:
             return
@@ -572,6 +601,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             return output
         where = page.file.src_uri
         own = self._is_own(page)
+        if own or self.config.nav:  # Material's nav is mostly blank lines (peerkit.pagesize)
+            output = compact_navigation(output)
         _check_tooltip_guard(output, where)  # every page: module titles reach every nav
         if own and not self.config.every_page_assets:
             output = self._link_assets(output, page)
@@ -696,7 +727,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file() and self.curriculum is not None:
             pages = {self.page_file(m.id).url: m for m in self.curriculum.modules}
-            data = weigh(json.loads(index.read_text(encoding="utf-8")), pages, self.config.synonyms)
+            budget = self.config.search_budget * 1000 or None
+            data = weigh(
+                json.loads(index.read_text(encoding="utf-8")), pages, self.config.synonyms, budget
+            )
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
             index.write_text(text, encoding="utf-8")
             if self.config.offline:

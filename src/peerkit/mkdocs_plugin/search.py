@@ -22,6 +22,7 @@ from html import escape
 from typing import Any
 
 from peerkit.model import Module
+from peerkit.searchindex import DEFAULT_BUDGET, compact
 
 KEYWORDS_BOOST = 10.0
 """How much more a word in a summary or an aim counts than the same word in body text."""
@@ -85,9 +86,11 @@ def weigh(
     index: dict[str, Any],
     pages: dict[str, Module],
     synonyms: list[list[str]] | None = None,
+    budget: int | None = DEFAULT_BUDGET,
 ) -> dict[str, Any]:
     """`index` is Material's search_index.json; `pages` maps each module page's URL (as the
-    index writes locations) to its module; `synonyms` are groups of terms that mean the same."""
+    index writes locations) to its module; `synonyms` are groups of terms that mean the same;
+    `budget` the bytes the index aims for (`peerkit.searchindex`; None keeps all text)."""
     config = index.setdefault("config", {})
     if config.get("separator") in (None, _MATERIAL_SEPARATOR):
         config["separator"] = SEPARATOR
@@ -95,18 +98,8 @@ def weigh(
         config["pipeline"] = list(PIPELINE)
     fields = config.setdefault("fields", {})
     fields.setdefault("keywords", {"boost": KEYWORDS_BOOST})
-    keywords: dict[str, str] = {}
-    for url, module in pages.items():
-        keywords[url] = _text(module.summary)
-        for activity in module.activities:
-            keywords[f"{url}#{activity.id}"] = _text(activity.aim)
-    for doc in index.get("docs", []):
-        location = doc.get("location", "")
-        owner = pages.get(location.partition("#")[0])
-        if owner is not None:
-            doc["tags"] = [_text(tag) for tag in tags_of(owner)]
-            if location in keywords:
-                doc["keywords"] = keywords[location]
+    tags = {url: tags_of(module) for url, module in pages.items()}
+    index["docs"] = compact(index.get("docs", []), pages, tags, budget)
     if synonyms:
         fields.setdefault("synonyms", {"boost": SYNONYMS_BOOST})
         _add_synonyms(index.get("docs", []), synonyms)

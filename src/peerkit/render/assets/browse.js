@@ -1,12 +1,16 @@
 // Filters for the catalogue, activity library and reflection bank.
 //
 // The page lists every item without JavaScript. This script shows the filter form at once and
-// fetches the curriculum index (window.peerkitIndex, from index.js) only when the filters are
-// first used, or at once when the address already carries filters; then it hides what does
-// not match. The
+// fetches what the filters read (window.peerkitBrowse, from index-KIND.js: each item's words
+// and facets, a small part of the curriculum index) only when the filters are first used, or
+// at once when the address already carries filters; then it hides what does not match. The
 // filters combine; the address bar keeps them (?theme=boundaries&format=online&size=8), so a
 // filtered list can be bookmarked or shared and survives a reload. Text from the index is
 // only compared, never written into the page.
+//
+// Quick with thousands of items: each item's words are lower-cased once, only items whose
+// state changes are touched, typing in the words box filters once the typing pauses, and the
+// stylesheet lets the browser lay out only the items near the screen (content-visibility).
 (() => {
   "use strict";
 
@@ -17,13 +21,13 @@
 
   let loading = null;
   function loadIndex() {
-    if (window.peerkitIndex) return Promise.resolve(window.peerkitIndex);
+    if (window.peerkitBrowse) return Promise.resolve(window.peerkitBrowse);
     loading =
       loading ||
       new Promise((resolve, reject) => {
         const tag = document.createElement("script");
         tag.src = new URL(script.dataset.index, document.baseURI).href;
-        tag.onload = () => resolve(window.peerkitIndex);
+        tag.onload = () => resolve(window.peerkitBrowse);
         tag.onerror = reject;
         document.head.append(tag);
       });
@@ -41,6 +45,8 @@
     }
   }
 
+  const TYPING_PAUSE = 150; // ms
+
   function enhance(index) {
     if (root.dataset.peerkitEnhanced) return;
     root.dataset.peerkitEnhanced = "true";
@@ -49,19 +55,20 @@
     const none = root.querySelector("[data-peerkit-none]");
     const modules = new Map(index.modules.map((m) => [m.id, m]));
 
+    const lower = (words) => words.join(" ").toLowerCase();
     const items = {
-      modules: () => index.modules.map((m) => ({ ...m, module: m, words: [m.title, m.summary] })),
+      modules: () => index.modules.map((m) => ({ ...m, module: m, text: lower([m.title, m.summary]) })),
       activities: () =>
         index.activities.map((a) => ({
           ...a,
           module: modules.get(a.module),
-          words: [a.title, a.aim, modules.get(a.module).title],
+          text: lower([a.title, a.aim, modules.get(a.module).title]),
         })),
       prompts: () =>
         index.prompts.map((p) => ({
           ...p,
           module: modules.get(p.module),
-          words: [p.text, modules.get(p.module).title],
+          text: lower([p.text, modules.get(p.module).title]),
         })),
     }[kind]();
     const nouns = { modules: "modules", activities: "activities", prompts: "questions" };
@@ -69,6 +76,17 @@
     const elements = new Map();
     for (const element of root.querySelectorAll("[data-peerkit-id]")) {
       elements.set(element.dataset.peerkitId, element);
+    }
+    for (const item of items) item.element = elements.get(item.id);
+
+    // The reflection bank groups questions by module, under headings: each list with its
+    // heading and section, so a list or a module with no question left is hidden too.
+    const lists = new Map();
+    for (const group of root.querySelectorAll("[data-peerkit-group]")) {
+      for (const list of group.querySelectorAll("ul")) {
+        const heading = list.previousElementSibling?.tagName === "H3" ? list.previousElementSibling : null;
+        lists.set(list, { list, heading, group, shown: 0 });
+      }
     }
 
     const number = (value) => {
@@ -96,8 +114,7 @@
 
     function matches(item, want) {
       const module = item.module;
-      const text = item.words.join(" ").toLowerCase();
-      if (!want.words.every((word) => text.includes(word))) return false;
+      if (!want.words.every((word) => item.text.includes(word))) return false;
       if (want.theme && !module.themes.includes(want.theme)) return false;
       if (want.audience && !module.audience.includes(want.audience)) return false;
       if (!want.values.every((value) => module.values.includes(value))) return false;
@@ -113,31 +130,50 @@
       return true;
     }
 
+    const show = (element, shown) => {
+      if (element.hidden === shown) element.hidden = !shown;
+    };
+
     function apply() {
       const want = current();
       let shown = 0;
+      for (const record of lists.values()) record.shown = 0;
       for (const item of items) {
-        const element = elements.get(item.id);
+        const element = item.element;
         if (!element) continue;
-        const show = matches(item, want);
-        element.hidden = !show;
-        if (show) shown += 1;
+        const match = matches(item, want);
+        show(element, match);
+        if (!match) continue;
+        shown += 1;
+        const record = lists.get(element.parentElement);
+        if (record) record.shown += 1;
       }
-      // The reflection bank groups questions by module: hide a module with none left.
-      for (const group of root.querySelectorAll("[data-peerkit-group]")) {
-        const lists = [...group.querySelectorAll("ul")];
-        for (const list of lists) {
-          const visible = list.querySelector("[data-peerkit-id]:not([hidden])") !== null;
-          list.hidden = !visible;
-          if (list.previousElementSibling?.tagName === "H3") list.previousElementSibling.hidden = !visible;
+      if (lists.size) {
+        const groups = new Map();
+        for (const record of lists.values()) {
+          show(record.list, record.shown > 0);
+          if (record.heading) show(record.heading, record.shown > 0);
+          groups.set(record.group, (groups.get(record.group) || 0) + record.shown);
         }
-        group.hidden = !group.querySelector("[data-peerkit-id]:not([hidden])");
+        for (const [group, count] of groups) show(group, count > 0);
       }
       const noun = nouns[kind];
-      count.textContent =
+      const text =
         shown === items.length ? `All ${shown} ${noun}` : `Showing ${shown} of ${items.length} ${noun}`;
+      if (count.textContent !== text) count.textContent = text;
       none.hidden = shown !== 0;
       remember();
+    }
+
+    // Typing: filter once the typing pauses, so each key shows at once.
+    let typing = 0;
+    function typed(event) {
+      clearTimeout(typing);
+      if (event.target instanceof HTMLInputElement && event.target.type === "search") {
+        typing = setTimeout(apply, TYPING_PAUSE);
+      } else {
+        apply();
+      }
     }
 
     // --- the address bar ---------------------------------------------------------------
@@ -179,8 +215,10 @@
       }
     }
 
-    form.addEventListener("input", apply);
-    form.addEventListener("change", apply);
+    form.addEventListener("input", typed);
+    form.addEventListener("change", (event) => {
+      if (!(event.target instanceof HTMLInputElement && event.target.type === "search")) apply();
+    });
     form.addEventListener("reset", () => setTimeout(apply));
     if (location.search) restore();
     apply();
