@@ -126,40 +126,52 @@ def first_module_page(site: Path) -> Path:
 # --- Chromium ------------------------------------------------------------------------
 
 
-def search_timing(page: Any, url: str, query: str) -> tuple[float, float]:
-    """(ms from the first key typed into a search box just opened to the first results,
-    ms for the same query typed again once the index is ready)."""
-    page.goto(url, wait_until="load")
+TYPING = 120
+"""ms between keys: someone typing quickly."""
+
+
+def _typed_until_results(page: Any, query: str) -> tuple[float, float]:
+    """Type `query` a key at a time into the search box (already open); return (ms from the
+    first key, ms from the last key) to the first list of results shown after the last key."""
     box = page.locator("input[data-md-component=search-query]")
-    meta = page.locator(".md-search-result__meta")
+    page.evaluate("window.__shown = []")
+    first = page.evaluate("performance.now()")
+    for n, key in enumerate(query):
+        if n == len(query) - 1:
+            page.evaluate("window.__last = performance.now()")
+        box.press(key)
+        if n < len(query) - 1:
+            page.wait_for_timeout(TYPING)
+    page.wait_for_function(
+        "window.__shown.some((t) => t > window.__last)", timeout=600_000, polling=20
+    )
+    shown = page.evaluate("window.__shown.find((t) => t > window.__last)")
+    return shown - first, shown - page.evaluate("window.__last")
+
+
+def search_timing(page: Any, url: str, query: str) -> tuple[float, float, float]:
+    """For a search box opened on a page just loaded (the index is fetched and built then):
+    ms from the first key to the first results, and from the last key; then ms from the last
+    key when the same query is typed again, the index ready."""
+    page.goto(url, wait_until="load")
     page.evaluate(
         """() => {
           const meta = document.querySelector('.md-search-result__meta');
-          window.__results = null;
+          const results = document.querySelector('.md-search-result');
           new MutationObserver(() => {
-            if (window.__results === null && /matching document/.test(meta.textContent))
-              window.__results = performance.now();
-          }).observe(meta, { childList: true, characterData: true, subtree: true });
+            if (/\\d matching document/.test(meta.textContent))
+              window.__shown.push(performance.now());
+          }).observe(results, { childList: true, characterData: true, subtree: true });
         }"""
     )
+    box = page.locator("input[data-md-component=search-query]")
     box.click()
-    started = page.evaluate("performance.now()")
-    box.press_sequentially(query)
-    page.wait_for_function("window.__results !== null", timeout=120_000)
-    first = page.evaluate("window.__results") - started
-    # Again, with the index built: clear the box, then type the query.
+    from_first, from_last = _typed_until_results(page, query)
     box.fill("")
     box.press("Backspace")
-    page.wait_for_function(
-        "!/matching document/.test(document.querySelector('.md-search-result__meta').textContent)"
-    )
-    page.evaluate("window.__results = null")
-    started = page.evaluate("performance.now()")
-    box.press_sequentially(query)
-    page.wait_for_function("window.__results !== null", timeout=60_000)
-    again = page.evaluate("window.__results") - started
-    meta.wait_for()
-    return first, again
+    page.wait_for_timeout(500)
+    _, again = _typed_until_results(page, query)
+    return from_first, from_last, again
 
 
 def interactive(page: Any, url: str) -> float:
@@ -214,7 +226,7 @@ def keystrokes(page: Any, url: str, word: str) -> tuple[list[float], float]:
         box.press(key)
         page.wait_for_timeout(120)  # someone typing quickly
     page.wait_for_function(
-        f"window.__keys.length >= {len(word)} && window.__filtered !== null", timeout=120_000
+        f"window.__keys.length >= {len(word)} && window.__filtered !== null", timeout=600_000
     )
     keys = page.evaluate("window.__keys")
     shown = page.evaluate("window.__filtered - window.__last")
@@ -243,7 +255,7 @@ def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
             finally:
                 context.close()
 
-        runs: dict[str, list[tuple[float, float]]] = {
+        runs: dict[str, list[tuple[float, float, float]]] = {
             "http": [],
             "file": [],
             "baseline": [],
@@ -258,7 +270,8 @@ def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
             )
         for name, values in runs.items():
             out[f"search_first_{name}_ms"] = median([v[0] for v in values])
-            out[f"search_ready_{name}_ms"] = median([v[1] for v in values])
+            out[f"search_after_typing_{name}_ms"] = median([v[1] for v in values])
+            out[f"search_ready_{name}_ms"] = median([v[2] for v in values])
 
         for name, path in [
             ("catalogue", "browse/catalogue.html"),
@@ -295,6 +308,8 @@ def measure(size: int, repeat: int, work: Path, reuse: bool = False) -> dict[str
     built, base = site / "site", baseline / "site"
     figures["index_bytes"] = (built / "search" / "search_index.json").stat().st_size
     figures["baseline_index_bytes"] = (base / "search" / "search_index.json").stat().st_size
+    figures["index_costs"] = field_costs(built / "search" / "search_index.json")
+    figures["baseline_index_costs"] = field_costs(base / "search" / "search_index.json")
     for name, folder in [("", built), ("baseline_", base)]:
         sizes = page_sizes(first_module_page(folder).read_text(encoding="utf-8"))
         for key, value in sizes.items():
@@ -315,10 +330,37 @@ ROWS = [
         "bytes",
     ),
     ("module page nav", "module_nav_bytes", "baseline_module_nav_bytes", "bytes"),
-    ("first search results, http", "search_first_http_ms", "search_first_baseline_ms", "ms"),
-    ("first search results, file://", "search_first_file_ms", None, "ms"),
-    ("search results, index ready, http", "search_ready_http_ms", "search_ready_baseline_ms", "ms"),
-    ("search results, index ready, file://", "search_ready_file_ms", None, "ms"),
+    (
+        "search opened, first results after the first key, http",
+        "search_first_http_ms",
+        "search_first_baseline_ms",
+        "ms",
+    ),
+    (
+        "search opened, first results after the last key, http",
+        "search_after_typing_http_ms",
+        "search_after_typing_baseline_ms",
+        "ms",
+    ),
+    (
+        "search opened, first results after the first key, file://",
+        "search_first_file_ms",
+        None,
+        "ms",
+    ),
+    (
+        "search opened, first results after the last key, file://",
+        "search_after_typing_file_ms",
+        None,
+        "ms",
+    ),
+    (
+        "results after the last key, index ready, http",
+        "search_ready_http_ms",
+        "search_ready_baseline_ms",
+        "ms",
+    ),
+    ("results after the last key, index ready, file://", "search_ready_file_ms", None, "ms"),
     ("catalogue HTML", "catalogue_html_bytes", None, "bytes"),
     ("catalogue interactive", "catalogue_interactive_ms", "baseline_page_interactive_ms", "ms"),
     ("catalogue keystroke (median)", "catalogue_keystroke_median_ms", None, "ms"),
@@ -361,12 +403,80 @@ def table(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+FIELDS = ("location", "title", "text", "keywords", "tags", "synonyms", "boost")
+
+
+def field_costs(index: Path) -> dict[str, Any]:
+    """Bytes of the index by field, and by kind of entry (JSON as written, keys included)."""
+    docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
+    by_field = dict.fromkeys(FIELDS, 0)
+    by_kind: dict[str, list[int]] = {}
+    for doc in docs:
+        for key, value in doc.items():
+            cost = len(json.dumps({key: value}, ensure_ascii=False, separators=(",", ":")))
+            by_field[key] = by_field.get(key, 0) + cost - 2
+        page, _, anchor = doc["location"].partition("#")
+        if not page.startswith("modules/"):
+            kind = "other pages"
+        elif not anchor:
+            kind = "module (title, summary, tags, outcomes)"
+        elif "-reflect-" in anchor:
+            kind = "reflection question"
+        elif anchor.startswith("handout-"):
+            kind = "handout"
+        elif "keywords" in doc:
+            kind = "activity (title, aim)"
+        else:
+            kind = "section of prose"
+        entry = by_kind.setdefault(kind, [0, 0])
+        entry[0] += 1
+        entry[1] += len(json.dumps(doc, ensure_ascii=False, separators=(",", ":"))) + 1
+    return {"entries": len(docs), "by_field": by_field, "by_kind": by_kind}
+
+
+def cost_table(costs: dict[str, Any], base: dict[str, Any], modules: int) -> str:
+    """What each field and each kind of entry costs, beside Material's index of the same
+    pages."""
+    lines = [
+        "| field | peerkit | per module | Material's own index | per module |",
+        "|---|---|---|---|---|",
+    ]
+    for field in FIELDS:
+        ours, theirs = costs["by_field"].get(field, 0), base["by_field"].get(field, 0)
+        lines.append(
+            f"| `{field}` | {_shown(ours, 'bytes')} | {_shown(ours / modules, 'bytes')}"
+            f" | {_shown(theirs, 'bytes')} | {_shown(theirs / modules, 'bytes')} |"
+        )
+    lines += ["", "| entry | how many | bytes | per module |", "|---|---|---|---|"]
+    for kind, (count, size) in sorted(costs["by_kind"].items(), key=lambda kv: -kv[1][1]):
+        lines.append(
+            f"| {kind} | {count:,} | {_shown(size, 'bytes')} | {_shown(size / modules, 'bytes')} |"
+        )
+    return "\n".join(lines)
+
+
+def write_section(markdown: Path, heading: str, body: str) -> None:
+    """Put `body` under `## heading` in `markdown`, replacing what was there (up to the next
+    `## ` heading), so other sections of the file stay as they are."""
+    text = markdown.read_text(encoding="utf-8") if markdown.is_file() else "# Benchmarks\n"
+    section = f"## {heading}\n\n{body.strip()}\n"
+    pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1).rstrip() + "\n"
+    else:
+        text = text.rstrip() + "\n\n" + section
+    markdown.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1000, help="modules in the generated site")
     parser.add_argument("--repeat", type=int, default=3, help="runs per browser measurement")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
     parser.add_argument("--keep", type=Path, help="build here and keep the sites")
+    parser.add_argument(
+        "--markdown", type=Path, help="write the tables into this file's own sections"
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="measure the sites already built in --keep"
     )
@@ -377,6 +487,23 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             figures = measure(args.size, args.repeat, Path(tmp))
     print(table(figures))
+    print()
+    print(cost_table(figures["index_costs"], figures["baseline_index_costs"], args.size))
+    if args.markdown:
+        stamp = f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, `{' '.join(sys.argv[1:])}`"
+        write_section(
+            args.markdown,
+            "In the browser",
+            f"`bench/frontend.py` ({stamp}). Medians of {args.repeat} runs in Chromium.\n\n"
+            + table(figures),
+        )
+        write_section(
+            args.markdown,
+            "Search index",
+            f"What each field and each kind of entry costs at {args.size:,} modules"
+            f" (`bench/frontend.py`, {stamp}).\n\n"
+            + cost_table(figures["index_costs"], figures["baseline_index_costs"], args.size),
+        )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
 

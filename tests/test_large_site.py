@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import make_site
 
 SIZE = 50
-BUDGET_KB = 200
-"""The large site's `search_budget`: 4 KB a module, a little less than the default gives
-1,000 modules."""
+BUDGET_KB = 350
+"""The large site's `search_budget`: the hand-written pages take about 100 KB of it, which
+leaves each module about 5 KB (the default gives 1,000 modules about 4 KB)."""
 
 
 def make_large_site(root: Path) -> None:
@@ -54,6 +54,9 @@ def test_the_search_index_keeps_to_its_budget_and_holds_what_facilitators_look_f
     index = (large / "site" / "search" / "search_index.json").read_bytes()
     assert len(index) <= BUDGET_KB * 1000 * 1.05  # synonyms are added after the budget
     docs = json.loads(index)["docs"]
+    modules_part = [d for d in docs if d["location"].startswith("modules/")]
+    per_module = len(json.dumps(modules_part, ensure_ascii=False, separators=(",", ":"))) / SIZE
+    assert per_module <= 6_000
     entries = {d["location"]: d for d in docs}
     for module in modules_of(large):
         page = f"modules/{module.id}.html"
@@ -90,11 +93,13 @@ def test_a_module_page_lists_only_its_own_group_of_modules(large: Path) -> None:
     html = (large / "site" / "modules" / f"{module.id}.html").read_text(encoding="utf-8")
     nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>\s*</div>', html, re.S)
     assert nav
-    linked = set(re.findall(r'href="([\w.-]+)\.html"', nav[0]))  # links beside the page
+    linked = re.findall(r'href="([\w.-]+)\.html"', nav[0])  # links beside the page
     same_theme = {m.id for m in modules if m.themes[0] == theme}
-    assert same_theme <= linked | {module.id}
-    others = {m.id for m in modules} - same_theme
-    assert not (others & linked)
+    groups = {m.themes[0] for m in modules}
+    assert same_theme <= set(linked) | {module.id}
+    # Besides its own group, one link a group (the group's name, opening its first module).
+    assert len(set(linked) - same_theme) <= len(groups)
+    assert len(linked) < len(modules)
     # Every group is there by name, so a facilitator can open another.
     for group in {m.themes[0] for m in modules}:
         assert re.search(rf">\s*{re.escape(group[:1].upper() + group[1:])}\s*<", nav[0]), group
@@ -116,7 +121,7 @@ def test_the_activity_library_filters_to_the_right_activities(page: Page, large:
     total = sum(len(m.activities) for m in modules)
     assert 0 < len(wanted) < total
     page.goto((large / "site" / "browse" / "activities.html").as_uri())
-    box = page.get_by_label("Words")
+    box = page.locator("#peerkit-q")
     box.press_sequentially(word, delay=30)
     count = page.locator("[data-peerkit-count]")
     expect(count).to_have_text(f"Showing {len(wanted)} of {total} activities")

@@ -63,3 +63,8 @@ def test_a_site_chooses_its_own_groups_and_the_rest_go_under_other_modules() -> 
 def test_titles_group_a_to_z() -> None:
     groups = nav_groups(many(52, ["x"]), "title", 26)
     assert titles(groups) == ["A\N{EN DASH}M", "N\N{EN DASH}Z"]
+
+
+def test_groups_with_numbers_come_in_number_order() -> None:
+    groups = nav_groups(many(12, ["topic 10", "topic 2", "topic 1"]), "theme", 30)
+    assert titles(groups) == ["Topic 1", "Topic 2", "Topic 10"]

@@ -12,7 +12,9 @@ such as "Boundaries (A to K)" (written with an en dash).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import Any
 
 from peerkit.model import Module
 
@@ -20,6 +22,11 @@ Groups = list[tuple[str, list[Module]]]
 
 OTHER = "Other modules"
 """The group for modules that a site's own grouping leaves out."""
+
+
+def _natural(text: str) -> list[Any]:
+    """A sort key that puts "Topic 2" before "Topic 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.casefold())]
 
 
 def _initial(module: Module) -> str:
@@ -31,7 +38,7 @@ def _split(title: str, modules: list[Module], size: int) -> Groups:
     letters of its first and last titles."""
     if len(modules) <= size:
         return [(title, modules)]
-    ordered = sorted(modules, key=lambda m: m.title.casefold())
+    ordered = sorted(modules, key=lambda m: _natural(m.title))
     parts = (len(ordered) + size - 1) // size
     per = (len(ordered) + parts - 1) // parts
     groups: Groups = []
@@ -52,7 +59,7 @@ def by_theme(modules: Sequence[Module], size: int) -> Groups:
         key = theme.casefold()
         themes.setdefault(key, (theme[:1].upper() + theme[1:], []))[1].append(module)
     groups: Groups = []
-    for key in sorted(themes):
+    for key in sorted(themes, key=_natural):
         title, members = themes[key]
         groups += _split(title, members, size)
     return groups

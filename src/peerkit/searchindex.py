@@ -6,11 +6,13 @@ browser fetches and indexes before the first result. For module pages peerkit wr
 entries itself, from the curriculum:
 
 1. Always, for every module (what facilitators look for): the module (title, summary, tags,
-   outcomes), one entry per activity (title and aim), each heading of the module's own prose,
-   each handout's title, and the reflection questions under the section that asks them.
-2. Then, as far as the budget allows, the text itself: the module's prose, each activity's
-   steps, notes, online version and gentler option, and each handout's text, in page order,
-   the last one cut at a word.
+   outcomes), one entry per activity (title and aim), each heading of the module's own prose
+   and each handout's title.
+2. Then, as far as the budget allows: the reflection questions (each an entry of its own
+   where there is room for that, else text of the section that asks them), the module's
+   notes for facilitators, and the text itself: the module's prose, each activity's steps,
+   notes, online version and gentler option, and each handout's text, in page order, the
+   last one cut at a word.
 
 What every module page repeats is left out: the support list, the running order (the
 activities are entries of their own), the Easy Read summary, sources and licence, the
@@ -18,7 +20,7 @@ template's fixed sentences, and the tags on every section (the module's entry ho
 
 The budget (`search_budget`, bytes of index) is shared evenly between the modules after the
 other pages have taken their share, so a small site keeps all its text and a site of 1,000
-modules keeps about 5 KB a module. Text is HTML-escaped as Material expects (`<`, `>`, `&`).
+modules keeps about 4 KB a module. Text is HTML-escaped as Material expects (`<`, `>`, `&`).
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ from typing import Any
 from peerkit.model import Module
 from peerkit.render import prompt_anchors, section_anchors
 
-DEFAULT_BUDGET = 4_500_000
-"""Bytes of search index a site aims for, other pages included (1,000 modules: 4.5 KB each)."""
+DEFAULT_BUDGET = 4_000_000
+"""Bytes of search index a site aims for, other pages included (1,000 modules: 4 KB each),
+with room under 5 MB for the synonyms written in afterwards."""
 
 DROPPED_SECTIONS = ("outcomes", "running-order", "handouts", "easy-read", "support", "about")
 """A module page's sections whose text is elsewhere in the index or the same on every page."""
@@ -87,7 +90,8 @@ def module_docs(
     """A module page's entries: `material` is what Material's search made of the page (for
     the headings and text of the module's own prose), `room` the bytes this module may take
     (None: no limit). Each reflection question is an entry of its own (search lands on it)
-    where there is room, or else text in the entry of the activity or section that asks it."""
+    where there is room, or else text in the entry of the activity or section that asks it,
+    as far as there is room."""
     docs, extra = _entries(module, url, material, tags, separate=True)
     if room is not None and sum(size_of(d) for d in docs) > room:
         docs, extra = _entries(module, url, material, tags, separate=False)
@@ -130,15 +134,19 @@ def _entries(
             doc["boost"] = boost
         return doc
 
-    def prompts_of(section: str) -> str:
-        return "" if separate else _joined(p.text for _, p in asked.get(section, []))
+    questions_first: list[tuple[Doc, str]] = []  # without entries of their own: short, asked
+
+    def with_questions(doc: Doc, section: str) -> Doc:
+        if not separate and asked.get(section):
+            questions_first.append((doc, _joined(p.text for _, p in asked[section])))
+        return doc
 
     first = entry(
         "", escape(module.title, quote=False), _joined(module.outcomes), _text(module.summary)
     )
     first["tags"] = [escape(tag, quote=False) for tag in tags]
     docs: list[Doc] = [first]
-    # The module's notes for facilitators first, then in the order of the page.
+    # After the questions: the module's notes for facilitators, then in the order of the page.
     extra: list[tuple[Doc, str]] = [(first, _joined([module.facilitator_notes]))]
     for doc in material:
         anchor = doc.get("location", "").partition("#")[2]
@@ -151,7 +159,7 @@ def _entries(
             continue
         if anchor in activities:
             activity = activities[anchor]
-            new = entry(anchor, title, prompts_of(anchor), _text(activity.aim))
+            new = with_questions(entry(anchor, title, "", _text(activity.aim)), anchor)
             more = [*activity.steps, activity.facilitator_notes]
             more += [activity.online_variation, activity.alternative]
             extra.append((new, _joined(more)))
@@ -159,12 +167,12 @@ def _entries(
             new = entry(anchor, title)
             extra.append((new, _joined([handouts[anchor].body])))
         elif anchor == anchors.get("reflection"):
-            new = entry(anchor, title, prompts_of(anchor))
+            new = with_questions(entry(anchor, title), anchor)
         else:  # a heading of the module's own prose
             new = entry(anchor, title)
             extra.append((new, plain(doc.get("text", ""))))
         docs.append(new)
-    return docs, extra
+    return docs, questions_first + extra
 
 
 def compact(

@@ -100,10 +100,10 @@ class PeerkitConfig(base.Config):
     `[[burnout, compassion fatigue], [breakout, small group]]`: search finds a section that
     holds one term of a group by any other term of it."""
 
-    search_budget = c.Type(int, default=4_500)
+    search_budget = c.Type(int, default=4_000)
     """Kilobytes of search index the site aims for. Each module always has its title, summary,
-    tags, outcomes, activities (title and aim), headings, handout titles and reflection
-    questions in the index; its text (prose, steps, notes, handouts) fills what is left, shared
+    tags, outcomes, activities (title and aim), headings and handout titles in the index; the
+    rest (notes, reflection questions, prose, steps, handouts) fills what is left, shared
     evenly between the modules. 0 keeps all the text, however large the index grows."""
 
     nav_groups = c.Type((str, dict), default="auto")

@@ -102,14 +102,35 @@ def weigh(
     index["docs"] = compact(index.get("docs", []), pages, tags, budget)
     if synonyms:
         fields.setdefault("synonyms", {"boost": SYNONYMS_BOOST})
+        tag_boost = fields.get("tags", {}).get("boost", TAG_SYNONYMS_BOOST)
+        fields.setdefault("tag_synonyms", {"boost": tag_boost})
         _add_synonyms(index.get("docs", []), synonyms)
     return index
 
 
+TAG_SYNONYMS_BOOST = 1_000_000.0
+"""A synonym of a module's tag counts as the tag does (Material's boost for tags)."""
+
+
 def _add_synonyms(docs: list[dict[str, Any]], groups: list[list[str]]) -> None:
-    """Each section that holds a term of a group gets the group's other terms."""
+    """Each section that holds a term of a group gets the group's other terms: as
+    `tag_synonyms` (weighed like tags) when a tag holds it, else as `synonyms`."""
     patterns = [[(term, _term_pattern(term)) for term in group] for group in groups]
+
+    def others(text: str, skip: list[str]) -> list[str]:
+        found: list[str] = []
+        for group in patterns:
+            held = [term for term, pattern in group if pattern.search(text)]
+            if held:
+                found += [
+                    term
+                    for term, _ in group
+                    if term not in held and term not in found and term not in skip
+                ]
+        return found
+
     for doc in docs:
+        tagged = others(" ".join(_plain(tag) for tag in doc.get("tags", [])), [])
         text = " ".join(
             [
                 _plain(doc.get("title", "")),
@@ -118,11 +139,9 @@ def _add_synonyms(docs: list[dict[str, Any]], groups: list[list[str]]) -> None:
                 *(_plain(tag) for tag in doc.get("tags", [])),
             ]
         )
-        found: list[str] = []
-        for group in patterns:
-            held = [term for term, pattern in group if pattern.search(text)]
-            if held:
-                found += [term for term, _ in group if term not in held and term not in found]
+        found = others(text, tagged)
+        if tagged:
+            doc["tag_synonyms"] = _text(" ".join(tagged))
         if found:
             doc["synonyms"] = _text(" ".join(found))
 

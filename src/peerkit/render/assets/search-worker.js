@@ -116,7 +116,7 @@
     };
     for (const doc of docs) {
       const location = doc.location || "";
-      const text = [doc.title, doc.text, doc.keywords, doc.synonyms, ...(doc.tags || [])]
+      const text = [doc.title, doc.text, doc.keywords, doc.synonyms, doc.tag_synonyms, ...(doc.tags || [])]
         .filter(Boolean)
         .join(" ")
         .replace(/<[^>]+>/g, " ");
