@@ -10,7 +10,10 @@ import pytest
 
 from peerkit.load import load_module
 from peerkit.model import Curriculum
-from peerkit.plans import Entry, Kind, PlanFile, agenda, check_plan, check_plans, parse_plan
+from peerkit.sessions.agenda import Entry, agenda
+from peerkit.sessions.checks import check_plan, check_plans
+from peerkit.sessions.load import parse_plan
+from peerkit.sessions.model import Kind, PlanFile
 
 from conftest import ROOT
 

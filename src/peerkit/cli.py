@@ -27,15 +27,7 @@ from peerkit.engine import (
 from peerkit.export import ExportError, export_site
 from peerkit.findings import Finding, errors, summary
 from peerkit.npm import install
-from peerkit.packs import (
-    SET_LETTERS,
-    CardsDoNotFit,
-    build_packs,
-    module_session,
-    packs_for,
-    plan_session,
-)
-from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
+from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
 from peerkit.privacy import config_findings
 from peerkit.publish import (
     BuildLocked,
@@ -54,6 +46,9 @@ from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
+from peerkit.sessions.checks import check_plan, check_plans
+from peerkit.sessions.load import load_plan, plan_paths
+from peerkit.sessions.view import module_session, plan_session
 from peerkit.site import (
     SiteSettings,
     check_config,

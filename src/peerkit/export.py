@@ -34,14 +34,14 @@ from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.colour import brand_css
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors
-from peerkit.packs import sessions_of
-from peerkit.plans import check_plans
 from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
-from peerkit.render import Link, RenderedModule, session_page
+from peerkit.render import Link, RenderedModule
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
 from peerkit.render.sanitize import clean_html
+from peerkit.sessions.checks import check_plans
+from peerkit.sessions.view import session_page, sessions_of
 from peerkit.site import SiteSettings, plugin_options, read_config, settings_from_config
 
 LinkStyle = Literal["html", "directory"]

@@ -1,14 +1,10 @@
-"""Curriculum data to HTML fragments and module pages.
+"""The macros a page may call (`activity`, `reflection`, `handout`, `module_card`…) and the
+state of the page they place things on.
 
-Fragments (activity, reflection, handout, module card…) come from peerkit's templates, in an
-autoescaping sandboxed Jinja environment; a site may override any of them by placing a file
-of the same name in `overrides/peerkit/`. Module bodies are untrusted and render through
-`peerkit.render.body`, which allows nothing but text and macro calls.
-
-A module page is Markdown in which every fragment is a *slot*, a placeholder element. After
-a Markdown renderer has turned the page into HTML, `RenderedModule.finish` cleans each run of
-the author's HTML on its own (so an unclosed tag cannot swallow what follows) and puts the
-fragments back, so peerkit's own HTML never passes through Markdown or the cleaner.
+Each macro renders one of peerkit's fragments in the sandboxed environment of
+`peerkit.render.env`; a site may override any of them by placing a file of the same name in
+`overrides/peerkit/`. On a module page each fragment becomes a *slot* (see
+`peerkit.render.page`), so peerkit's own HTML never passes through Markdown or the cleaner.
 """
 
 from __future__ import annotations
@@ -19,23 +15,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
-import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from peerkit.findings import Finding, did_you_mean
-from peerkit.model import Activity, Curriculum, Handout, Module, ModuleFile, Prompt
-from peerkit.render.body import BodyProblem, render_body
-from peerkit.render.sanitize import clean_html
-from peerkit.render.text import inline, plain
+from peerkit.anchors import prompt_anchors, section_anchors
+from peerkit.findings import did_you_mean
+from peerkit.model import Curriculum, Module
+from peerkit.render.env import TEMPLATES, sandbox
 from peerkit.site import SiteSettings
-
-if TYPE_CHECKING:  # peerkit.packs uses this module's templates and filters
-    from peerkit.packs import Session
-
-TEMPLATES = Path(__file__).parent / "templates"
 
 MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards", "signposting")
 """What a module body or a docs page may call."""
@@ -66,110 +54,6 @@ class MacroError(Exception):
     """A macro was called wrongly from a page (e.g. with an unknown id)."""
 
 
-class PageError(Exception):
-    """A module page that failed to render; carries findings with file and line."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        super().__init__("; ".join(f.message for f in findings))
-        self.findings = findings
-
-
-_SLOT = re.compile(r'<div data-peerkit-slot="([0-9a-f]+-[0-9]+)"></div>')
-_ANY_ID = re.compile(r'\sid="([^"]*)"')
-
-SECTIONS = ("outcomes", "running-order", "reflection", "handouts", "easy-read", "support", "about")
-"""The module page's own sections; each has the anchor `<module id>-<section>`."""
-
-
-def section_anchors(module: Module) -> dict[str, str]:
-    return {name: f"{module.id}-{name}" for name in SECTIONS}
-
-
-def page_anchors(module_file: ModuleFile) -> list[tuple[str, int]]:
-    """The anchors peerkit puts on a module's page, each with the line that names it."""
-    f, module = module_file, module_file.module
-    anchors = [(module.id, f.line_of("id"))]
-    anchors += [(anchor, f.line_of("id")) for anchor in section_anchors(module).values()]
-    for i, activity in enumerate(module.activities):
-        anchors.append((activity.id, f.line_of("activities", i, "id")))
-    for i, handout in enumerate(module.handouts):
-        anchors.append((f"handout-{handout.id}", f.line_of("handouts", i, "id")))
-    owners = [(module.id, ("reflection",), module.reflection)] + [
-        (a.id, ("activities", i, "reflection"), a.reflection)
-        for i, a in enumerate(module.activities)
-    ]
-    for owner, key, prompts in owners:
-        for index, (anchor, _) in enumerate(prompt_anchors(owner, prompts)):
-            anchors.append((anchor, f.line_of(*key, index)))
-    return anchors
-
-
-@dataclass
-class RenderedModule:
-    """A module page: Markdown with slots, and the HTML fragment for each slot."""
-
-    source: ModuleFile
-    markdown: str
-    fragments: dict[str, str]
-
-    @property
-    def title(self) -> str:
-        return self.source.module.title
-
-    @property
-    def description(self) -> str:
-        return self.source.module.summary
-
-    def finish(self, html: str) -> str:
-        """The page's final HTML from the HTML its Markdown became.
-
-        Raises `PageError` if a fragment did not survive Markdown (a macro call inside an
-        HTML comment, say) or if two elements on the page share an id.
-        """
-        parts = _SLOT.split(html)
-        lost = self.fragments.keys() - set(parts[1::2])
-        if lost:
-            raise PageError(
-                [
-                    self._finding(
-                        "a block peerkit placed on this page was lost (is a macro call "
-                        "inside a code block or an HTML comment?)"
-                    )
-                ]
-            )
-        for index in range(len(parts)):
-            if index % 2:
-                parts[index] = self.fragments.get(parts[index], "")
-            elif parts[index].strip():
-                parts[index] = clean_html(parts[index])
-        page = "".join(parts)
-        self._check_ids(page)
-        return page
-
-    def _check_ids(self, page: str) -> None:
-        lines = dict(page_anchors(self.source))
-        seen: set[str] = set()
-        repeated: list[str] = []
-        for anchor in _ANY_ID.findall(page):
-            if anchor in seen and anchor not in repeated:
-                repeated.append(anchor)
-            seen.add(anchor)
-        if repeated:
-            raise PageError(
-                [
-                    self._finding(
-                        f"the anchor #{anchor} is on the page more than once: rename a heading or "
-                        "an id so that links land in one place",
-                        lines.get(anchor),
-                    )
-                    for anchor in repeated
-                ]
-            )
-
-    def _finding(self, message: str, line: int | None = None) -> Finding:
-        return Finding(self.source.path, line or self.source.body_line, message)
-
-
 @dataclass
 class _PageState:
     """One page being rendered: what its body has placed, and its slots if it has any."""
@@ -186,8 +70,8 @@ class _PageState:
     """Files a docs page links to (the safety prints), relative to the page."""
 
 
-class Renderer:
-    """Renders one curriculum. Create one per build; it holds no page state between calls."""
+class Macros:
+    """The macros of one curriculum. Create one per build; it holds no page state between calls."""
 
     def __init__(
         self,
@@ -197,16 +81,7 @@ class Renderer:
     ) -> None:
         self.curriculum = curriculum
         self.settings = settings or SiteSettings()
-        loader = jinja2.FileSystemLoader([*map(str, template_dirs), str(TEMPLATES)])
-        self.fragments = ImmutableSandboxedEnvironment(
-            loader=loader,
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            auto_reload=False,  # one Renderer per build: no need to stat templates per call
-        )
-        self.fragments.filters.update(FILTERS)
+        self.fragments = sandbox([*template_dirs, TEMPLATES])
         self._state: _PageState | None = None
         # Slot names are unguessable, so a body cannot forge one.
         self._nonce = secrets.token_hex(8)
@@ -383,106 +258,6 @@ class Renderer:
         """The macros a page may call, by name."""
         return {name: getattr(self, name) for name in MACRO_NAMES}
 
-    # --- module pages -------------------------------------------------------------------
-
-    def module_page(
-        self,
-        module_file: ModuleFile,
-        link: Link = default_link,
-        downloads: Sequence[Download] = (),
-    ) -> RenderedModule:
-        """The whole page for one module. Raises `PageError` when its body cannot render."""
-        module = module_file.module
-        with self.page(module, link, slots=True) as state:
-            try:
-                body = render_body(module_file.body, self.macros())
-            except BodyProblem as problem:
-                line = module_file.body_line + max(problem.line, 1) - 1
-                raise PageError([Finding(module_file.path, line, problem.message)]) from None
-            # An id used twice is reported by the checks; the page shows the first.
-            rest = [
-                a for a in _first_of_each(module.activities) if a.id not in state.placed_activities
-            ]
-            parts = [
-                self._fragment(
-                    "module_header.html",
-                    module=module,
-                    anchors=section_anchors(module),
-                    prerequisites=[
-                        m for m in map(self.curriculum.module, module.prerequisites) if m
-                    ],
-                    downloads=downloads,
-                ),
-                body,
-                *(self.activity(a.id) for a in rest),
-            ]
-            if module.reflection and module.id not in state.placed_prompts:
-                parts.append(self.reflection(module.id))
-            handouts = [
-                h for h in _first_of_each(module.handouts) if h.id not in state.placed_handouts
-            ]
-            parts.append(
-                self._fragment(
-                    "module_footer.html",
-                    module=module,
-                    handouts=handouts,
-                    anchors=section_anchors(module),
-                    settings=self.settings,
-                    signposting=not state.placed_signposting,
-                )
-            )
-            fragments = state.slots or {}
-        return RenderedModule(
-            source=module_file,
-            markdown="\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n",
-            fragments=fragments,
-        )
-
-
-def session_page(
-    renderer: Renderer, session: Session, link: Link, downloads: Sequence[Download] = ()
-) -> str:
-    """A session plan's page: its running order, linked to each activity, and its packs."""
-    with renderer.page(None, link):
-        return renderer.fragments.get_template("session_page.html").render(
-            session=session, link=link, downloads=downloads
-        )
-
-
-_HasId = TypeVar("_HasId", Activity, Handout)
-
-
-def _first_of_each(items: Sequence[_HasId]) -> list[_HasId]:
-    """`items` without any whose id came before (the checks report those)."""
-    first: dict[str, _HasId] = {}
-    for item in items:
-        first.setdefault(item.id, item)
-    return list(first.values())
-
-
-def prompt_anchors(owner: str, prompts: Sequence[Prompt]) -> list[tuple[str, Prompt]]:
-    """Each prompt with its anchor: its own id, or its owner's id and position."""
-    return [(p.id or f"{owner}-reflect-{n}", p) for n, p in enumerate(prompts, start=1)]
-
-
-def _tel(number: str) -> str:
-    """A phone number as a tel: address: digits and a leading plus only."""
-    return re.sub(r"(?!^\+)\D", "", number.strip())
-
-
-def _web_label(url: str) -> str:
-    """An address as people read it aloud: no scheme, no trailing slash."""
-    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
-
-
-FILTERS: dict[str, Callable[[str], str]] = {
-    "plain": plain,
-    "inline": inline,
-    "tel": _tel,
-    "web_label": _web_label,
-}
-"""Filters peerkit's templates use, web and print alike."""
-
 
 def _level(level: Any) -> int:
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 6:
@@ -492,17 +267,10 @@ def _level(level: Any) -> int:
 
 __all__ = [
     "DOCS_MACRO_NAMES",
-    "FILTERS",
     "MACRO_NAMES",
     "Download",
     "Link",
     "MacroError",
-    "PageError",
-    "RenderedModule",
-    "Renderer",
+    "Macros",
     "default_link",
-    "page_anchors",
-    "prompt_anchors",
-    "section_anchors",
-    "session_page",
 ]

@@ -1,19 +1,17 @@
-"""Session plans: a running order of activities, modules and other items, timed to the clock.
+"""What a session plan is: the YAML file in `sessions/` a facilitator writes or downloads.
 
-A plan is a YAML file in `sessions/`. A one-day plan lists its `items`; a plan over several days
-(or weeks) lists `days`, each with its own items, and the clock starts again each day. Items are
-module activities by id, whole modules (all their activities in order), or the parts of a
-session that are not in any module: breaks, welcome, check-in, a self-care idea, open
-discussion and the close. Activities and modules take their minutes from the curriculum (the
-longer end of the range, which is what a facilitator should plan for) unless the plan says
-otherwise; every other item must give its minutes.
+A one-day plan lists its `items`; a plan over several days (or weeks) lists `days`, each with
+its own items, and the clock starts again each day. Items are module activities by id, whole
+modules (all their activities in order), or the parts of a session that are not in any module:
+breaks, welcome, check-in, a self-care idea, open discussion and the close. Activities and
+modules take their minutes from the curriculum (see `peerkit.sessions.agenda`) unless the plan
+says otherwise; every other item must give its minutes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -24,28 +22,21 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationError,
     WithJsonSchema,
     model_validator,
 )
 
-from peerkit import safeyaml
-from peerkit.findings import Finding, Severity, did_you_mean
-from peerkit.load import describe_errors, read_text
 from peerkit.model import (
     MAX_LIST,
     MAX_TAGS,
-    Activity,
-    Curriculum,
     Format,
-    Module,
     ShortText,
     Slug,
     Strict,
     Text,
     deepest_line,
 )
-from peerkit.site import LocalService, stale_message, stale_services
+from peerkit.site import LocalService
 
 PLAN_SUFFIXES = (".yml", ".yaml")
 MAX_DAY_MINUTES = 24 * 60
@@ -152,7 +143,7 @@ class Item(Strict):
 
     @model_validator(mode="after")
     def _one_kind(self) -> Item:
-        given = [kind for kind in Kind if getattr(self, _attr(kind)) is not None]
+        given = [kind for kind in Kind if getattr(self, field_name(kind)) is not None]
         if len(given) != 1:
             keys = ", ".join(k.value for k in Kind)
             found = f" (found {', '.join(k.value for k in given)})" if given else ""
@@ -168,15 +159,16 @@ class Item(Strict):
 
     @property
     def kind(self) -> Kind:
-        return next(kind for kind in Kind if getattr(self, _attr(kind)) is not None)
+        return next(kind for kind in Kind if getattr(self, field_name(kind)) is not None)
 
     @property
     def value(self) -> str:
         """The item's id (activities, modules) or its text (everything else)."""
-        return str(getattr(self, _attr(self.kind)))
+        return str(getattr(self, field_name(self.kind)))
 
 
-def _attr(kind: Kind) -> str:
+def field_name(kind: Kind) -> str:
+    """The attribute of `Item` that holds an item of this kind (`break` is a Python word)."""
     return "break_" if kind is Kind.break_ else kind.value
 
 
@@ -277,248 +269,3 @@ class PlanFile:
         if self.plan.days is not None:
             return ("days", day, "items", index)
         return ("items", index)
-
-
-# --- reading --------------------------------------------------------------------------
-
-
-def plan_paths(folder: Path) -> list[Path]:
-    """The plan files in `folder`, skipping hidden and `_`-prefixed ones and folders (a named
-    pipe or a link is listed, for `load_plan` to refuse)."""
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix in PLAN_SUFFIXES and not p.is_dir() and not p.name.startswith((".", "_"))
-    )
-
-
-def parse_plan(path: Path, text: str) -> tuple[PlanFile | None, list[Finding]]:
-    """A plan from its YAML text (which came from `path`)."""
-    try:
-        data, key_lines, problems = safeyaml.load(text)
-    except safeyaml.YAMLProblem as problem:
-        return None, [Finding(path, problem.line + 1, problem.message)]
-    findings = [Finding(path, p.line + 1, p.message) for p in problems]
-    line_map = {key: line + 1 for key, line in key_lines.items()}
-    if not isinstance(data, dict):
-        findings.append(Finding(path, 1, "a session plan is a set of keys such as 'title: ...'"))
-        return None, findings
-    try:
-        plan = Plan.model_validate(data)
-    except ValidationError as exc:
-        refused = [p.path for p in problems]
-        details = [e for e in exc.errors() if not any(e["loc"][: len(r)] == r for r in refused)]
-        findings.extend(describe_errors(path, details, data, line_map, Plan))
-        return None, sorted(set(findings))
-    if findings:
-        return None, sorted(findings)
-    return PlanFile(path, plan, line_map), []
-
-
-def load_plan(path: Path, root: Path | None = None) -> tuple[PlanFile | None, list[Finding]]:
-    """Read one plan file (inside the project `root`)."""
-    text, findings = read_text(path, root)
-    return parse_plan(path, text) if text is not None else (None, findings)
-
-
-# --- the running order, timed -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One timed line of a day's run-sheet."""
-
-    kind: Kind
-    title: str
-    start: dt.time
-    minutes: int
-    notes: str | None = None
-    module: Module | None = None
-    activity: Activity | None = None
-    text: str | None = None
-    questions: tuple[str, ...] = ()
-
-    @property
-    def has_content(self) -> bool:
-        """True when the item names what it shares (an idea, a brief, questions)."""
-        return bool(self.text or self.questions)
-
-    @property
-    def end(self) -> dt.time:
-        return _add(self.start, self.minutes)
-
-
-@dataclass(frozen=True)
-class AgendaDay:
-    number: int
-    title: str
-    date: dt.date | None
-    start: dt.time
-    available: int
-    entries: list[Entry]
-
-    @property
-    def minutes(self) -> int:
-        return sum(e.minutes for e in self.entries)
-
-    @property
-    def overrun(self) -> int:
-        """Minutes beyond what is available (0 when the day fits)."""
-        return max(0, self.minutes - self.available)
-
-    @property
-    def end(self) -> dt.time:
-        return _add(self.start, self.minutes)
-
-
-def _add(start: dt.time, minutes: int) -> dt.time:
-    total = (start.hour * 60 + start.minute + minutes) % MAX_DAY_MINUTES
-    return dt.time(total // 60, total % 60)
-
-
-def _entries(item: Item, curriculum: Curriculum) -> Iterator[tuple[Kind, str, int, Any, Any]]:
-    """(kind, title, minutes, module, activity) for each line an item becomes."""
-    if item.kind is Kind.activity:
-        found = curriculum.activity(item.value)
-        if found is not None:
-            module, activity = found
-            yield (
-                Kind.activity,
-                activity.title,
-                item.minutes or activity.minutes.max,
-                module,
-                activity,
-            )
-    elif item.kind is Kind.module:
-        whole = curriculum.module(item.value)
-        if whole is not None:
-            planned = sum(a.minutes.max for a in whole.activities)
-            share = (item.minutes or planned) / planned  # the plan's minutes, in proportion
-            done = given = 0
-            for part in whole.activities:
-                done += part.minutes.max
-                minutes = round(done * share) - given  # rounded so the parts add up exactly
-                given += minutes
-                yield Kind.activity, part.title, minutes, whole, part
-    else:
-        yield item.kind, item.value, item.minutes or 0, None, None
-
-
-def agenda(plan: Plan, curriculum: Curriculum) -> list[AgendaDay]:
-    """Each day of the plan with clock times. Unknown ids are left out (`check_plan` says so)."""
-    days = []
-    for number, day in enumerate(plan.each_day(), start=1):
-        clock = start = day.start or plan.start
-        entries = []
-        for item in day.items:
-            for kind, title, minutes, module, activity in _entries(item, curriculum):
-                entries.append(
-                    Entry(
-                        kind,
-                        title,
-                        clock,
-                        minutes,
-                        item.notes,
-                        module,
-                        activity,
-                        item.text,
-                        tuple(item.questions),
-                    )
-                )
-                clock = _add(clock, minutes)
-        title = day.title or (f"Day {number}" if plan.days is not None else plan.title)
-        days.append(
-            AgendaDay(
-                number,
-                title,
-                day.date or plan.date,
-                start,
-                day.available or plan.available,
-                entries,
-            )
-        )
-    return days
-
-
-# --- checking against the curriculum ---------------------------------------------------
-
-
-def check_plan(plan_file: PlanFile, curriculum: Curriculum) -> list[Finding]:
-    """Unknown activities and modules, days that run over the time available, and local
-    support last checked more than 12 months ago (a warning)."""
-    plan = plan_file.plan
-    stale = [
-        Finding(
-            plan_file.path,
-            plan_file.line_of("local_support", index, "last_checked"),
-            stale_message(f"local_support#{index + 1}", service),
-            Severity.warning,
-        )
-        for index, service in stale_services(plan.local_support)
-    ]
-    return stale + _check_running_order(plan_file, curriculum)
-
-
-def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Finding]:
-    findings = []
-    plan = plan_file.plan
-    activity_ids = [a.id for m in curriculum.modules for a in m.activities]
-    module_ids = [m.id for m in curriculum.modules]
-    for d, day in enumerate(plan.each_day()):
-        for i, item in enumerate(day.items):
-            line = plan_file.line_of(*plan_file.item_key(d, i), _attr(item.kind))
-            if item.kind is Kind.activity and curriculum.activity(item.value) is None:
-                hint = did_you_mean(item.value, activity_ids)
-                findings.append(Finding(plan_file.path, line, f"no activity '{item.value}'{hint}"))
-            if item.kind is Kind.module and curriculum.module(item.value) is None:
-                hint = did_you_mean(item.value, module_ids)
-                findings.append(Finding(plan_file.path, line, f"no module '{item.value}'{hint}"))
-    if findings:
-        return findings
-    for agenda_day in agenda(plan, curriculum):
-        if agenda_day.overrun:
-            d = agenda_day.number - 1
-            key = ("days", d, "available") if plan.days is not None else ("available",)
-            if plan.days is not None and plan.days[d].available is None:
-                key = ("days", d, "items")
-            where = f"{agenda_day.title}" if plan.days is not None else "the plan"
-            findings.append(
-                Finding(
-                    plan_file.path,
-                    plan_file.line_of(*key),
-                    f"{where} runs {agenda_day.minutes} minutes, {agenda_day.overrun} over the "
-                    f"{agenda_day.available} available: shorten or remove an item, or give "
-                    "more time",
-                )
-            )
-    from peerkit.runsheet import check_plan_breaks  # it times plans itself
-
-    findings.extend(check_plan_breaks(plan_file, curriculum))
-    return findings
-
-
-def check_plans(folder: Path, curriculum: Curriculum) -> tuple[list[PlanFile], list[Finding]]:
-    """Load and check every plan in `folder` (none if there is no such folder)."""
-    if not folder.is_dir():
-        return [], []
-    plans: list[PlanFile] = []
-    findings: list[Finding] = []
-    named: dict[str, Path] = {}
-    for path in plan_paths(folder):
-        same = named.setdefault(path.stem, path)
-        if same != path:
-            findings.append(
-                Finding(
-                    path,
-                    1,
-                    f"{same.name} is a plan with the same name ('{path.stem}'), and a site "
-                    "has one page per name: rename or remove one",
-                )
-            )
-            continue
-        plan_file, found = load_plan(path, folder.absolute().parent)
-        findings.extend(found)
-        if plan_file is not None:
-            findings.extend(check_plan(plan_file, curriculum))
-            plans.append(plan_file)
-    return plans, sorted(findings)
