@@ -30,7 +30,9 @@ class PageError(Exception):
         self.findings = findings
 
 
-_SLOT = re.compile(r'<div data-peerkit-slot="([0-9a-f]+-[0-9]+)"></div>')
+SLOT = re.compile(r'<div data-peerkit-slot="([0-9a-f]+-[0-9]+)"></div>')
+"""A slot as it stands in a page's Markdown (and in its HTML, once Markdown has run): the
+key of the fragment that goes there."""
 _ANY_ID = re.compile(r'\sid="([^"]*)"')
 
 
@@ -56,7 +58,7 @@ class RenderedModule:
         Raises `PageError` if a fragment did not survive Markdown (a macro call inside an
         HTML comment, say) or if two elements on the page share an id.
         """
-        parts = _SLOT.split(html)
+        parts = SLOT.split(html)
         lost = self.fragments.keys() - set(parts[1::2])
         if lost:
             raise PageError(
