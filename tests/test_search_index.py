@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from peerkit.anchors import prompt_anchors, section_anchors
 from peerkit.load import load_folder
 from peerkit.mkdocs_plugin.search import PIPELINE, SEPARATOR, synonym_problems, weigh
 from peerkit.model import Module
-from peerkit.render import prompt_anchors, section_anchors
 from peerkit.searchindex import compact, cut, module_docs, size_of
 
 from conftest import ROOT

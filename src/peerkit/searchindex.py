@@ -31,8 +31,8 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
+from peerkit.anchors import prompt_anchors, section_anchors
 from peerkit.model import Module
-from peerkit.render import prompt_anchors, section_anchors
 
 DEFAULT_BUDGET = 4_000_000
 """Bytes of search index a site aims for, other pages included (1,000 modules: 4 KB each),
