@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -129,6 +130,9 @@ def first_module_page(site: Path) -> Path:
 TYPING = 120
 """ms between keys: someone typing quickly."""
 
+WAIT_MS = 600_000
+"""How long to wait for search results or a filtered list before giving up (`--wait`)."""
+
 
 def _typed_until_results(page: Any, query: str) -> tuple[float, float]:
     """Type `query` a key at a time into the search box (already open); return (ms from the
@@ -143,7 +147,7 @@ def _typed_until_results(page: Any, query: str) -> tuple[float, float]:
         if n < len(query) - 1:
             page.wait_for_timeout(TYPING)
     page.wait_for_function(
-        "window.__shown.some((t) => t > window.__last)", timeout=600_000, polling=20
+        "window.__shown.some((t) => t > window.__last)", timeout=WAIT_MS, polling=20
     )
     shown = page.evaluate("window.__shown.find((t) => t > window.__last)")
     return shown - first, shown - page.evaluate("window.__last")
@@ -153,7 +157,7 @@ def search_timing(page: Any, url: str, query: str) -> tuple[float, float, float]
     """For a search box opened on a page just loaded (the index is fetched and built then):
     ms from the first key to the first results, and from the last key; then ms from the last
     key when the same query is typed again, the index ready."""
-    page.goto(url, wait_until="load")
+    page.goto(url, wait_until="load", timeout=WAIT_MS)
     page.evaluate(
         """() => {
           const meta = document.querySelector('.md-search-result__meta');
@@ -226,7 +230,7 @@ def keystrokes(page: Any, url: str, word: str) -> tuple[list[float], float]:
         box.press(key)
         page.wait_for_timeout(120)  # someone typing quickly
     page.wait_for_function(
-        f"window.__keys.length >= {len(word)} && window.__filtered !== null", timeout=600_000
+        f"window.__keys.length >= {len(word)} && window.__filtered !== null", timeout=WAIT_MS
     )
     keys = page.evaluate("window.__keys")
     shown = page.evaluate("window.__filtered - window.__last")
@@ -238,6 +242,7 @@ def median(values: list[float]) -> float:
 
 
 def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     module = first_module_page(site).relative_to(site).as_posix()
@@ -245,6 +250,13 @@ def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with serve(site) as url, serve(baseline) as base_url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        def searched(url: str) -> tuple[float, float, float]:
+            """search_timing, or infinity for results that never came within WAIT_MS."""
+            try:
+                return fresh(lambda pg: search_timing(pg, url, QUERY))
+            except PlaywrightTimeout:
+                return (math.inf, math.inf, math.inf)
 
         def fresh(run: Callable[[Any], Any]) -> Any:
             # bypass_csp: the site's policy refuses the timing scripts Playwright evaluates
@@ -261,13 +273,9 @@ def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
             "baseline": [],
         }
         for _ in range(repeat):
-            runs["http"].append(fresh(lambda pg: search_timing(pg, url + module, QUERY)))
-            runs["file"].append(
-                fresh(lambda pg: search_timing(pg, (site / module).as_uri(), QUERY))
-            )
-            runs["baseline"].append(
-                fresh(lambda pg: search_timing(pg, base_url + base_module, QUERY))
-            )
+            runs["http"].append(searched(url + module))
+            runs["file"].append(searched((site / module).as_uri()))
+            runs["baseline"].append(searched(base_url + base_module))
         for name, values in runs.items():
             out[f"search_first_{name}_ms"] = median([v[0] for v in values])
             out[f"search_after_typing_{name}_ms"] = median([v[1] for v in values])
@@ -375,6 +383,8 @@ ROWS = [
 
 
 def _shown(value: float, unit: str) -> str:
+    if math.isinf(value):
+        return f"none in {WAIT_MS / 1000:.0f} s"
     if unit == "bytes":
         return f"{value / 1e6:.2f} MB" if value >= 1e6 else f"{value / 1e3:.1f} KB"
     return f"{value:,.0f} ms"
@@ -391,7 +401,7 @@ def table(figures: dict[str, Any]) -> str:
         if value is None:
             continue
         base = figures.get(base_key) if base_key else None
-        ratio = f"{value / base:.2f}x" if base else "-"
+        ratio = f"{value / base:.2f}x" if base and not math.isinf(value + base) else "-"
         base_text = _shown(base, unit) if base else "-"
         lines.append(f"| {label} | {_shown(value, unit)} | {base_text} | {ratio} |")
     if "build_s" in figures:
@@ -473,6 +483,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000, help="modules in the generated site")
     parser.add_argument("--repeat", type=int, default=3, help="runs per browser measurement")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
+    parser.add_argument("--wait", type=float, default=600, help="seconds to wait for results")
     parser.add_argument("--keep", type=Path, help="build here and keep the sites")
     parser.add_argument(
         "--markdown", type=Path, help="write the tables into this file's own sections"
@@ -481,6 +492,8 @@ def main() -> None:
         "--reuse", action="store_true", help="measure the sites already built in --keep"
     )
     args = parser.parse_args()
+    global WAIT_MS
+    WAIT_MS = int(args.wait * 1000)
     if args.keep:
         figures = measure(args.size, args.repeat, args.keep, reuse=args.reuse)
     else:

@@ -479,7 +479,9 @@ def aim_words(build: Build) -> list[tuple[str, str, str]]:
         for activity in module_file.module.activities:
             here = f"modules/{module_file.module.id}.html#{activity.id}"
             elsewhere = set().union(*(w for location, w in entries if location != here))
-            own = sorted(words(activity.aim) - elsewhere)
+            # Search stems words ("rewriting" finds "rewrite"): compare their beginnings.
+            stems = {w[:5] for w in elsewhere}
+            own = sorted(w for w in words(activity.aim) - elsewhere if w[:5] not in stems)
             if own:
                 found.append((module_file.module.id, activity.id, own[0]))
     return found

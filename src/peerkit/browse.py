@@ -130,7 +130,7 @@ _FILTERED = {
 def browse_index(index: dict[str, Any], kind: str) -> dict[str, Any]:
     """The part of the curriculum index that one browse page filters with (`kind`: modules,
     activities or prompts), so a page of 4,000 activities fetches what its filters read
-    (about a twentieth of the index), not every step of every activity."""
+    (a tenth of the index or less), not every step of every activity."""
     modules = [{key: m[key] for key in _FILTERED["modules"]} for m in index["modules"]]
     if kind == "modules":
         for slim, full in zip(modules, index["modules"], strict=True):
