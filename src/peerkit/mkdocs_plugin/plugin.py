@@ -29,7 +29,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
-from peerkit.browse import curriculum_index, index_json, index_script
+from peerkit.browse.index import curriculum_index, index_json, index_script
+from peerkit.browse.pages import BROWSE_PAGES, browse_page, script_files
+from peerkit.browse.pages import stylesheet as browse_stylesheet
 from peerkit.colour import brand_css, brand_problems
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, Severity, errors, summary
@@ -53,8 +55,6 @@ from peerkit.plans import PlanFile, check_plans
 from peerkit.privacy import config_findings
 from peerkit.reference import choose, own_modules, unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
-from peerkit.render.browse import BROWSE_PAGES, browse_page
-from peerkit.render.modulemap import MAP_CSS
 from peerkit.render.safetylinks import link_procedures
 from peerkit.safefiles import linked_outside
 from peerkit.site import (
@@ -82,7 +82,6 @@ def notice(message: str) -> None:
 
 STYLESHEET = "assets/peerkit/peerkit.css"
 SCRIPT = "assets/peerkit/peerkit.js"
-BROWSE_SCRIPTS = ("assets/peerkit/browse.js", "assets/peerkit/planner.js")
 INDEX = "assets/peerkit/index"  # .json for tools, .js for pages opened from a folder
 SHIM = "assets/peerkit/iframe-worker.js"
 TOOLTIPS = "assets/peerkit/text-tooltips.js"
@@ -315,14 +314,18 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         # The module map's colours live beside the code that draws it (and tests contrast).
         stylesheet = (_ASSETS / Path(STYLESHEET).name).read_text(encoding="utf-8")
         screen, paper = split_print_rules(stylesheet)
-        files.append(File.generated(config, STYLESHEET, content=screen + "\n" + MAP_CSS))
+        files.append(
+            File.generated(config, STYLESHEET, content=screen + "\n" + browse_stylesheet())
+        )
         # Print rules in their own file, linked with media="print": browsers fetch it without
         # holding up the page.
         files.append(File.generated(config, PRINT_STYLESHEET, content=paper))
-        for asset in (SCRIPT, TOOLTIPS, *BROWSE_SCRIPTS):
+        for asset in (SCRIPT, TOOLTIPS):
             files.append(
                 File.generated(config, asset, abs_src_path=str(_ASSETS / Path(asset).name))
             )
+        for asset, path in script_files().items():
+            files.append(File.generated(config, asset, abs_src_path=str(path)))
         if self._peerkit_search(config):
             worker = (_ASSETS / "search-worker.js").read_text(encoding="utf-8")
             files.append(
