@@ -32,8 +32,7 @@ from mkdocs.utils.templates import TemplateContext
 from peerkit.browse.index import curriculum_index, index_json, index_script
 from peerkit.browse.pages import BROWSE_PAGES, browse_page, script_files
 from peerkit.browse.pages import stylesheet as browse_stylesheet
-from peerkit.colour import brand_css, brand_problems
-from peerkit.curriculum import check_folder
+from peerkit.colour import brand_css
 from peerkit.findings import Finding, Severity, errors, summary
 from peerkit.headers import inline_scripts, outside_fetches, write_server_configs
 from peerkit.mkdocs_plugin.config import PeerkitConfig
@@ -51,19 +50,16 @@ from peerkit.packs import (
     sessions_of,
 )
 from peerkit.packs.prints import SITE_PRINTS, build_site_prints
-from peerkit.plans import PlanFile, check_plans
+from peerkit.plans import PlanFile
 from peerkit.privacy import config_findings
-from peerkit.reference import choose, own_modules, unknown_message
+from peerkit.project import Project
+from peerkit.reference import unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
 from peerkit.render.safetylinks import link_procedures
 from peerkit.safefiles import linked_outside
 from peerkit.site import (
     STALE_MARK,
     SiteSettings,
-    option_lines,
-    resolve_logo,
-    settings_problems,
-    settings_warnings,
 )
 
 log = logging.getLogger("mkdocs.plugins.peerkit")
@@ -114,6 +110,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._module_pages: dict[str, RenderedModule] = {}
         self._mkdocs_config: MkDocsConfig | None = None
         self.settings = SiteSettings()
+        self.project = Project(Path("mkdocs.yml"), Path("modules"), Path("sessions"))
         self.plans: list[PlanFile] = []
         self.sessions: list[Session] = []
         self._session_pages: dict[str, str] = {}
@@ -190,8 +187,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         """The organisation's colours (checked for contrast) and its footer line."""
         brand = self.settings.brand
         if brand is not None:
-            for key, problem in brand_problems(brand):
-                log.warning(f"peerkit: plugins.peerkit.brand.{key}: {problem}")
+            for finding in self.project.brand_findings():  # as `peerkit check` reports them
+                log.warning(f"peerkit: {finding.format(self.project.root)}")
             if self.config.every_page_assets and BRAND_STYLESHEET not in config.extra_css:
                 config.extra_css.append(BRAND_STYLESHEET)
         if not self.config.footer:
@@ -227,46 +224,30 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         return shim
 
     def _settings(self, config: MkDocsConfig) -> SiteSettings:
-        given = {
-            key: self.config[key]
-            for key in (
-                "organisation",
-                "signposting_intro",
-                "signposting",
-                "contact",
-                "licence",
-                "brand",
-                "safety",
-                "local_support",
-            )
-            if self.config[key] is not None
-        }
-        given.setdefault("organisation", self._mkdocs_site_name)
-        try:
-            given["logo"] = resolve_logo(
-                self.config.logo,
-                Path(config.config_file_path or ".").parent,
-                Path(config.docs_dir),
-                config.theme.get("logo"),
-            )
-        except ValueError as exc:
-            raise PluginError(f"peerkit: {exc}") from None
+        """The organisation's settings, through the project's one translator (each mistake
+        at its line in mkdocs.yml, worded as `peerkit check` words it)."""
+        options = {key: value for key, value in self.config.items() if value is not None}
+        options.setdefault("organisation", self._mkdocs_site_name)
         config_file = Path(config.config_file_path or "mkdocs.yml")
-        lines = option_lines(config_file) if config_file.is_file() else {}
-        where = Path(config_file.name)
-        settings, problems = settings_problems(where, given, lines)
-        if settings is None:
-            for finding in problems:
-                log.error(finding.format(where.parent))
+        self.project = Project.from_config(
+            config_file,
+            options,
+            modules_dir=self.site_path(config, "modules_dir"),
+            sessions_dir=self.site_path(config, "sessions_dir"),
+        )
+        root = config_file.parent
+        if not self.project.settings_valid:
+            for finding in self.project.settings_findings:
+                log.error(finding.format(root))
             raise PluginError("peerkit: its settings in mkdocs.yml are not valid")
-        for finding in settings_warnings(where, settings, lines):
+        for finding in self.project.settings_findings:
             if finding.severity is Severity.error:
                 # `safety: required`: a strict build stops until the settings are given.
-                log.warning(finding.format(where.parent))
+                log.warning(finding.format(root))
             else:
                 # Worth fixing, but never a reason to stop a group publishing its site.
-                notice(finding.format(where.parent))
-        return settings
+                notice(finding.format(root))
+        return self.project.settings
 
     # --- loading and generating pages -------------------------------------------------
 
@@ -277,26 +258,19 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         custom_dir = config.theme.custom_dir
         template_dirs = [Path(custom_dir) / "peerkit"] if custom_dir else []
         self._mkdocs_config, self._page_files = config, {}
-        wanted = self.config.reference_modules
-        own = own_modules(self.site_path(config, "modules_dir")) if wanted else {}
-        reference, unknown = choose(wanted, own) if wanted else ([], [])
-        if unknown:
-            raise PluginError(f"peerkit: {unknown_message(unknown)}")
-        result = check_folder(
-            self.site_path(config, "modules_dir"),
-            template_dirs,
+        if self.project.unknown_reference:
+            raise PluginError(f"peerkit: {unknown_message(self.project.unknown_reference)}")
+        checked = self.project.check(
+            config=False,  # mkdocs.yml's findings were reported by on_config
+            template_dirs=template_dirs,
             link_for=lambda module_file: self.link_from(self.page_file(module_file.module.id).url),
-            settings=self.settings,
             downloads_for=lambda module_file: self._downloads(
                 self.page_file(module_file.module.id).url,
                 module_pack_paths(module_file.module),
             ),
-            also=reference,
         )
-        self.plans, plan_findings = check_plans(
-            self.site_path(config, "sessions_dir"), result.curriculum
-        )
-        findings = sorted(result.findings + plan_findings)
+        result, self.plans = checked.result, checked.plans
+        findings = checked.findings
         for finding in findings:
             if finding.severity is Severity.error:
                 log.error(finding.format())
@@ -305,8 +279,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             else:
                 log.warning(finding.format())
         if errors(findings):
-            files_checked = result.files_checked + len(self.plans)
-            raise PluginError(f"peerkit: {summary(findings, files_checked, 'file')}")
+            raise PluginError(f"peerkit: {summary(findings, checked.files_checked, 'file')}")
 
         self.curriculum = result.curriculum
         self.renderer = result.renderer
