@@ -27,7 +27,8 @@ def _site(tmp_path: Path, plugin_options: str) -> Path:
     (tmp_path / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
     options = "".join(f"      {line}\n" for line in dedent(plugin_options).strip().splitlines())
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: Riverside\ntheme: {name: material, font: false}\nplugins:\n  - peerkit:\n" + options,
+        "site_name: Riverside\ntheme: {name: material, font: false}\n"
+        "plugins:\n  - peerkit:\n" + options,
         encoding="utf-8",
     )
     return tmp_path
@@ -71,9 +72,11 @@ def test_a_settings_mistake_reads_the_same_in_check_pack_and_the_build(
 
     # The plugin, as `peerkit build` and `mkdocs build` run it.
     config = load_config(str(root / "mkdocs.yml"))
-    with caplog.at_level(logging.ERROR, logger="mkdocs.plugins.peerkit"):
-        with pytest.raises(PluginError):
-            config.plugins.on_config(config)
+    with (
+        caplog.at_level(logging.ERROR, logger="mkdocs.plugins.peerkit"),
+        pytest.raises(PluginError),
+    ):
+        config.plugins.on_config(config)
     assert [r.getMessage() for r in caplog.records if "contact" in r.getMessage()] == said
 
 
