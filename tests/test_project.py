@@ -14,7 +14,7 @@ from mkdocs.exceptions import PluginError
 from peerkit.project import Project
 from peerkit.site import settings_from_config
 
-from conftest import FIXTURES, run_peerkit
+from conftest import FIXTURES, ROOT, run_peerkit
 
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
 
@@ -103,3 +103,22 @@ def test_a_project_parses_each_module_file_once(tmp_path: Path) -> None:
     assert checked.ok, checked.findings
     assert {p.stem for p in read} >= {"listening", "boundaries"}
     assert len(project._loaded) == len({p for p in read}), "a module file was parsed twice"
+
+
+@pytest.mark.parametrize(
+    ("value", "packs"), [("off", False), ("0", False), ("no", False), ("on", True), (None, True)]
+)
+def test_packs_follow_peerkit_packs_through_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str | None, packs: bool
+) -> None:
+    """PEERKIT_PACKS reaches the plugin only through `!ENV` in mkdocs.yml, as in the reference
+    site's and every new site's."""
+    for config_file in (ROOT / "mkdocs.yml", ROOT / "src/peerkit/scaffold/site/mkdocs.yml"):
+        assert "packs: !ENV [PEERKIT_PACKS, true]" in config_file.read_text(encoding="utf-8")
+    root = _site(tmp_path, "packs: !ENV [PEERKIT_PACKS, true]")
+    if value is None:
+        monkeypatch.delenv("PEERKIT_PACKS", raising=False)
+    else:
+        monkeypatch.setenv("PEERKIT_PACKS", value)
+    config = load_config(str(root / "mkdocs.yml"))
+    assert config.plugins["peerkit"].config.packs is packs

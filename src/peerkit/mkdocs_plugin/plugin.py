@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import time
 from pathlib import Path
@@ -429,8 +428,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
     @property
     def packs_enabled(self) -> bool:
-        off = os.environ.get("PEERKIT_PACKS", "").strip().lower() in {"0", "off", "false", "no"}
-        return bool(self.config.packs) and not off
+        return bool(self.config.packs)  # `!ENV [PEERKIT_PACKS, true]` in mkdocs.yml
 
     def _downloads(self, page_url: str, paths: list[tuple[str, str]]) -> list[Download]:
         """Links from the page at `page_url` to its packs (none while packs are off)."""
