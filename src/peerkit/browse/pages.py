@@ -24,7 +24,7 @@ from peerkit.render import Link, Renderer, prompt_anchors
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
-SCRIPTS = ("browse.js", "planner.js")
+SCRIPTS = ("filter.js", "browse.js", "planner.js")
 """The browse pages' scripts, served from `assets/peerkit/` in the site."""
 
 
@@ -34,8 +34,9 @@ def script_files() -> dict[str, Path]:
 
 
 def stylesheet() -> str:
-    """The browse pages' rules, appended to the site's stylesheet (`peerkit.css`)."""
-    return MAP_CSS
+    """The browse pages' rules (`browse.css`, then the module map's colours, which live beside
+    the code that draws the map), appended to the site's stylesheet (`peerkit.css`)."""
+    return (ASSETS / "browse.css").read_text(encoding="utf-8") + "\n" + MAP_CSS
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class BrowsePage:
     title: str
     description: str
     template: str
-    scripts: tuple[str, ...] = ("browse.js",)
+    scripts: tuple[str, ...] = ("filter.js", "browse.js")
 
 
 BROWSE_PAGES = (
@@ -78,7 +79,7 @@ BROWSE_PAGES = (
         "Session planner",
         "Put a session together from the activity library, timed to the clock.",
         "browse/planner.html",
-        scripts=("planner.js",),
+        scripts=("filter.js", "planner.js"),
     ),
 )
 
