@@ -24,16 +24,9 @@ from peerkit.engine import (
 )
 from peerkit.export import ExportError, export_site
 from peerkit.findings import Finding, errors, summary
+from peerkit.model import slugify
 from peerkit.npm import install
-from peerkit.packs import (
-    SET_LETTERS,
-    CardsDoNotFit,
-    build_packs,
-    module_session,
-    packs_for,
-    plan_session,
-)
-from peerkit.plans import check_plan, load_plan
+from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
 from peerkit.project import Project
 from peerkit.publish import (
     BuildLocked,
@@ -50,6 +43,9 @@ from peerkit.readability import PLAIN_ENGLISH, band, module_stats
 from peerkit.ready import placeholders
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
+from peerkit.sessions.checks import check_plan
+from peerkit.sessions.load import load_plan
+from peerkit.sessions.view import module_session, plan_session
 from peerkit.upgrade import UpgradeError
 from peerkit.upgrade import upgrade as run_upgrade
 
@@ -389,7 +385,7 @@ def _build_and_zip(
         sys.exit(1)
     click.echo(f"Built {result.site}")
     if offline:
-        name = _slug(Project.from_config(config_file).site_name or "site")
+        name = slugify(Project.from_config(config_file).site_name or "site", "site")
         dest = zip_path or result.site.parent / f"{name}-offline.zip"
         zip_site(result.site, dest, name)
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
@@ -535,10 +531,6 @@ def _engine(requested: str | None, config_file: Path) -> Engine:
         return choose(requested, config_file)
     except EngineError as exc:
         raise click.ClickException(str(exc)) from None
-
-
-def _slug(text: str) -> str:
-    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split()) or "site"
 
 
 @main.command()

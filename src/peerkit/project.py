@@ -22,10 +22,12 @@ from peerkit.curriculum import Result, check_folder
 from peerkit.findings import Finding, Severity, errors
 from peerkit.load import load_module
 from peerkit.model import ModuleFile
-from peerkit.plans import PlanFile, check_plan, check_plans, load_plan, plan_paths
 from peerkit.privacy import config_findings
 from peerkit.reference import choose, own_modules, unknown_message
 from peerkit.render import Download, Link, default_link
+from peerkit.sessions.checks import check_plan, check_plans
+from peerkit.sessions.load import load_plan, plan_paths
+from peerkit.sessions.model import PlanFile
 from peerkit.site import (
     SiteSettings,
     check_config,

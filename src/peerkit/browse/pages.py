@@ -17,10 +17,11 @@ from typing import Any
 
 import jinja2
 
+from peerkit.anchors import prompt_anchors
 from peerkit.browse.modulemap import MAP_CSS, module_map_list, module_map_svg
 from peerkit.model import CHIME, PEER_VALUES, Module, Prompt
-from peerkit.plans import FREE_KINDS
-from peerkit.render import Link, Renderer, prompt_anchors
+from peerkit.render import Link, Renderer
+from peerkit.sessions.model import FREE_KINDS
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"

@@ -14,8 +14,8 @@ from mkdocs.utils import get_relative_url
 from peerkit.browse.pages import BROWSE_PAGES, browse_page
 from peerkit.curriculum import Result
 from peerkit.mkdocs_plugin.search import tags_of
-from peerkit.packs import packs_for, sessions_of
-from peerkit.render import session_page
+from peerkit.packs.build import packs_for
+from peerkit.sessions.view import session_page, sessions_of
 
 if TYPE_CHECKING:
     from peerkit.mkdocs_plugin.plugin import PeerkitPlugin

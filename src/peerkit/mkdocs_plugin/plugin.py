@@ -43,15 +43,16 @@ from peerkit.mkdocs_plugin.search import synonym_problems
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.npm import packaged_shim
-from peerkit.packs import Session, module_pack_paths
+from peerkit.packs.build import module_pack_paths
 from peerkit.packs.prints import SITE_PRINTS
-from peerkit.plans import PlanFile
 from peerkit.privacy import config_findings
 from peerkit.project import Project
 from peerkit.reference import unknown_message
 from peerkit.render import Download, Link, PageError, RenderedModule, Renderer
 from peerkit.render.safetylinks import link_procedures
 from peerkit.safefiles import linked_outside
+from peerkit.sessions.model import PlanFile
+from peerkit.sessions.view import Session
 from peerkit.site import STALE_MARK, SiteSettings
 
 PAGE_RENDER_BUDGET = 10

@@ -16,8 +16,9 @@ from peerkit.headers import write_server_configs
 from peerkit.mkdocs_plugin.log import findings, log
 from peerkit.mkdocs_plugin.search import weigh
 from peerkit.model import Module, ModuleFile
-from peerkit.packs import SET_LETTERS, CardsDoNotFit, Session, build_packs, packs_for
+from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
 from peerkit.packs.prints import build_site_prints
+from peerkit.sessions.view import Session
 from peerkit.site import SiteSettings
 
 
