@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from peerkit.anchors import owned_prompts
 from peerkit.model import CHIME, PEER_VALUES, Curriculum, Format, Module, Range
@@ -22,6 +22,71 @@ RootLink = Callable[[str, str | None], str]
 """`link(module_id, anchor)`: a URL relative to the site's root."""
 
 
+class IndexModule(TypedDict):
+    id: str
+    title: str
+    summary: str
+    url: str
+    duration: list[int]
+    format: list[str]
+    formatLabel: str
+    groupSize: list[int]
+    themes: list[str]
+    values: list[str]
+    audience: list[str]
+    contentNotes: list[str]
+    prerequisites: list[str]
+    activities: list[str]
+
+
+class IndexActivity(TypedDict):
+    id: str
+    module: str
+    title: str
+    aim: str
+    url: str
+    minutes: list[int]
+    plannedMinutes: int
+    format: list[str]
+    formatLabel: str
+    groupSize: list[int]
+    materials: list[str]
+    steps: list[str]
+    onlineVariation: str | None
+    contentNotes: list[str]
+
+
+class IndexPrompt(TypedDict):
+    id: str
+    text: str
+    module: str
+    activity: str | None
+    url: str
+
+
+class IndexKind(TypedDict):
+    kind: str
+    label: str
+    minutes: int
+
+
+class IndexValues(TypedDict):
+    chime: list[str]
+    peer: list[str]
+
+
+class BrowseIndex(TypedDict):
+    """The shape of `assets/peerkit/index.json`, which browse.js, filter.js and planner.js
+    read (a `[min, max]` pair for every range)."""
+
+    version: int
+    values: IndexValues
+    kinds: list[IndexKind]
+    modules: list[IndexModule]
+    activities: list[IndexActivity]
+    prompts: list[IndexPrompt]
+
+
 def _span(value: Range) -> list[int]:
     return [value.min, value.max]
 
@@ -31,7 +96,7 @@ def _formats(value: Format) -> list[str]:
     return ["in-person", "online"] if value is Format.both else [value.value]
 
 
-def _module(module: Module, link: RootLink) -> dict[str, Any]:
+def _module(module: Module, link: RootLink) -> IndexModule:
     return {
         "id": module.id,
         "title": module.title,
@@ -50,10 +115,12 @@ def _module(module: Module, link: RootLink) -> dict[str, Any]:
     }
 
 
-def curriculum_index(curriculum: Curriculum, link: RootLink) -> dict[str, Any]:
+def curriculum_index(curriculum: Curriculum, link: RootLink) -> BrowseIndex:
     """The whole curriculum as JSON-ready data for the browse pages and the planner."""
 
-    modules, activities, prompts = [], [], []
+    modules: list[IndexModule] = []
+    activities: list[IndexActivity] = []
+    prompts: list[IndexPrompt] = []
     for module in curriculum.modules:
         modules.append(_module(module, link))
         for owner, _, owned in owned_prompts(module):
@@ -102,15 +169,19 @@ def curriculum_index(curriculum: Curriculum, link: RootLink) -> dict[str, Any]:
     }
 
 
-def index_json(index: dict[str, Any]) -> str:
+def index_json(index: BrowseIndex) -> str:
     """The index as JSON. `<`, `>` and `&` are written as \\u escapes (the same text once
     parsed), so no curriculum text can close a script or read as markup wherever the JSON
     ends up."""
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    return _escaped_json(index)
+
+
+def _escaped_json(data: object) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def index_script(index: dict[str, Any]) -> str:
+def index_script(index: BrowseIndex) -> str:
     """The same index as a script, so pages opened from a folder (file://) can read it:
     browsers refuse to fetch one local file from another."""
     return f"window.peerkitIndex = {index_json(index)};\n"
@@ -127,20 +198,21 @@ _FILTERED = {
 """What the filters of each list read: an item's words and its facets, nothing else."""
 
 
-def browse_index(index: dict[str, Any], kind: str) -> dict[str, Any]:
+def browse_index(full: BrowseIndex, kind: str) -> dict[str, Any]:
     """The part of the curriculum index that one browse page filters with (`kind`: modules,
     activities or prompts), so a page of 4,000 activities fetches what its filters read
     (a tenth of the index or less), not every step of every activity."""
+    index = cast(dict[str, Any], full)
     modules = [{key: m[key] for key in _FILTERED["modules"]} for m in index["modules"]]
     if kind == "modules":
-        for slim, full in zip(modules, index["modules"], strict=True):
-            slim["summary"] = full["summary"]
+        for slim, module in zip(modules, index["modules"], strict=True):
+            slim["summary"] = module["summary"]
     slim_index: dict[str, Any] = {"version": index["version"], "modules": modules}
     if kind != "modules":
         slim_index[kind] = [{key: item[key] for key in _FILTERED[kind]} for item in index[kind]]
     return slim_index
 
 
-def browse_script(index: dict[str, Any], kind: str) -> str:
+def browse_script(index: BrowseIndex, kind: str) -> str:
     """`browse_index` as a script (it works from a folder too), for browse.js."""
-    return f"window.peerkitBrowse = {index_json(browse_index(index, kind))};\n"
+    return f"window.peerkitBrowse = {_escaped_json(browse_index(index, kind))};\n"

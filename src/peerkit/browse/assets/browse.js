@@ -1,4 +1,5 @@
-// Filters for the catalogue, activity library and reflection bank.
+// Filters for the catalogue, activity library and reflection bank (what matches is decided
+// by filter.js, shared with the planner).
 //
 // The page lists every item without JavaScript. This script shows the filter form at once and
 // fetches what the filters read (window.peerkitBrowse, from index-KIND.js: each item's words
@@ -8,15 +9,16 @@
 // filtered list can be bookmarked or shared and survives a reload. Text from the index is
 // only compared, never written into the page.
 //
-// Quick with thousands of items: each item's words are lower-cased once, only items whose
-// state changes are touched, typing in the words box filters once the typing pauses, and the
-// stylesheet lets the browser lay out only the items near the screen (content-visibility).
+// Quick with thousands of items: only items whose state changes are touched, typing in the
+// words box filters once the typing pauses, and the stylesheet lets the browser lay out only
+// the items near the screen in a long list (content-visibility).
 (() => {
   "use strict";
 
   const root = document.querySelector("[data-peerkit-browse]");
   const script = document.currentScript;
-  if (!root || !script) return;
+  const filter = window.peerkitFilter; // filter.js: the same filter as the planner's
+  if (!root || !script || !filter) return;
   const form = root.querySelector("[data-peerkit-filters]");
 
   let loading = null;
@@ -55,20 +57,14 @@
     const none = root.querySelector("[data-peerkit-none]");
     const modules = new Map(index.modules.map((m) => [m.id, m]));
 
-    const lower = (words) => words.join(" ").toLowerCase();
     const items = {
-      modules: () => index.modules.map((m) => ({ ...m, module: m, text: lower([m.title, m.summary]) })),
-      activities: () =>
-        index.activities.map((a) => ({
-          ...a,
-          module: modules.get(a.module),
-          text: lower([a.title, a.aim, modules.get(a.module).title]),
-        })),
+      modules: () => index.modules.map((m) => ({ ...m, module: m, words: [m.title, m.summary] })),
+      activities: () => index.activities.map((a) => filter.activity(a, modules)),
       prompts: () =>
         index.prompts.map((p) => ({
           ...p,
           module: modules.get(p.module),
-          text: lower([p.text, modules.get(p.module).title]),
+          words: [p.text, modules.get(p.module).title],
         })),
     }[kind]();
     const nouns = { modules: "modules", activities: "activities", prompts: "questions" };
@@ -89,59 +85,23 @@
       }
     }
 
-    const number = (value) => {
-      const n = Number.parseInt(String(value || ""), 10);
-      return Number.isFinite(n) && n > 0 ? n : 0;
-    };
+    const { number } = filter;
 
     // The form's fields, in the order they appear in the address bar.
     const fields = ["q", "theme", "format", "size", "fits", "from", "to", "audience", "value"];
-
-    function current() {
-      const data = new FormData(form);
-      return {
-        words: String(data.get("q") || "").toLowerCase().split(/\s+/).filter(Boolean),
-        theme: String(data.get("theme") || ""),
-        format: String(data.get("format") || ""),
-        size: number(data.get("size")),
-        fits: number(data.get("fits")),
-        from: number(data.get("from")),
-        to: number(data.get("to")),
-        audience: String(data.get("audience") || ""),
-        values: data.getAll("value").map(String),
-      };
-    }
-
-    function matches(item, want) {
-      const module = item.module;
-      if (!want.words.every((word) => item.text.includes(word))) return false;
-      if (want.theme && !module.themes.includes(want.theme)) return false;
-      if (want.audience && !module.audience.includes(want.audience)) return false;
-      if (!want.values.every((value) => module.values.includes(value))) return false;
-      const format = item.format || module.format;
-      if (want.format && !format.includes(want.format)) return false;
-      const group = item.groupSize || module.groupSize;
-      if (want.size && (want.size < group[0] || want.size > group[1])) return false;
-      // A module fits if its shortest version fits the time there is.
-      if (want.fits && module.duration[0] > want.fits) return false;
-      // An activity is in a minutes range if the two ranges overlap.
-      if (item.minutes && want.from && item.minutes[1] < want.from) return false;
-      if (item.minutes && want.to && item.minutes[0] > want.to) return false;
-      return true;
-    }
 
     const show = (element, shown) => {
       if (element.hidden === shown) element.hidden = !shown;
     };
 
     function apply() {
-      const want = current();
+      const want = filter.wanted(form);
       let shown = 0;
       for (const record of lists.values()) record.shown = 0;
       for (const item of items) {
         const element = item.element;
         if (!element) continue;
-        const match = matches(item, want);
+        const match = filter.matches(item, want);
         show(element, match);
         if (!match) continue;
         shown += 1;
@@ -167,9 +127,10 @@
 
     // Typing: filter once the typing pauses, so each key shows at once.
     let typing = 0;
+    const isWords = (target) => target instanceof HTMLInputElement && target.type === "search";
     function typed(event) {
       clearTimeout(typing);
-      if (event.target instanceof HTMLInputElement && event.target.type === "search") {
+      if (isWords(event.target)) {
         typing = setTimeout(apply, TYPING_PAUSE);
       } else {
         apply();
@@ -216,9 +177,7 @@
     }
 
     form.addEventListener("input", typed);
-    form.addEventListener("change", (event) => {
-      if (!(event.target instanceof HTMLInputElement && event.target.type === "search")) apply();
-    });
+    form.addEventListener("change", (event) => isWords(event.target) || apply());
     form.addEventListener("reset", () => setTimeout(apply));
     if (location.search) restore();
     apply();
