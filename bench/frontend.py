@@ -262,6 +262,8 @@ def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
             # bypass_csp: the site's policy refuses the timing scripts Playwright evaluates
             context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
             context.add_init_script(LONGTASKS)
+            context.set_default_timeout(WAIT_MS)
+            context.set_default_navigation_timeout(WAIT_MS)
             try:
                 return run(context.new_page())
             finally:
@@ -280,6 +282,7 @@ def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
             out[f"search_first_{name}_ms"] = median([v[0] for v in values])
             out[f"search_after_typing_{name}_ms"] = median([v[1] for v in values])
             out[f"search_ready_{name}_ms"] = median([v[2] for v in values])
+        print(json.dumps(out), file=sys.stderr, flush=True)  # so far, should a later step fail
 
         for name, path in [
             ("catalogue", "browse/catalogue.html"),
