@@ -130,6 +130,9 @@ def first_module_page(site: Path) -> Path:
 TYPING = 120
 """ms between keys: someone typing quickly."""
 
+SEARCH = True
+"""Whether to time search (`--no-search` leaves it out)."""
+
 WAIT_MS = 600_000
 """How long to wait for search results or a filtered list before giving up (`--wait`)."""
 
@@ -274,7 +277,7 @@ def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
             "file": [],
             "baseline": [],
         }
-        for _ in range(repeat):
+        for _ in range(repeat if SEARCH else 0):
             runs["http"].append(searched(url + module))
             runs["file"].append(searched((site / module).as_uri()))
             runs["baseline"].append(searched(base_url + base_module))
@@ -487,6 +490,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per browser measurement")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
     parser.add_argument("--wait", type=float, default=600, help="seconds to wait for results")
+    parser.add_argument("--no-search", action="store_true", help="leave out the search timings")
     parser.add_argument("--keep", type=Path, help="build here and keep the sites")
     parser.add_argument(
         "--markdown", type=Path, help="write the tables into this file's own sections"
@@ -495,8 +499,9 @@ def main() -> None:
         "--reuse", action="store_true", help="measure the sites already built in --keep"
     )
     args = parser.parse_args()
-    global WAIT_MS
+    global WAIT_MS, SEARCH
     WAIT_MS = int(args.wait * 1000)
+    SEARCH = not args.no_search
     if args.keep:
         figures = measure(args.size, args.repeat, args.keep, reuse=args.reuse)
     else:

@@ -112,17 +112,6 @@ def _facets(modules: list[Module], kind: str) -> dict[str, Any]:
     }
 
 
-LONG_LIST = 100
-"""Items from which a browse list is drawn only near the screen (content-visibility)."""
-
-
-def _items(kind: str, modules: list[Module]) -> int:
-    """How many items a browse list holds (the reflection bank: one per module)."""
-    if kind == "activities":
-        return sum(len(m.activities) for m in modules)
-    return len(modules)
-
-
 _KIND = {"catalogue": "modules", "activities": "activities", "reflections": "prompts"}
 _NOUN = {"modules": "modules", "activities": "activities", "prompts": "questions"}
 
@@ -167,8 +156,6 @@ def browse_page(renderer: Renderer, page: BrowsePage, link: Link, assets: str, p
         "scripts": page.scripts,
         "planner": planner,
         "level": 2,
-        # A long list is laid out only near the screen (browse.css); a short one as usual.
-        "long": " peerkit-long" if _items(kind, modules) > LONG_LIST else "",
     }
     if page.name == "reflections":
         groups: dict[str, list[tuple[str, list[tuple[str, Prompt]]]]] = {}
