@@ -419,7 +419,7 @@ def table(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-FIELDS = ("location", "title", "text", "keywords", "tags", "synonyms", "boost")
+FIELDS = ("location", "title", "text", "keywords", "tags", "synonyms", "tag_synonyms", "boost")
 
 
 def field_costs(index: Path) -> dict[str, Any]:

@@ -9,8 +9,9 @@
 // filtered list can be bookmarked or shared and survives a reload. Text from the index is
 // only compared, never written into the page.
 //
-// Quick with thousands of items: only items whose state changes are touched, and typing in
-// the words box filters once the typing pauses, so each key shows at once.
+// Quick with thousands of items: only items whose state changes are touched, typing in the
+// words box filters once the typing pauses, and each item lays out on its own (browse.css), so
+// each key shows at once.
 (() => {
   "use strict";
 
