@@ -97,7 +97,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
     @property
     def packs_enabled(self) -> bool:
-        return bool(self.config.packs)  # `!ENV [PEERKIT_PACKS, true]` in mkdocs.yml
+        """`packs` as set (`!ENV [PEERKIT_PACKS, true]` in mkdocs.yml); with `auto` (the
+        default), on for `mkdocs build` and off for `mkdocs serve`, where they slow each edit."""
+        if self.config.packs == "auto":
+            return not self._serving
+        return bool(self.config.packs)
 
     def downloads(self, page_url: str, paths: list[tuple[str, str]]) -> list[Download]:
         """Links from the page at `page_url` to its packs (none while packs are off)."""
