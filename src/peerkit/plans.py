@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -45,6 +45,7 @@ from peerkit.model import (
     Text,
     deepest_line,
 )
+from peerkit.selfcare import SelfCareIdea, load_bank
 from peerkit.site import LocalService, stale_message, stale_services
 
 PLAN_SUFFIXES = (".yml", ".yaml")
@@ -116,6 +117,16 @@ PlanMinutes = Annotated[int, Field(ge=1, le=8 * 60)]
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
+class Breakout(Strict):
+    """A brief for one breakout room or table: what the group talks about and how."""
+
+    title: ShortText
+    text: Text | None = Field(
+        default=None, description="The brief: a blank line starts a paragraph, `- ` a list."
+    )
+    questions: list[Question] = Field(default_factory=list, max_length=6)
+
+
 class Item(Strict):
     """One line of a running order: exactly one of the kinds, e.g. `break: Tea and coffee`."""
 
@@ -149,6 +160,21 @@ class Item(Strict):
             " packs and on one show sheet."
         ),
     )
+    idea: Slug | None = Field(
+        default=None,
+        description=(
+            "With `self_care`: the id of an idea in the bank (sessions/_self-care-ideas.yml);"
+            " the packs print its steps and timings."
+        ),
+    )
+    breakouts: list[Breakout] = Field(
+        default_factory=list,
+        max_length=6,
+        description=(
+            "With `discussion`: briefs for small groups meeting at the same time (one brief a"
+            " room or table), each printed on its own page for the group's host."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Item:
@@ -164,6 +190,10 @@ class Item(Strict):
                 f"'{given[0].value}' takes its content from the module: 'text' and 'questions'"
                 " are for the plan's own items"
             )
+        if self.idea is not None and given[0] is not Kind.self_care:
+            raise ValueError("'idea' names a self-care idea: use it with 'self_care'")
+        if self.breakouts and given[0] is not Kind.discussion:
+            raise ValueError("'breakouts' are briefs for small groups: use them with 'discussion'")
         return self
 
     @property
@@ -190,6 +220,24 @@ class Day(Strict):
         default=None, description="Overrides the plan's minutes available."
     )
     items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+class BoardArea(Strict):
+    """One column or area of a shared board, and what goes in it."""
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    prompt: Question | None = Field(default=None, description="What people add here.")
+
+
+class Board(Strict):
+    """The layout of the shared board an online (or mixed) session uses: a digital
+    whiteboard or a shared document set up before the day."""
+
+    title: ShortText = Field(description='What the board is called, e.g. "Our gathering board".')
+    areas: list[BoardArea] = Field(
+        min_length=1, max_length=8, description="Its columns or areas, left to right."
+    )
+    notes: Text | None = Field(default=None, description="How to set it up and use it.")
 
 
 PaperworkPart = Literal["sign-in", "certificates", "feedback", "action-log"]
@@ -235,6 +283,10 @@ class Plan(Strict):
         max_length=MAX_LIST,
         description="Services near this session's venue, printed beside the national list.",
     )
+    board: Board | None = Field(
+        default=None,
+        description="The shared board's layout (columns or areas), printed for the hosts.",
+    )
     items: list[Item] | None = Field(
         default=None, max_length=MAX_ITEMS, description="A one-day plan's running order."
     )
@@ -265,6 +317,8 @@ class PlanFile:
     path: Path
     plan: Plan
     lines: dict[tuple[str | int, ...], int]
+    ideas: dict[str, SelfCareIdea] = field(default_factory=dict)
+    """The self-care bank beside the plan, by id (empty without one)."""
 
     @property
     def id(self) -> str:
@@ -318,7 +372,14 @@ def parse_plan(path: Path, text: str) -> tuple[PlanFile | None, list[Finding]]:
 def load_plan(path: Path, root: Path | None = None) -> tuple[PlanFile | None, list[Finding]]:
     """Read one plan file (inside the project `root`)."""
     text, findings = read_text(path, root)
-    return parse_plan(path, text) if text is not None else (None, findings)
+    if text is None:
+        return None, findings
+    plan_file, findings = parse_plan(path, text)
+    if plan_file is not None:
+        bank, _ = load_bank(path.parent, root)  # its own mistakes: check_plans reports them
+        if bank is not None:
+            plan_file = replace(plan_file, ideas=bank.by_id())
+    return plan_file, findings
 
 
 # --- the running order, timed -----------------------------------------------------------
@@ -337,11 +398,13 @@ class Entry:
     activity: Activity | None = None
     text: str | None = None
     questions: tuple[str, ...] = ()
+    idea: SelfCareIdea | None = None
+    breakouts: tuple[Breakout, ...] = ()
 
     @property
     def has_content(self) -> bool:
         """True when the item names what it shares (an idea, a brief, questions)."""
-        return bool(self.text or self.questions)
+        return bool(self.text or self.questions or self.idea or self.breakouts)
 
     @property
     def end(self) -> dt.time:
@@ -404,8 +467,12 @@ def _entries(item: Item, curriculum: Curriculum) -> Iterator[tuple[Kind, str, in
         yield item.kind, item.value, item.minutes or 0, None, None
 
 
-def agenda(plan: Plan, curriculum: Curriculum) -> list[AgendaDay]:
-    """Each day of the plan with clock times. Unknown ids are left out (`check_plan` says so)."""
+def agenda(
+    plan: Plan, curriculum: Curriculum, ideas: dict[str, SelfCareIdea] | None = None
+) -> list[AgendaDay]:
+    """Each day of the plan with clock times. Unknown ids are left out (`check_plan` says so);
+    a self-care item's idea comes from `ideas` (the bank)."""
+    ideas = ideas or {}
     days = []
     for number, day in enumerate(plan.each_day(), start=1):
         clock = start = day.start or plan.start
@@ -423,6 +490,8 @@ def agenda(plan: Plan, curriculum: Curriculum) -> list[AgendaDay]:
                         activity,
                         item.text,
                         tuple(item.questions),
+                        ideas.get(item.idea) if item.idea else None,
+                        tuple(item.breakouts),
                     )
                 )
                 clock = _add(clock, minutes)
@@ -473,6 +542,8 @@ def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Fi
             if item.kind is Kind.module and curriculum.module(item.value) is None:
                 hint = did_you_mean(item.value, module_ids)
                 findings.append(Finding(plan_file.path, line, f"no module '{item.value}'{hint}"))
+            if item.idea is not None:
+                findings.extend(_check_idea(plan_file, d, i, item))
     if findings:
         return findings
     for agenda_day in agenda(plan, curriculum):
@@ -497,12 +568,31 @@ def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Fi
     return findings
 
 
+def _check_idea(plan_file: PlanFile, day: int, index: int, item: Item) -> list[Finding]:
+    """A self-care item's idea is in the bank, and the item gives it the minutes it needs."""
+    line = plan_file.line_of(*plan_file.item_key(day, index), "idea")
+    idea = plan_file.ideas.get(item.idea or "")
+    if idea is None:
+        hint = did_you_mean(item.idea or "", plan_file.ideas)
+        where = "in the self-care bank" if plan_file.ideas else "(there is no self-care bank)"
+        return [Finding(plan_file.path, line, f"no self-care idea '{item.idea}' {where}{hint}")]
+    if item.minutes is not None and item.minutes < idea.minutes.min:
+        return [
+            Finding(
+                plan_file.path,
+                plan_file.line_of(*plan_file.item_key(day, index), "minutes"),
+                f"'{idea.id}' takes {idea.minutes} minutes; this item gives it {item.minutes}",
+            )
+        ]
+    return []
+
+
 def check_plans(folder: Path, curriculum: Curriculum) -> tuple[list[PlanFile], list[Finding]]:
     """Load and check every plan in `folder` (none if there is no such folder)."""
     if not folder.is_dir():
         return [], []
     plans: list[PlanFile] = []
-    findings: list[Finding] = []
+    _, findings = load_bank(folder, folder.absolute().parent)
     named: dict[str, Path] = {}
     for path in plan_paths(folder):
         same = named.setdefault(path.stem, path)

@@ -41,7 +41,7 @@ from peerkit.packs.cards import (
 )
 from peerkit.packs.handout import handout_html
 from peerkit.packs.layout import BoxReport, Overflow
-from peerkit.plans import AgendaDay, Entry, Kind, PaperworkPart, PlanFile, agenda
+from peerkit.plans import AgendaDay, Board, Entry, Kind, PaperworkPart, PlanFile, agenda
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
 from peerkit.render.safetylinks import link_procedures
@@ -141,6 +141,13 @@ class Session:
                 found.append(
                     ShowItem(entry.title, questions=entry.questions, activity=entry.kind.label)
                 )
+            if entry.activity is None and entry.breakouts and entry.title not in seen:
+                seen.add(entry.title)
+                found += [
+                    ShowItem(brief.title, questions=tuple(brief.questions), activity=entry.title)
+                    for brief in entry.breakouts
+                    if brief.questions
+                ]
         return found
 
     @property
@@ -149,7 +156,8 @@ class Session:
         found: dict[tuple[str, str | None], Entry] = {}
         for entry in self.entries:
             if entry.activity is None and entry.has_content:
-                found.setdefault((entry.title, entry.text), entry)
+                key = entry.text or (entry.idea.id if entry.idea else None)
+                found.setdefault((entry.title, key), entry)
         return list(found.values())
 
     @property
@@ -169,6 +177,8 @@ class Session:
 
     local_support: tuple[LocalService, ...] = ()
     """Services near the venue: the site's for this venue, then the plan's own."""
+    board: Board | None = None
+    """The shared board's layout, for a plan that has one."""
 
     @property
     def modules(self) -> list[Module]:
@@ -254,7 +264,7 @@ def module_session(module: Module, curriculum: Curriculum, settings: SiteSetting
 
 def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSettings) -> Session:
     plan = plan_file.plan
-    days = agenda(plan, curriculum)
+    days = agenda(plan, curriculum, plan_file.ideas)
     uses_modules = any(e.activity is not None for day in days for e in day.entries)
     extra: PaperworkPart = "certificates" if uses_modules else "action-log"
     default = (*DEFAULT_PAPERWORK, extra)
@@ -271,6 +281,7 @@ def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSett
         attendees=list(plan.attendees),
         paperwork=tuple(plan.paperwork) if plan.paperwork is not None else default,
         local_support=(*settings.local_support_for(plan.venue), *plan.local_support),
+        board=plan.board,
     )
 
 
