@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from peerkit.load import load_folder, parse_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.packs import Pack, build_packs, card_decks, module_session, packs_for, plan_session
-from peerkit.plans import parse_plan
+from peerkit.plans import parse_plan, plan_paths
 from peerkit.site import Service, SiteSettings
 
 from conftest import FIXTURES, ROOT, Build, copy_site, mkdocs_build, run_peerkit, shared_folder
@@ -267,7 +267,7 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
             assert (
                 reference_build.site / "packs" / "modules" / f"{module.id}-{kind}.pdf"
             ).is_file()
-    for plan in sorted((ROOT / "sessions").glob("*.yml")):
+    for plan in plan_paths(ROOT / "sessions"):
         page = reference_build.page(f"sessions/{plan.stem}.html")
         for kind in ("facilitator-pack", "participant-pack", "large-print-pack", "paperwork"):
             assert f'href="../packs/sessions/{plan.stem}-{kind}.pdf" download' in page

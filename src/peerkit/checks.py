@@ -14,6 +14,7 @@ from markdown.extensions.toc import slugify
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
 from peerkit.packs.cards import cards_fit
+from peerkit.prompt_repeats import prompts_not_repeated
 from peerkit.render import page_anchors
 from peerkit.runsheet import check_module_breaks
 
@@ -236,6 +237,7 @@ CHECKS: tuple[Check, ...] = (
     activities_fit_duration,
     cards_fit,
     check_module_breaks,
+    prompts_not_repeated,
 )
 
 

@@ -45,7 +45,7 @@ from peerkit.model import (
     Text,
     deepest_line,
 )
-from peerkit.selfcare import SelfCareIdea, load_bank
+from peerkit.selfcare import BANK_FILE, SelfCareIdea, load_bank
 from peerkit.site import LocalService, stale_message, stale_services
 
 PLAN_SUFFIXES = (".yml", ".yaml")
@@ -574,7 +574,8 @@ def _check_idea(plan_file: PlanFile, day: int, index: int, item: Item) -> list[F
     idea = plan_file.ideas.get(item.idea or "")
     if idea is None:
         hint = did_you_mean(item.idea or "", plan_file.ideas)
-        where = "in the self-care bank" if plan_file.ideas else "(there is no self-care bank)"
+        has_bank = plan_file.ideas or (plan_file.path.parent / BANK_FILE).exists()
+        where = "in the self-care bank" if has_bank else f"(there is no {BANK_FILE} beside it)"
         return [Finding(plan_file.path, line, f"no self-care idea '{item.idea}' {where}{hint}")]
     if item.minutes is not None and item.minutes < idea.minutes.min:
         return [

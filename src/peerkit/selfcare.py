@@ -13,18 +13,38 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, ValidationError, model_validator
 
 from peerkit import safeyaml
 from peerkit.findings import Finding
 from peerkit.load import describe_errors, read_text
-from peerkit.model import MAX_LIST, Minutes, ShortText, Slug, Step, Strict, Text, deepest_line
+from peerkit.model import (
+    MAX_LIST,
+    Minutes,
+    Range,
+    ShortText,
+    Slug,
+    Step,
+    Strict,
+    Text,
+    deepest_line,
+)
 
 BANK_FILE = "_self-care-ideas.yml"
 """The bank's file name, in the plans folder."""
 IDEA_MINUTES = (15, 20)
 """Every idea takes between 15 and 20 minutes: long enough to try, short enough for an hour."""
 
+
+
+def _idea_length(value: Range) -> Range:
+    low, high = IDEA_MINUTES
+    if value.min < low or value.max > high:
+        raise ValueError(f"an idea takes {low} to {high} minutes, not {value}")
+    return value
+
+
+IdeaMinutes = Annotated[Minutes, AfterValidator(_idea_length)]
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
@@ -41,7 +61,7 @@ class SelfCareIdea(Strict):
     id: Slug = Field(description="What a plan's self-care item names with `idea:`.")
     title: ShortText
     summary: Text = Field(description="What the idea is, in a sentence or two.")
-    minutes: Minutes = Field(description="15 to 20 minutes, e.g. `15-20`.")
+    minutes: IdeaMinutes = Field(description="15 to 20 minutes, e.g. `15-20`.")
     cost: Literal["free"] = Field(
         default="free", description="Every idea in the bank is free: nothing to buy or book."
     )
@@ -58,9 +78,6 @@ class SelfCareIdea(Strict):
 
     @model_validator(mode="after")
     def _timed(self) -> SelfCareIdea:
-        low, high = IDEA_MINUTES
-        if self.minutes.min < low or self.minutes.max > high:
-            raise ValueError(f"an idea takes {low} to {high} minutes, not {self.minutes}")
         total = sum(step.minutes for step in self.steps)
         if not self.minutes.min <= total <= self.minutes.max:
             raise ValueError(

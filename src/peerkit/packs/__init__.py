@@ -141,6 +141,11 @@ class Session:
                 found.append(
                     ShowItem(entry.title, questions=entry.questions, activity=entry.kind.label)
                 )
+            elif entry.idea is not None and entry.idea.questions:
+                idea = entry.idea
+                found.append(
+                    ShowItem(idea.title, questions=tuple(idea.questions), activity=entry.kind.label)
+                )
             if entry.activity is None and entry.breakouts and entry.title not in seen:
                 seen.add(entry.title)
                 found += [

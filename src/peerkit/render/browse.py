@@ -84,8 +84,8 @@ def _facets(modules: list[Module], kind: str) -> dict[str, Any]:
         "audiences": _counted(audiences),
         "durations": list(range(60, longest + 30, 30)),
         "value_groups": [
-            ("Recovery (CHIME)", [v.value for v in CHIME]),
-            ("Peer values", [v.value for v in PEER_VALUES if v not in CHIME]),
+            ("Recovery (CHIME)", list(CHIME)),
+            ("Peer values", [v for v in PEER_VALUES if v not in CHIME]),
         ],
     }
 

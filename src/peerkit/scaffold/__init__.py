@@ -243,7 +243,7 @@ outcomes:
   - Replace this with one thing a participant will be able to do or say afterwards.
 # Short topic words. Reuse the words other modules use: they are the theme filter and tags.
 themes: [peer support]
-# From this list only: connection, hope, identity, meaning, empowerment (CHIME) and
+# From this list only: connection (shown as Connectedness), hope, identity, meaning, empowerment (CHIME) and
 # experience, authenticity, responsibility, mutuality (peer values).
 values: [connection, mutuality]
 # Who the module is for.
