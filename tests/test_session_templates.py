@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from layout import read_pages
 
 from peerkit.load import load_folder
 from peerkit.model import Curriculum
@@ -17,7 +18,6 @@ from peerkit.selfcare import BANK_FILE, load_bank, parse_bank
 from peerkit.site import Service, SiteSettings
 
 from conftest import ROOT, run_peerkit
-from layout import read_pages
 
 SESSIONS = ROOT / "sessions"
 SETTINGS = SiteSettings(

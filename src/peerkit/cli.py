@@ -113,7 +113,10 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
     """
     config_file = path.parent / "mkdocs.yml"
     reference, findings = _site_settings(config_file, path)
-    result = check_folder(path, also=reference)
+    settings = None
+    if config_file.is_file() and not findings_at(findings, config_file):
+        settings, _ = check_config(config_file)  # its vocabulary checks the modules' terms
+    result = check_folder(path, also=reference, settings=settings)
     findings += result.findings
     files = result.files_checked
     for where in plans or (path.parent / "sessions",):
@@ -572,6 +575,11 @@ def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], li
         findings.append(Finding(config_file, 1, unknown_message(unknown)))
     findings += site_folders_outside(config_file)
     return reference, findings
+
+
+def findings_at(findings: list[Finding], path: Path) -> bool:
+    """Whether any error is about `path` (then its settings cannot be read)."""
+    return any(f.path == path for f in errors(findings))
 
 
 def _unreadable_config(config_file: Path) -> Finding | None:

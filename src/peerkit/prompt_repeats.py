@@ -36,8 +36,10 @@ def _prompts(f: ModuleFile) -> Iterator[tuple[str, Prompt, int]]:
 
 def _near(a: str, b: str) -> bool:
     matcher = SequenceMatcher(None, a, b)
-    return matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR and (
-        matcher.ratio() >= NEAR
+    return (
+        matcher.real_quick_ratio() >= NEAR
+        and matcher.quick_ratio() >= NEAR
+        and (matcher.ratio() >= NEAR)
     )
 
 

@@ -36,7 +36,6 @@ IDEA_MINUTES = (15, 20)
 """Every idea takes between 15 and 20 minutes: long enough to try, short enough for an hour."""
 
 
-
 def _idea_length(value: Range) -> Range:
     low, high = IDEA_MINUTES
     if value.min < low or value.max > high:

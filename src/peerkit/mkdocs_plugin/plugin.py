@@ -239,6 +239,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 "brand",
                 "safety",
                 "local_support",
+                "vocabulary",
             )
             if self.config[key] is not None
         }
