@@ -249,7 +249,7 @@ def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> Non
     failed = pack("sessions/broken.yml")
     assert failed.returncode == 1
     assert failed.stderr.startswith(
-        "sessions/broken.yml:9: the plan runs 110 minutes, 20 over the 90 available"
+        "sessions/broken.yml:10: the plan runs 120 minutes, 30 over the 90 available"
     )
     assert not (tmp_path / "packs" / "sessions" / "broken-facilitator-pack.pdf").exists()
 
