@@ -10,8 +10,8 @@ import pytest
 
 from peerkit import safeyaml
 from peerkit.npm import package_json, package_lock
-from peerkit.plans import plan_paths
 from peerkit.schema import module_schema, module_schema_text, schema, schema_text
+from peerkit.sessions.load import plan_paths
 
 from conftest import FIXTURES, ROOT, run_peerkit
 

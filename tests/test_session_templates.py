@@ -12,9 +12,12 @@ from layout import read_pages
 
 from peerkit.load import load_folder
 from peerkit.model import Curriculum
-from peerkit.packs import Pack, build_packs, packs_for, plan_session
-from peerkit.plans import Kind, check_plan, check_plans, load_plan, parse_plan
-from peerkit.selfcare import BANK_FILE, load_bank, parse_bank
+from peerkit.packs.build import Pack, build_packs, packs_for
+from peerkit.sessions.checks import check_plan, check_plans
+from peerkit.sessions.ideas import BANK_FILE, load_bank, parse_bank
+from peerkit.sessions.load import load_plan, parse_plan
+from peerkit.sessions.model import Kind
+from peerkit.sessions.view import plan_session
 from peerkit.site import Service, SiteSettings
 
 from conftest import ROOT, run_peerkit

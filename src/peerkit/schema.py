@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from peerkit.model import Module
-from peerkit.plans import Plan
-from peerkit.selfcare import IdeaBank
+from peerkit.sessions.ideas import IdeaBank
+from peerkit.sessions.model import Plan
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
     "module": (
