@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from peerkit.browse.pages import BROWSE_PAGES, browse_page
 from peerkit.checks import run_checks
 from peerkit.load import load_folder, parse_module
 from peerkit.model import CHIME, Curriculum, Value
 from peerkit.packs.build import PrintTemplates
 from peerkit.prompt_repeats import prompts_not_repeated
 from peerkit.render import Renderer
-from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.sessions.view import module_session
 from peerkit.site import SiteSettings, settings_from_config
 from peerkit.vocabulary import Vocabulary, check_terms
