@@ -13,11 +13,12 @@ from layout import read_pages
 from peerkit.load import load_folder
 from peerkit.model import Curriculum
 from peerkit.packs.build import Pack, build_packs, packs_for
+from peerkit.render import Renderer
 from peerkit.sessions.checks import check_plan, check_plans
 from peerkit.sessions.ideas import BANK_FILE, load_bank, parse_bank
 from peerkit.sessions.load import load_plan, parse_plan
 from peerkit.sessions.model import Kind
-from peerkit.sessions.view import plan_session
+from peerkit.sessions.view import plan_session, session_page
 from peerkit.site import Service, SiteSettings
 
 from conftest import ROOT, run_peerkit
@@ -189,6 +190,12 @@ def test_group_health_check_asks_about_everything_a_group_needs() -> None:
     ):
         assert topic in questions, topic
     assert check_plan(check, CURRICULUM) == []
+
+
+def test_the_session_page_names_this_months_idea() -> None:
+    session = plan_session(plan("monthly-peer-support-hour"), CURRICULUM, SETTINGS)
+    html = session_page(Renderer(CURRICULUM), session, lambda m, a: f"{m}#{a}")
+    assert "This time: Three small things" in html
 
 
 # --- printed ----------------------------------------------------------------------------------
