@@ -65,6 +65,12 @@ def make_site(dest: Path, size: int) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "macros.py"):
         shutil.copy(ROOT / name, dest / name)
+    # The site's vocabulary (if it lists themes) gains the generated ones. As text: mkdocs.yml
+    # holds tags (!ENV) that a YAML loader would refuse.
+    config = (dest / "mkdocs.yml").read_text(encoding="utf-8")
+    topics = ", ".join(f"topic {n}" for n in range(1, TOPICS + 1))
+    config = re.sub(r"^(\s+themes: \[)", rf"\g<1>{topics}, ", config, count=1, flags=re.M)
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
     for name in ("docs", "overrides"):
         shutil.copytree(ROOT / name, dest / name)
     (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
