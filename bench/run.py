@@ -44,6 +44,8 @@ def renamed(front: dict[str, Any], n: int) -> dict[str, Any]:
     """The reference module's data with every id made unique to copy `n`."""
     suffix = f"-{n}"
     data = dict(front, id=front["id"] + suffix, title=f"{front['title']} ({n})", prerequisites=[])
+    if front.get("break_after"):
+        data["break_after"] = front["break_after"] + suffix
     data["handouts"] = [dict(h, id=h["id"] + suffix) for h in front.get("handouts", [])]
     data["activities"] = [
         dict(a, id=a["id"] + suffix, handouts=[h + suffix for h in a.get("handouts", [])])

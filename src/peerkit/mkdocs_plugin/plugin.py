@@ -46,6 +46,7 @@ from peerkit.packs import (
     build_packs,
     module_pack_paths,
     packs_for,
+    plan_session,
     sessions_of,
 )
 from peerkit.packs.prints import SITE_PRINTS, build_site_prints
@@ -435,7 +436,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def _add_session_pages(self, config: MkDocsConfig, files: Files) -> None:
         """A page per session plan: its running order, linked to activities, and its packs."""
         assert self.curriculum is not None and self.renderer is not None
-        self.sessions = sessions_of(self.curriculum, self.plans, self.settings)
+        if self.packs_enabled:
+            self.sessions = sessions_of(self.curriculum, self.plans, self.settings)
+        else:  # a module's own session is for its packs only: the plans' pages need the plans'
+            self.sessions = [plan_session(p, self.curriculum, self.settings) for p in self.plans]
         self._session_pages = {}
         for session in (s for s in self.sessions if s.source == "session"):
             src_uri = f"{self.config.sessions_path.strip('/')}/{session.id}.md"
