@@ -8,6 +8,7 @@ from pathlib import Path
 
 from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
+from peerkit.incremental import BuildCache
 from peerkit.load import load_folder, load_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.render import (
@@ -46,6 +47,8 @@ def check_folder(
     settings: SiteSettings | None = None,
     downloads_for: Callable[[ModuleFile], Sequence[Download]] = lambda _: (),
     also: Sequence[Path] = (),
+    cache: BuildCache | None = None,
+    setting: str = "",
 ) -> Result:
     """Load every module in `folder`, run every check and render every page once.
 
@@ -55,27 +58,43 @@ def check_folder(
     `settings` are the organisation's (its signposting list ends every module page), and
     `downloads_for` gives the printable packs each module page links to. `also` adds module
     files from elsewhere (the reference curriculum's, for instance), checked with the rest.
+
+    With a `cache` (kept by `serve` between builds), only files whose text changed are parsed
+    again, and only pages whose module, or a module they show, changed are rendered again;
+    `setting` names everything else a page depends on (the site's settings, its addresses).
     """
+    if cache is not None:
+        cache.start()
     if not folder.is_dir() and not also:
         return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
-    files, findings, count = load_folder(folder) if folder.is_dir() else ([], [], 0)
+    load = cache.load if cache is not None else load_module
+    files, findings, count = load_folder(folder, load) if folder.is_dir() else ([], [], 0)
     for path in also:
-        module_file, found = load_module(path)
+        module_file, found = load(path)
         findings.extend(found)
         if module_file is not None:
             files.append(module_file)
     count += len(also)
     if count == 0:
         findings.append(Finding(folder, 1, "no module files (*.md) in this folder"))
-    findings.extend(run_checks(files))
+    findings.extend(run_checks(files, cache.per_module if cache is not None else None))
     curriculum = Curriculum(files=files)
     renderer = Renderer(curriculum, template_dirs, settings)
+    if cache is not None:
+        cache.curriculum(curriculum)
     pages: dict[str, RenderedModule] = {}
     for module_file in files:
+        downloads = downloads_for(module_file)
+        key = f"{setting}\n{downloads!r}"
+        kept = cache.page(module_file, key) if cache is not None else None
+        if isinstance(kept, RenderedModule):
+            pages[module_file.module.id] = kept
+            continue
         try:
-            pages[module_file.module.id] = renderer.module_page(
-                module_file, link_for(module_file), downloads_for(module_file)
-            )
+            page = renderer.module_page(module_file, link_for(module_file), downloads)
+            pages[module_file.module.id] = page
+            if cache is not None:
+                cache.keep(module_file, key, set(page.uses), page)
         except PageError as exc:
             findings.extend(exc.findings)
         except (MacroError, RecursionError, ValueError, TypeError) as exc:

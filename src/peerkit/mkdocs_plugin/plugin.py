@@ -34,6 +34,7 @@ from peerkit.colour import brand_css, brand_problems
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, Severity, errors, summary
 from peerkit.headers import inline_scripts, outside_fetches, write_server_configs
+from peerkit.incremental import BuildCache, digest
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.search import synonym_problems, tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
@@ -127,11 +128,16 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._folders: list[str] = []
         self._safety_file: File | None = None
         self._serving = False
+        # Kept while `mkdocs serve` runs (MkDocs keeps a plugin with on_startup between
+        # builds): an edit re-checks and re-renders only the module and what shows it.
+        self.cache = BuildCache()
+        self._dirty = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` adds an inline live-reload script to every page it serves, which a
         # policy in the page would block: pages built for serving carry none.
         self._serving = command == "serve"
+        self._dirty = dirty
 
     # --- configuration ----------------------------------------------------------------
 
@@ -294,7 +300,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 module_pack_paths(module_file.module),
             ),
             also=reference,
+            cache=self.cache,
+            setting=self._render_setting(config, template_dirs),
         )
+        if self._serving:
+            log.info(
+                f"peerkit: {len(self.cache.rendered)} module pages rendered, "
+                f"{len(self.cache.reused)} unchanged"
+            )
         self.plans, plan_findings = check_plans(
             self.site_path(config, "sessions_dir"), result.curriculum
         )
@@ -368,12 +381,35 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._module_pages = {
             self.page_file(module_id).src_uri: page for module_id, page in result.pages.items()
         }
+        if self._dirty:
+            # `serve --dirty`: a module page the cache gave back is the page already written.
+            for module_id in self.cache.reused:
+                unchanged = self.page_file(module_id)
+                if isinstance(unchanged, ModulePageFile):
+                    unchanged.unchanged = os.path.isfile(unchanged.abs_dest_path)
         self._fill_nav(config, self.config.nav_section, list(self._module_pages))
         self._add_session_pages(config, files)
         if self.config.browse:
             self._add_browse_pages(config, files)
         self._folders = sorted({f.dest_uri.split("/")[0] for f in files if "/" in f.dest_uri})
         return files
+
+    def _render_setting(self, config: MkDocsConfig, template_dirs: list[Path]) -> str:
+        """What a module page depends on besides the curriculum: the organisation's settings,
+        peerkit's and the site's templates, and where pages are."""
+        templates = sorted(
+            (str(path), path.stat().st_mtime_ns)
+            for folder in [*template_dirs, Path(__file__).parent.parent / "render" / "templates"]
+            if folder.is_dir()
+            for path in folder.rglob("*")
+            if path.is_file()
+        )
+        return digest(
+            self.settings.model_dump_json(),
+            repr(templates),
+            self.config.pages_path,
+            str(config.use_directory_urls),
+        )
 
     def _refuse_outside_links(self, config: MkDocsConfig) -> None:
         """Stop before MkDocs publishes a file that a link in docs/ or overrides/ brings in
@@ -477,7 +513,9 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if self._mkdocs_config is None:
                 raise PluginError("peerkit: module pages are made only during a build")
             src_uri = f"{self.config.pages_path.strip('/')}/{module_id}.md"
-            self._page_files[module_id] = File.generated(self._mkdocs_config, src_uri, content="")
+            self._page_files[module_id] = ModulePageFile.generated(
+                self._mkdocs_config, src_uri, content=""
+            )
         return self._page_files[module_id]
 
     def link_from(self, page_url: str) -> Link:
@@ -767,6 +805,17 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if sessions.is_dir():
                 server.watch(str(sessions))
         return server
+
+
+class ModulePageFile(File):
+    """A module's generated page. MkDocs counts every generated file as changed, so
+    `serve --dirty` would build them all again: this one counts as unchanged when its page
+    came from the cache and is already in the site."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged and super().is_modified()
 
 
 def _check_tooltip_guard(output: str, where: str) -> None:

@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from peerkit.findings import Finding, did_you_mean
+from peerkit.incremental import ALL as EVERY_MODULE
 from peerkit.model import Activity, Curriculum, Handout, Module, ModuleFile, Prompt
 from peerkit.render.body import BodyProblem, render_body
 from peerkit.render.sanitize import clean_html
@@ -111,6 +112,8 @@ class RenderedModule:
     source: ModuleFile
     markdown: str
     fragments: dict[str, str]
+    uses: frozenset[str] = frozenset()
+    """Ids of the other modules whose data the page shows (`EVERY_MODULE` for all)."""
 
     @property
     def title(self) -> str:
@@ -184,6 +187,9 @@ class _PageState:
     placed_signposting: bool = False
     downloads: Sequence[Download] = ()
     """Files a docs page links to (the safety prints), relative to the page."""
+    uses: set[str] = field(default_factory=set)
+    """Ids of the modules whose data the page shows (`EVERY_MODULE` for all): while `serve`
+    runs, the page is rendered again when one of them changes."""
 
 
 class Renderer:
@@ -255,6 +261,7 @@ class Renderer:
                 f"{did_you_mean(str(activity_id), known)}"
             )
         module, activity = found
+        self.state.uses.add(module.id)
         if activity.id in self.state.placed_activities:
             raise MacroError(f"activity('{activity_id}') is already on this page")
         self.state.placed_activities.append(activity.id)
@@ -279,6 +286,7 @@ class Renderer:
             of = self.state.module.id
         module = self.curriculum.module(str(of))
         if module is not None:
+            self.state.uses.add(module.id)
             self._place_prompts(module.id, True)
             return self._fragment(
                 "reflection.html",
@@ -290,6 +298,7 @@ class Renderer:
         found = self.curriculum.activity(str(of))
         if found is None:
             raise MacroError(f"reflection('{of}'): no module or activity with that id")
+        self.state.uses.add(found[0].id)
         _, activity = found
         if not activity.reflection:
             raise MacroError(f"reflection('{of}'): that activity has no reflection prompts")
@@ -315,6 +324,7 @@ class Renderer:
         for module in [*here, *self.curriculum.modules]:
             found = module.handout(str(handout_id))
             if found is not None:
+                self.state.uses.add(module.id)
                 if found.id in self.state.placed_handouts:
                     raise MacroError(f"handout('{handout_id}') is already on this page")
                 self.state.placed_handouts.append(found.id)
@@ -326,10 +336,12 @@ class Renderer:
         if module is None:
             hint = did_you_mean(str(module_id), [m.id for m in self.curriculum.modules])
             raise MacroError(f"module_card('{module_id}'): no module with that id{hint}")
+        self.state.uses.add(module.id)
         return self._fragment("module_card.html", module=module, level=_level(level))
 
     def module_cards(self, level: int = 3) -> Markup:
         """A card for every module, in curriculum order."""
+        self.state.uses.add(EVERY_MODULE)
         return self._fragment(
             "module_cards.html", modules=self.curriculum.modules, level=_level(level)
         )
@@ -399,6 +411,7 @@ class Renderer:
             except BodyProblem as problem:
                 line = module_file.body_line + max(problem.line, 1) - 1
                 raise PageError([Finding(module_file.path, line, problem.message)]) from None
+            state.uses.update(module.prerequisites)
             # An id used twice is reported by the checks; the page shows the first.
             rest = [
                 a for a in _first_of_each(module.activities) if a.id not in state.placed_activities
@@ -436,6 +449,7 @@ class Renderer:
             source=module_file,
             markdown="\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n",
             fragments=fragments,
+            uses=frozenset(state.uses),
         )
 
 

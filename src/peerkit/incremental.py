@@ -1,0 +1,158 @@
+"""What one build keeps for the next while `serve` runs, so that an edit to one module
+re-checks and re-renders that module and what depends on it, not the whole curriculum.
+
+A `BuildCache` holds, by content:
+
+- each module file as loaded and validated, by its path and a hash of its text;
+- the findings of the checks that look at one module at a time (cards that must fit);
+- each module page as rendered, with what the render used: the module's own text, the text of
+  every other module its page drew on (an activity placed from elsewhere, a prerequisite's
+  title, a handout, a module card), the curriculum's outline (every module's id with its
+  activities' and handouts' ids, so a lookup that found nothing is redone when one appears)
+  and the build's settings. A page is reused only when all of those are unchanged.
+
+It imports nothing from MkDocs: the plugin keeps one for as long as `mkdocs serve` runs, and
+`peerkit check` uses none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peerkit.findings import Finding
+from peerkit.load import parse_module, read_text
+from peerkit.model import Curriculum, ModuleFile
+
+ALL = "*"
+"""In a page's dependencies: the page drew on every module (a list of module cards)."""
+
+
+def digest(*parts: str) -> str:
+    hashed = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hashed.update(part.encode("utf-8", "surrogatepass"))
+        hashed.update(b"\0")
+    return hashed.hexdigest()
+
+
+def outline(curriculum: Curriculum) -> str:
+    """What any lookup by id in the curriculum depends on: every module's id and the ids of
+    its activities and handouts, in order."""
+    return digest(
+        *(
+            " ".join([m.id, *(a.id for a in m.activities), "|", *(h.id for h in m.handouts)])
+            for m in curriculum.modules
+        )
+    )
+
+
+@dataclass
+class _Loaded:
+    text: str
+    module_file: ModuleFile | None
+    findings: list[Finding]
+    hashed: str
+
+
+@dataclass
+class _Page:
+    own: str
+    outline: str
+    setting: str
+    uses: dict[str, str]
+    page: object
+
+
+@dataclass
+class BuildCache:
+    """Loaded modules, per-module check results and rendered pages, kept between builds."""
+
+    _loaded: dict[Path, _Loaded] = field(default_factory=dict)
+    _checked: dict[tuple[str, Path], tuple[ModuleFile, list[Finding]]] = field(
+        default_factory=dict
+    )
+    _pages: dict[str, _Page] = field(default_factory=dict)
+    _outline: str = ""
+    _hashes: dict[str, str] = field(default_factory=dict)
+    loads: int = 0
+    """Module files parsed and validated in the last build (the rest came from the cache)."""
+    rendered: list[str] = field(default_factory=list)
+    """Module ids whose page the last build rendered."""
+    reused: list[str] = field(default_factory=list)
+    """Module ids whose page the last build took from the cache."""
+
+    def start(self) -> None:
+        """A new build: forget what the last one counted."""
+        self.loads = 0
+        self.rendered, self.reused = [], []
+
+    def load(self, path: Path, root: Path | None = None) -> tuple[ModuleFile | None, list[Finding]]:
+        """`peerkit.load.load_module`, parsing only a file whose text changed."""
+        text, findings = read_text(path, root)
+        if text is None:
+            self._loaded.pop(path, None)
+            return None, findings
+        known = self._loaded.get(path)
+        if known is None or known.text != text:
+            self.loads += 1
+            module_file, found = parse_module(path, text)
+            known = _Loaded(text, module_file, found, digest(str(path), text))
+            self._loaded[path] = known
+        return known.module_file, list(known.findings)
+
+    def _hash(self, module_file: ModuleFile) -> str:
+        known = self._loaded.get(module_file.path)
+        if known is not None and known.module_file is module_file:
+            return known.hashed
+        return digest(module_file.model_dump_json())
+
+    def per_module(
+        self,
+        name: str,
+        check: Callable[[list[ModuleFile]], Iterable[Finding]],
+        files: list[ModuleFile],
+    ) -> list[Finding]:
+        """A check that looks at each module on its own, run only on modules that changed."""
+        found: list[Finding] = []
+        for module_file in files:
+            known = self._checked.get((name, module_file.path))
+            if known is None or known[0] is not module_file:
+                known = (module_file, list(check([module_file])))
+                self._checked[(name, module_file.path)] = known
+            found.extend(known[1])
+        return found
+
+    def curriculum(self, curriculum: Curriculum) -> None:
+        """The curriculum this build renders: its outline, and each module's hash by id."""
+        self._outline = outline(curriculum)
+        self._hashes = {}
+        for module_file in curriculum.files:
+            self._hashes.setdefault(module_file.module.id, self._hash(module_file))
+        self._hashes[ALL] = digest(*self._hashes.values())
+
+    def page(self, module_file: ModuleFile, setting: str) -> object | None:
+        """The module's page from an earlier build, if nothing it used has changed."""
+        known = self._pages.get(module_file.module.id)
+        if known is None or known.own != self._hash(module_file):
+            return None
+        if known.outline != self._outline or known.setting != setting:
+            return None
+        if any(self._hashes.get(used, "") != hashed for used, hashed in known.uses.items()):
+            return None
+        self.reused.append(module_file.module.id)
+        return known.page
+
+    def keep(self, module_file: ModuleFile, setting: str, uses: set[str], page: object) -> None:
+        """Remember a page just rendered, with the module ids it drew on (or `ALL`)."""
+        wanted = {ALL} if ALL in uses else uses - {module_file.module.id}
+        self._pages[module_file.module.id] = _Page(
+            self._hash(module_file),
+            self._outline,
+            setting,
+            {used: self._hashes.get(used, "") for used in wanted},
+            page,
+        )
+        self.rendered.append(module_file.module.id)
