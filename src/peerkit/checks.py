@@ -239,7 +239,7 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-PER_MODULE: frozenset[Check] = frozenset({cards_fit})
+PER_MODULE: frozenset[Check] = frozenset({anchors_unique, cards_fit, check_module_breaks})
 """Checks that look at each module on its own (and take a while): a build kept by `serve`
 runs them only on the modules that changed."""
 

@@ -18,6 +18,7 @@ It imports nothing from MkDocs: the plugin keeps one for as long as `mkdocs serv
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,10 +52,13 @@ def outline(curriculum: Curriculum) -> str:
 
 @dataclass
 class _Loaded:
+    stat: tuple[int, int, int, int]
     text: str
     module_file: ModuleFile | None
     findings: list[Finding]
     hashed: str
+    front: str
+    """A hash of the file's text less its Markdown body: its front-matter."""
 
 
 @dataclass
@@ -71,12 +75,12 @@ class BuildCache:
     """Loaded modules, per-module check results and rendered pages, kept between builds."""
 
     _loaded: dict[Path, _Loaded] = field(default_factory=dict)
-    _checked: dict[tuple[str, Path], tuple[ModuleFile, list[Finding]]] = field(
-        default_factory=dict
-    )
+    _checked: dict[tuple[str, Path], tuple[ModuleFile, list[Finding]]] = field(default_factory=dict)
     _pages: dict[str, _Page] = field(default_factory=dict)
     _outline: str = ""
     _hashes: dict[str, str] = field(default_factory=dict)
+    fronts: str = ""
+    """A hash of every module's front-matter, in order: what browse pages show."""
     loads: int = 0
     """Module files parsed and validated in the last build (the rest came from the cache)."""
     rendered: list[str] = field(default_factory=list)
@@ -90,17 +94,30 @@ class BuildCache:
         self.rendered, self.reused = [], []
 
     def load(self, path: Path, root: Path | None = None) -> tuple[ModuleFile | None, list[Finding]]:
-        """`peerkit.load.load_module`, parsing only a file whose text changed."""
+        """`peerkit.load.load_module`, reading only a file whose size, time or inode changed
+        and parsing only one whose text changed."""
+        known = self._loaded.get(path)
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except OSError:
+            info = None
+        stat = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_mode) if info else (0,) * 4
+        if known is not None and info is not None and known.stat == stat:
+            return known.module_file, list(known.findings)
         text, findings = read_text(path, root)
         if text is None:
             self._loaded.pop(path, None)
             return None, findings
-        known = self._loaded.get(path)
         if known is None or known.text != text:
             self.loads += 1
             module_file, found = parse_module(path, text)
-            known = _Loaded(text, module_file, found, digest(str(path), text))
-            self._loaded[path] = known
+            body = module_file.body if module_file is not None else ""
+            front = text[: len(text) - len(body)] if text.endswith(body) else text
+            known = _Loaded(
+                stat, text, module_file, found, digest(str(path), text), digest(str(path), front)
+            )
+        known.stat = stat
+        self._loaded[path] = known
         return known.module_file, list(known.findings)
 
     def _hash(self, module_file: ModuleFile) -> str:
@@ -132,6 +149,13 @@ class BuildCache:
         for module_file in curriculum.files:
             self._hashes.setdefault(module_file.module.id, self._hash(module_file))
         self._hashes[ALL] = digest(*self._hashes.values())
+        self.fronts = digest(*(self._front(f) for f in curriculum.files))
+
+    def _front(self, module_file: ModuleFile) -> str:
+        known = self._loaded.get(module_file.path)
+        if known is not None and known.module_file is module_file:
+            return known.front
+        return digest(module_file.module.model_dump_json())
 
     def page(self, module_file: ModuleFile, setting: str) -> object | None:
         """The module's page from an earlier build, if nothing it used has changed."""

@@ -131,6 +131,10 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         # Kept while `mkdocs serve` runs (MkDocs keeps a plugin with on_startup between
         # builds): an edit re-checks and re-renders only the module and what shows it.
         self.cache = BuildCache()
+        self._synonyms_memo: dict[tuple[str, ...], str] = {}
+        self._front_matter: dict[str, tuple[RenderedModule, str]] = {}
+        self._browse_kept: dict[str, tuple[str, str]] = {}
+        self._setting = ""
         self._dirty = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -290,6 +294,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         reference, unknown = choose(wanted, own) if wanted else ([], [])
         if unknown:
             raise PluginError(f"peerkit: {unknown_message(unknown)}")
+        self._setting = self._render_setting(config, template_dirs)
         result = check_folder(
             self.site_path(config, "modules_dir"),
             template_dirs,
@@ -301,11 +306,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             ),
             also=reference,
             cache=self.cache,
-            setting=self._render_setting(config, template_dirs),
+            setting=self._setting,
         )
         if self._serving:
             log.info(
-                f"peerkit: {len(self.cache.rendered)} module pages rendered, "
+                f"peerkit: module pages: {len(self.cache.rendered)} rendered, "
                 f"{len(self.cache.reused)} unchanged"
             )
         self.plans, plan_findings = check_plans(
@@ -362,21 +367,22 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         files.append(File.generated(config, f"{INDEX}.json", content=index_json(index)))
         files.append(File.generated(config, f"{INDEX}.js", content=index_script(index)))
         for module_id, page in result.pages.items():
-            module = self.curriculum.module(module_id)
-            assert module is not None
-            meta = {
-                # Material writes these into <title> and <meta> unescaped: escape them here.
-                "title": str(escape(page.title)),
-                "description": str(escape(page.description)),
-                "render_macros": False,
-                # Tags pages; search weighs tags far above body text (see search.py).
-                "tags": [str(escape(tag)) for tag in tags_of(module)],
-                "search": {"boost": 2},
-            }
             file = self.page_file(module_id)
-            file.content_string = (
-                f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n\n{page.markdown}"
-            )
+            kept = self._front_matter.get(module_id)
+            if kept is None or kept[0] is not page:  # the same page (from the cache) as before
+                module = page.source.module
+                meta = {
+                    # Material writes these into <title> and <meta> unescaped: escape them.
+                    "title": str(escape(page.title)),
+                    "description": str(escape(page.description)),
+                    "render_macros": False,
+                    # Tags pages; search weighs tags far above body text (see search.py).
+                    "tags": [str(escape(tag)) for tag in tags_of(module)],
+                    "search": {"boost": 2},
+                }
+                kept = (page, f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n\n")
+                self._front_matter[module_id] = kept
+            file.content_string = kept[1] + page.markdown
             files.append(file)
         self._module_pages = {
             self.page_file(module_id).src_uri: page for module_id, page in result.pages.items()
@@ -385,7 +391,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             # `serve --dirty`: a module page the cache gave back is the page already written.
             for module_id in self.cache.reused:
                 unchanged = self.page_file(module_id)
-                if isinstance(unchanged, ModulePageFile):
+                if isinstance(unchanged, GeneratedPageFile):
                     unchanged.unchanged = os.path.isfile(unchanged.abs_dest_path)
         self._fill_nav(config, self.config.nav_section, list(self._module_pages))
         self._add_session_pages(config, files)
@@ -439,7 +445,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         uris = {page.name: f"{base}/{page.name}.md" for page in BROWSE_PAGES}
         planner = File.generated(config, uris["planner"], content="")
         for page in BROWSE_PAGES:
-            file = File.generated(config, uris[page.name], content="")
+            file = GeneratedPageFile.generated(config, uris[page.name], content="")
             meta = {
                 "title": page.title,
                 "description": page.description,
@@ -449,13 +455,20 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             }
             file.content_string = f"---\n{yaml.safe_dump(meta, sort_keys=False)}---\n"
             files.append(file)
-            self._browse_pages[file.src_uri] = browse_page(
-                self.renderer,
-                page,
-                self.link_from(file.url),
-                assets=get_relative_url("index.html", file.url).removesuffix("index.html"),
-                planner=get_relative_url(planner.url, file.url),
-            )
+            # Only the modules' front-matter reaches a browse page: an edit to a module's
+            # text leaves them as they were.
+            assets = get_relative_url("index.html", file.url).removesuffix("index.html")
+            links = get_relative_url(planner.url, file.url)
+            key = digest(self.cache.fronts, self._setting, file.url, assets, links)
+            kept = self._browse_kept.get(file.src_uri)
+            if kept is not None and kept[0] == key and isinstance(file, GeneratedPageFile):
+                file.unchanged = self._dirty and os.path.isfile(file.abs_dest_path)
+            else:
+                html = browse_page(
+                    self.renderer, page, self.link_from(file.url), assets=assets, planner=links
+                )
+                kept = self._browse_kept[file.src_uri] = (key, html)
+            self._browse_pages[file.src_uri] = kept[1]
         pages = list(self._browse_pages)
         if any(name in config.plugins for name in ("material/tags", "tags")):
             tags = File.generated(config, f"{base}/tags.md", content="")
@@ -513,7 +526,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if self._mkdocs_config is None:
                 raise PluginError("peerkit: module pages are made only during a build")
             src_uri = f"{self.config.pages_path.strip('/')}/{module_id}.md"
-            self._page_files[module_id] = ModulePageFile.generated(
+            self._page_files[module_id] = GeneratedPageFile.generated(
                 self._mkdocs_config, src_uri, content=""
             )
         return self._page_files[module_id]
@@ -521,9 +534,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     def link_from(self, page_url: str) -> Link:
         """Hrefs from the page at `page_url` to module pages (and anchors on them)."""
 
+        hrefs: dict[str, str] = {}
+
         def link(module_id: str, anchor: str | None = None) -> str:
-            target = self.page_file(module_id).url
-            href = get_relative_url(target, page_url) if target != page_url else ""
+            href = hrefs.get(module_id)
+            if href is None:
+                target = self.page_file(module_id).url
+                href = get_relative_url(target, page_url) if target != page_url else ""
+                hrefs[module_id] = href
             return href + (f"#{anchor}" if anchor else "") if href or anchor else "./"
 
         return link
@@ -738,13 +756,19 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file() and self.curriculum is not None:
             pages = {self.page_file(m.id).url: m for m in self.curriculum.modules}
-            data = weigh(json.loads(index.read_text(encoding="utf-8")), pages, self.config.synonyms)
+            data = weigh(
+                json.loads(index.read_text(encoding="utf-8")),
+                pages,
+                self.config.synonyms,
+                self._synonyms_memo,
+            )
             text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
             index.write_text(text, encoding="utf-8")
             if self.config.offline:
                 # Material's bundle reads `__index` from this script when opened from a folder.
                 index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
-        if self.config.headers:
+        if self.config.headers and not self._serving:
+            # Not for `serve`: its pages carry no policy, and no server reads these files.
             shim = self._shim(config) if self.config.offline else None
             write_server_configs(
                 Path(config.site_dir),
@@ -807,8 +831,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         return server
 
 
-class ModulePageFile(File):
-    """A module's generated page. MkDocs counts every generated file as changed, so
+class GeneratedPageFile(File):
+    """A generated module or browse page. MkDocs counts every generated file as changed, so
     `serve --dirty` would build them all again: this one counts as unchanged when its page
     came from the cache and is already in the site."""
 
