@@ -113,7 +113,7 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
     """
     config_file = path.parent / "mkdocs.yml"
     reference, findings = _site_settings(config_file, path)
-    result = check_folder(path, also=reference)
+    result = check_folder(path, also=reference, parallel=True)
     findings += result.findings
     files = result.files_checked
     for where in plans or (path.parent / "sessions",):

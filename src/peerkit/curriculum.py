@@ -49,6 +49,7 @@ def check_folder(
     also: Sequence[Path] = (),
     cache: BuildCache | None = None,
     setting: str = "",
+    parallel: bool = False,
 ) -> Result:
     """Load every module in `folder`, run every check and render every page once.
 
@@ -62,13 +63,18 @@ def check_folder(
     With a `cache` (kept by `serve` between builds), only files whose text changed are parsed
     again, and only pages whose module, or a module they show, changed are rendered again;
     `setting` names everything else a page depends on (the site's settings, its addresses).
+    `parallel` loads a large folder with one process per core (see `load_folder`).
     """
     if cache is not None:
         cache.start()
     if not folder.is_dir() and not also:
         return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
     load = cache.load if cache is not None else load_module
-    files, findings, count = load_folder(folder, load) if folder.is_dir() else ([], [], 0)
+    files, findings, count = (
+        load_folder(folder, cache.load if cache is not None else None, parallel=parallel)
+        if folder.is_dir()
+        else ([], [], 0)
+    )
     for path in also:
         module_file, found = load(path)
         findings.extend(found)
