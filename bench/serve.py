@@ -60,8 +60,12 @@ class Server:
         raise TimeoutError(f"no {text!r} in mkdocs serve's log:\n" + "\n".join(self.lines[-30:]))
 
     def page(self, path: str) -> str:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=30) as r:
-            return str(r.read().decode("utf-8"))
+        """The served page (MkDocs' server holds a request while it rebuilds)."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=600) as r:
+                return str(r.read().decode("utf-8"))
+        except OSError:
+            return ""
 
     def stop(self) -> None:
         self.proc.terminate()

@@ -53,7 +53,6 @@ def outline(curriculum: Curriculum) -> str:
 @dataclass
 class _Loaded:
     stat: tuple[int, int, int, int]
-    text: str
     module_file: ModuleFile | None
     findings: list[Finding]
     hashed: str
@@ -108,14 +107,13 @@ class BuildCache:
         if text is None:
             self._loaded.pop(path, None)
             return None, findings
-        if known is None or known.text != text:
+        hashed = digest(str(path), text)  # the text itself is not kept: it is the body's size
+        if known is None or known.hashed != hashed:
             self.loads += 1
             module_file, found = parse_module(path, text)
             body = module_file.body if module_file is not None else ""
             front = text[: len(text) - len(body)] if text.endswith(body) else text
-            known = _Loaded(
-                stat, text, module_file, found, digest(str(path), text), digest(str(path), front)
-            )
+            known = _Loaded(stat, module_file, found, hashed, digest(str(path), front))
         known.stat = stat
         self._loaded[path] = known
         return known.module_file, list(known.findings)

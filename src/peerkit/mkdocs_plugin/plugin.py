@@ -615,6 +615,9 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             for finding in exc.findings:
                 log.error(finding.format())
             raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
+        if not self._serving:
+            # Done with: a build of 1,000 modules would otherwise hold every page twice.
+            rendered.fragments, rendered.markdown = {}, ""
         page.toc = toc_from_html(html)
         return self._link_safety(html, page)
 
@@ -766,7 +769,9 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             index.write_text(text, encoding="utf-8")
             if self.config.offline:
                 # Material's bundle reads `__index` from this script when opened from a folder.
-                index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+                with index.with_suffix(".js").open("w", encoding="utf-8") as script:
+                    script.write("var __index = ")  # not one more copy of a large index
+                    script.write(text)
         if self.config.headers and not self._serving:
             # Not for `serve`: its pages carry no policy, and no server reads these files.
             shim = self._shim(config) if self.config.offline else None
