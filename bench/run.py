@@ -183,7 +183,6 @@ for path in sorted(Path(sys.argv[1]).glob("*.md")):
 def measure(size: int, repeat: int, serve: bool) -> dict[str, Any]:
     """Every figure at `size` modules."""
     python = sys.executable
-    peerkit = str(Path(python).with_name("peerkit"))
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "site").mkdir()
         site = make_site(Path(tmp) / "site", size)
@@ -191,7 +190,7 @@ def measure(size: int, repeat: int, serve: bool) -> dict[str, Any]:
         figures: dict[str, Any] = {"modules": size}
         checks = alternate(
             repeat,
-            check=lambda: run([python, peerkit, "check", "modules"], site),
+            check=lambda: run([python, "-m", "peerkit", "check", "modules"], site),
             yaml_c=lambda: run([python, "-c", YAML_PARSE, "modules", "CSafeLoader"], site),
             yaml_py=lambda: run([python, "-c", YAML_PARSE, "modules", "SafeLoader"], site),
         )

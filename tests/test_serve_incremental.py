@@ -22,11 +22,15 @@ RENDERED = re.compile(r"peerkit: module pages: (\d+) rendered, (\d+) unchanged")
 
 
 class Serve:
-    def __init__(self, root: Path, *args: str) -> None:
+    def __init__(self, root: Path, *, dirty: bool) -> None:
         self.port = free_port()
+        address = f"127.0.0.1:{self.port}"
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PEERKIT_PACKS": "off"}
+        # `peerkit serve --dirty` (it hands over to `mkdocs serve --dirty`), and MkDocs' own
+        # `serve`, as a site owner may run either.
+        argv = ["peerkit", "serve", "--dev-addr", address, "--dirty"] if dirty else []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}", *args],
+            [sys.executable, "-m", *(argv or ["mkdocs", "serve", "-a", address])],
             cwd=root,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -80,7 +84,7 @@ def test_an_edit_renders_again_only_the_module_and_the_pages_that_show_it(
     # title among its prerequisites.
     assert all("self-care" not in line for line in _prerequisite_lines(modules))
     assert "peer-values" in (modules / "sharing-our-experiences.md").read_text(encoding="utf-8")
-    server = Serve(root, *(["--dirty"] if dirty else []))
+    server = Serve(root, dirty=dirty)
     try:
         rendered, unchanged, seen = server.next_count(0)
         assert (rendered, unchanged) == (8, 0)

@@ -427,14 +427,20 @@ def os_error_sentence(exc: OSError) -> str:
     metavar="HOST:PORT",
     help="Where to serve the site (make serve ADDR=...).",
 )
+@click.option(
+    "--dirty",
+    is_flag=True,
+    help="Rebuild only the pages that changed (the others' navigation may lag behind).",
+)
 @ENGINE_OPTION
-def serve(config_file: Path, address: str, engine_name: str | None) -> None:
+def serve(config_file: Path, address: str, dirty: bool, engine_name: str | None) -> None:
     """Serve the site while you edit, rebuilding on every change (no PDF packs)."""
     engine = _engine(engine_name, config_file)
     problem = address_problem(address)
     if problem:
         raise click.ClickException(problem)
     argv = command(engine, "serve", "--dev-addr", address, "--config-file", str(config_file))
+    argv += ["--dirty"] if dirty else []
     click.echo(f"Serving with {NAMES[engine]} on http://{address}/ (Ctrl+C to stop)", err=True)
     sys.stderr.flush()
     # The engine takes this process's place, so Ctrl+C and kill reach it directly.
