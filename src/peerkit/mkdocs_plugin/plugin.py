@@ -304,7 +304,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 module_pack_paths(module_file.module),
             ),
             also=reference,
-            cache=self.cache,
+            # Only while serving: a build's pages let go of their parts once made.
+            cache=self.cache if self._serving else None,
             setting=self._setting,
         )
         if self._serving:
@@ -459,14 +460,16 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             assets = get_relative_url("index.html", file.url).removesuffix("index.html")
             links = get_relative_url(planner.url, file.url)
             key = digest(self.cache.fronts, self._setting, file.url, assets, links)
-            kept = self._browse_kept.get(file.src_uri)
+            kept = self._browse_kept.get(file.src_uri) if self._serving else None
             if kept is not None and kept[0] == key and isinstance(file, GeneratedPageFile):
                 file.unchanged = self._dirty and os.path.isfile(file.abs_dest_path)
             else:
                 html = browse_page(
                     self.renderer, page, self.link_from(file.url), assets=assets, planner=links
                 )
-                kept = self._browse_kept[file.src_uri] = (key, html)
+                kept = (key, html)
+                if self._serving:
+                    self._browse_kept[file.src_uri] = kept
             self._browse_pages[file.src_uri] = kept[1]
         pages = list(self._browse_pages)
         if any(name in config.plugins for name in ("material/tags", "tags")):
