@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from peerkit.findings import Finding
@@ -95,31 +95,37 @@ class BuildCache:
     def load(self, path: Path, root: Path | None = None) -> tuple[ModuleFile | None, list[Finding]]:
         """`peerkit.load.load_module`, reading only a file whose size, time or inode changed
         and parsing only one whose text changed."""
-        known = self._loaded.get(path)
+        # By absolute path: MkDocs may name the same folder "." in one build and in full in
+        # the next.
+        where = path.absolute()
+        known = self._loaded.get(where)
         try:
             info = os.stat(path, follow_symlinks=False)
         except OSError:
             info = None
         stat = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_mode) if info else (0,) * 4
-        if known is not None and info is not None and known.stat == stat:
-            return known.module_file, list(known.findings)
-        text, findings = read_text(path, root)
-        if text is None:
-            self._loaded.pop(path, None)
-            return None, findings
-        hashed = digest(str(path), text)  # the text itself is not kept: it is the body's size
-        if known is None or known.hashed != hashed:
-            self.loads += 1
-            module_file, found = parse_module(path, text)
-            body = module_file.body if module_file is not None else ""
-            front = text[: len(text) - len(body)] if text.endswith(body) else text
-            known = _Loaded(stat, module_file, found, hashed, digest(str(path), front))
-        known.stat = stat
-        self._loaded[path] = known
+        if known is None or info is None or known.stat != stat:
+            text, findings = read_text(path, root)
+            if text is None:
+                self._loaded.pop(where, None)
+                return None, findings
+            hashed = digest(str(where), text)  # not the text itself: it is as big as the body
+            if known is None or known.hashed != hashed:
+                self.loads += 1
+                module_file, found = parse_module(path, text)
+                body = module_file.body if module_file is not None else ""
+                front = text[: len(text) - len(body)] if text.endswith(body) else text
+                known = _Loaded(stat, module_file, found, hashed, digest(str(where), front))
+            known.stat = stat
+            self._loaded[where] = known
+        if known.module_file is not None and known.module_file.path != path:
+            # The same file, named another way: findings name it as this build does.
+            known.module_file = known.module_file.model_copy(update={"path": path})
+        known.findings = [replace(f, path=path) if f.path != path else f for f in known.findings]
         return known.module_file, list(known.findings)
 
     def _hash(self, module_file: ModuleFile) -> str:
-        known = self._loaded.get(module_file.path)
+        known = self._loaded.get(module_file.path.absolute())
         if known is not None and known.module_file is module_file:
             return known.hashed
         return digest(module_file.model_dump_json())
@@ -150,7 +156,7 @@ class BuildCache:
         self.fronts = digest(*(self._front(f) for f in curriculum.files))
 
     def _front(self, module_file: ModuleFile) -> str:
-        known = self._loaded.get(module_file.path)
+        known = self._loaded.get(module_file.path.absolute())
         if known is not None and known.module_file is module_file:
             return known.front
         return digest(module_file.module.model_dump_json())
