@@ -9,7 +9,7 @@ from pathlib import Path
 from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
 from peerkit.incremental import BuildCache
-from peerkit.load import load_folder, load_module
+from peerkit.load import ModuleLoader, load_folder, load_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.render import (
     Download,
@@ -47,6 +47,7 @@ def check_folder(
     settings: SiteSettings | None = None,
     downloads_for: Callable[[ModuleFile], Sequence[Download]] = lambda _: (),
     also: Sequence[Path] = (),
+    load: ModuleLoader = load_module,
     cache: BuildCache | None = None,
     setting: str = "",
     parallel: bool = False,
@@ -59,6 +60,7 @@ def check_folder(
     `settings` are the organisation's (its signposting list ends every module page), and
     `downloads_for` gives the printable packs each module page links to. `also` adds module
     files from elsewhere (the reference curriculum's, for instance), checked with the rest.
+    `load` reads one module file (a `Project` passes one that reads each file once).
 
     With a `cache` (kept by `serve` between builds), only files whose text changed are parsed
     again, and only pages whose module, or a module they show, changed are rendered again;
@@ -69,14 +71,15 @@ def check_folder(
         cache.start()
     if not folder.is_dir() and not also:
         return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
-    load = cache.load if cache is not None else load_module
+    if cache is not None:
+        load = cache.load
     files, findings, count = (
-        load_folder(folder, cache.load if cache is not None else None, parallel=parallel)
+        load_folder(folder, load, parallel=parallel and cache is None)
         if folder.is_dir()
         else ([], [], 0)
     )
     for path in also:
-        module_file, found = load(path)
+        module_file, found = load(path, None)
         findings.extend(found)
         if module_file is not None:
             files.append(module_file)

@@ -128,8 +128,8 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
     return ModuleFile(path=path, module=module, body=body, body_line=body_line, lines=line_map), []
 
 
-Loader = Callable[[Path, Path | None], tuple[ModuleFile | None, list[Finding]]]
-"""Reads one module file inside a root folder (`load_module`, or a cache in front of it)."""
+ModuleLoader = Callable[[Path, Path | None], tuple[ModuleFile | None, list[Finding]]]
+"""`load_module`, or a stand-in that remembers what it read (see `peerkit.project`)."""
 
 
 PARALLEL_FROM = 64
@@ -137,19 +137,19 @@ PARALLEL_FROM = 64
 
 
 def load_folder(
-    folder: Path, load: Loader | None = None, *, parallel: bool = False
+    folder: Path, load: ModuleLoader = load_module, *, parallel: bool = False
 ) -> tuple[list[ModuleFile], list[Finding], int]:
     """Load every module file in `folder`: (the valid modules, all findings, files read).
 
-    With `parallel`, a large folder is read by one process per core (forked: only from a
-    process with no other threads, such as `peerkit check`)."""
+    With `parallel`, a large folder is read with `load_module` by one process per core
+    (forked: only from a process with no other threads, such as `peerkit check`)."""
     paths = module_paths(folder)
     root = folder.absolute().parent
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if parallel and load is None and cores > 1 and len(paths) >= PARALLEL_FROM:
+    if parallel and cores > 1 and len(paths) >= PARALLEL_FROM:
         loaded = _load_in_parallel(paths, root, cores)
     else:
-        loaded = [(load or load_module)(path, root) for path in paths]
+        loaded = [load(path, root) for path in paths]
     files: list[ModuleFile] = []
     findings: list[Finding] = []
     for module_file, found in loaded:
