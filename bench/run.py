@@ -45,6 +45,7 @@ from serve import edit_to_reload  # bench/serve.py (the script's folder is on th
 from peerkit import safeyaml
 from peerkit.curriculum import check_folder
 from peerkit.render import RenderedModule
+from peerkit.site import read_config
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "modules" / "mutuality.md"
@@ -98,7 +99,7 @@ def make_baseline(site: Path, dest: Path) -> Path:
     (dest / "docs" / "modules").mkdir()
     for module_id, page in result.pages.items():
         (dest / "docs" / "modules" / f"{module_id}.md").write_text(inlined(page))
-    config = yaml.safe_load((site / "mkdocs.yml").read_text())
+    config = read_config(site / "mkdocs.yml")  # its tags (`!ENV`) are in peerkit's options
     config["plugins"] = ["search"]
     config["nav"] = [
         {"Home": "index.md"},

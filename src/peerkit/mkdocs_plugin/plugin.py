@@ -91,6 +91,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.synonyms_memo: dict[tuple[str, ...], str] = {}
         self.front_matter: dict[str, tuple[RenderedModule, str]] = {}
         self.browse_kept: dict[str, tuple[str, str]] = {}
+        self.index_kept: tuple[str, tuple[str, str]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` adds an inline live-reload script to every page it serves, which a
@@ -270,7 +271,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             search=self._peerkit_search(config),
             shim=self._shim(config) if self.config.offline else None,
         )
-        assets.add_index(files, config, self.curriculum, self.link_from("index.html"))
+        # The index shows only the modules' front-matter: while serving, kept until it changes.
+        key = digest(self.cache.fronts, self.setting)
+        known = self.index_kept
+        texts = known[1] if self.cache_in_use and known is not None and known[0] == key else None
+        texts = assets.add_index(
+            files, config, self.curriculum, self.link_from("index.html"), texts
+        )
+        self.index_kept = (key, texts) if self.cache_in_use else None
         pages.add_module_pages(self, config, files, result)
         pages.add_session_pages(self, config, files)
         if self.config.browse:

@@ -23,7 +23,7 @@ from peerkit.anchors import prompt_anchors, section_anchors
 from peerkit.findings import did_you_mean
 from peerkit.incremental import ALL as EVERY_MODULE
 from peerkit.model import Curriculum, Module
-from peerkit.render.env import TEMPLATES, sandbox
+from peerkit.render.env import TEMPLATES, shared_sandbox
 from peerkit.site import SiteSettings
 
 MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards", "signposting")
@@ -85,7 +85,7 @@ class Macros:
     ) -> None:
         self.curriculum = curriculum
         self.settings = settings or SiteSettings()
-        self.fragments = sandbox([*template_dirs, TEMPLATES])
+        self.fragments = shared_sandbox([*template_dirs, TEMPLATES])
         self._state: _PageState | None = None
         # Slot names are unguessable, so a body cannot forge one.
         self._nonce = secrets.token_hex(8)
