@@ -21,6 +21,7 @@ from peerkit.render import (
     default_link,
 )
 from peerkit.site import SiteSettings
+from peerkit.vocabulary import check_terms
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ def check_folder(
         if folder.is_dir()
         else ([], [], 0)
     )
+    if settings is not None and settings.vocabulary is not None:
+        # The site's own modules; reference modules it includes keep their own terms.
+        findings.extend(check_terms(files, settings.vocabulary))
     for path in also:
         module_file, found = load(path, None)
         findings.extend(found)
