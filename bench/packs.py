@@ -47,8 +47,9 @@ BEGIN, END = "<!-- bench/packs.py: begin -->", "<!-- bench/packs.py: end -->"
 def reference_packs() -> tuple[list[object], object]:
     from peerkit.load import load_folder
     from peerkit.model import Curriculum
-    from peerkit.packs import packs_for, sessions_of
-    from peerkit.plans import check_plans
+    from peerkit.packs.build import packs_for
+    from peerkit.sessions.checks import check_plans
+    from peerkit.sessions.view import sessions_of
     from peerkit.site import settings_from_config
 
     files, findings, _ = load_folder(ROOT / "modules")
@@ -62,7 +63,7 @@ def reference_packs() -> tuple[list[object], object]:
 
 def render_packs(out: Path, cache: Path, jobs: int) -> None:
     """In a fresh process: every reference pack through `build_packs`; prints its report."""
-    from peerkit.packs import build_packs
+    from peerkit.packs.build import build_packs
 
     packs, settings = reference_packs()
     report = build_packs(packs, out, cache, settings, jobs=jobs)  # type: ignore[arg-type]
@@ -71,7 +72,7 @@ def render_packs(out: Path, cache: Path, jobs: int) -> None:
 
 def write_html(folder: Path) -> list[Path]:
     """Each pack's print HTML as a file, for Chromium."""
-    from peerkit.packs import PrintTemplates, card_decks
+    from peerkit.packs.build import PrintTemplates, card_decks
 
     packs, settings = reference_packs()
     templates = PrintTemplates()

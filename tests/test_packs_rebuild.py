@@ -11,7 +11,8 @@ import pytest
 
 from peerkit.load import parse_module
 from peerkit.model import Curriculum, ModuleFile
-from peerkit.packs import build_packs, module_session, packs_for
+from peerkit.packs.build import build_packs, packs_for
+from peerkit.sessions.view import module_session
 from peerkit.site import SiteSettings
 
 from conftest import FIXTURES, copy_site, run_peerkit

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peerkit.packs import _ENGINE, Paper, PrintTemplates, Report, _place
+from peerkit.packs.build import _ENGINE, Paper, PrintTemplates, Report, _place
 from peerkit.site import Service, SiteSettings
 
 
