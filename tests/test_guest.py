@@ -12,7 +12,7 @@ import yaml
 
 from peerkit.headers import CONFIG_FILES
 
-from conftest import ROOT, Build, mkdocs_build, read_config, site_config
+from conftest import ROOT, Build, Tagged, mkdocs_build, read_config, site_config
 
 # A tenants' association's existing site: Google-hosted fonts (Material's default, left on
 # as the host chose), admonitions, content tabs, a page that redirects, no minify plugin.
@@ -91,11 +91,13 @@ def host_site(root: Path) -> Path:
 
 
 def add_peerkit(root: Path, **options: object) -> None:
-    """peerkit added to the host's plugins, with `options` (none: `- peerkit` alone)."""
+    """peerkit added to the host's plugins, with `options`."""
     (root / "modules").mkdir(exist_ok=True)
     shutil.copy(ROOT / "modules" / "self-care.md", root / "modules" / "self-care.md")
+    # As docs/plugin.md shows: packs follow PEERKIT_PACKS (off in these tests' builds).
+    packs = Tagged("!ENV", ["PEERKIT_PACKS", True])
     with site_config(root) as config:
-        config["plugins"].append({"peerkit": options} if options else "peerkit")
+        config["plugins"].append({"peerkit": {"packs": packs, **options}})
 
 
 def built_files(build: Build) -> set[str]:
