@@ -202,7 +202,9 @@ def main() -> None:
 def write_section(path: Path, table: str) -> None:
     """Replace the generated table in the file's "## Packs" section (made if missing),
     leaving the rest of the file, and of the section, as it is."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    # A new file is a page of the site, kept out of its search.
+    new = "---\nsearch:\n  exclude: true\n---\n\n# Benchmarks\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else new
     block = f"{BEGIN}\n{table}\n{END}"
     if BEGIN in text:
         text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
