@@ -61,6 +61,7 @@ check: setup ## Check every module in modules/
 schema: setup ## Regenerate the JSON Schemas in schema/ from the model
 	$(VENV)/bin/peerkit schema module -o schema/module.schema.json
 	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
+	$(VENV)/bin/peerkit schema self-care-ideas -o schema/self-care-ideas.schema.json
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench tools macros.py hatch_build.py

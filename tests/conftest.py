@@ -320,7 +320,9 @@ def copy_site(
 ) -> Path:
     """A copy of the reference site's config, docs and overrides, its modules replaced by
     `modules` (file name: text) if given. `plugin` sets options of the peerkit plugin and
-    `config` top-level keys of mkdocs.yml; a value of None removes the key."""
+    `config` top-level keys of mkdocs.yml; a value of None removes the key. A site with its
+    own `modules` leaves out the reference site's vocabulary of audiences and themes (which
+    lists only the reference modules' terms) unless `plugin` sets one."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "macros.py"):
         shutil.copy(ROOT / name, dest / name)
@@ -335,6 +337,8 @@ def copy_site(
         (dest / "modules").mkdir()
         for filename, text in modules.items():
             (dest / "modules" / filename).write_text(text, encoding="utf-8")
+    if modules is not None:
+        plugin = {"vocabulary": None, **(plugin or {})}
     if plugin or config:
         with site_config(dest) as data:
             _update(peerkit_options(data), plugin or {})

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from peerkit.load import load_folder, parse_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.packs.build import Pack, build_packs, card_decks, packs_for
-from peerkit.sessions.load import parse_plan
+from peerkit.sessions.load import parse_plan, plan_paths
 from peerkit.sessions.view import module_session, plan_session
 from peerkit.site import Service, SiteSettings
 
@@ -249,7 +249,7 @@ def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> Non
     failed = pack("sessions/broken.yml")
     assert failed.returncode == 1
     assert failed.stderr.startswith(
-        "sessions/broken.yml:9: the plan runs 110 minutes, 20 over the 90 available"
+        "sessions/broken.yml:10: the plan runs 120 minutes, 30 over the 90 available"
     )
     assert not (tmp_path / "packs" / "sessions" / "broken-facilitator-pack.pdf").exists()
 
@@ -267,7 +267,7 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
             assert (
                 reference_build.site / "packs" / "modules" / f"{module.id}-{kind}.pdf"
             ).is_file()
-    for plan in sorted((ROOT / "sessions").glob("*.yml")):
+    for plan in plan_paths(ROOT / "sessions"):
         page = reference_build.page(f"sessions/{plan.stem}.html")
         for kind in ("facilitator-pack", "participant-pack", "large-print-pack", "paperwork"):
             assert f'href="../packs/sessions/{plan.stem}-{kind}.pdf" download' in page

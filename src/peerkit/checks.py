@@ -15,6 +15,7 @@ from peerkit.anchors import page_anchors
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
 from peerkit.packs.cards import cards_fit
+from peerkit.prompt_repeats import prompts_not_repeated
 from peerkit.sessions.checks import check_module_breaks
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
@@ -236,6 +237,7 @@ CHECKS: tuple[Check, ...] = (
     activities_fit_duration,
     cards_fit,
     check_module_breaks,
+    prompts_not_repeated,
 )
 
 
