@@ -98,7 +98,7 @@ previews: build ## Render first pages of some packs to PNG for the docs' visual 
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
 	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3 --json bench/results.json
-	$(VENV)/bin/python bench/packs.py
+	$(VENV)/bin/python bench/packs.py --write docs/benchmarks.md
 	CHROME_PATH=/usr/bin/chromium $(VENV)/bin/python bench/lighthouse.py --repeat 3
 
 look: build ## Every page of every pack as small PNGs, and a contact sheet per pack, in look/
