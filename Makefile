@@ -5,7 +5,8 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 UV_VERSION := 0.13.9
 ADDR ?= 127.0.0.1:8000
-SIZES ?= 10,50
+# Sizes (numbers of modules) `make bench` measures: SIZES=8,100,500,1000 for the whole table.
+SIZES ?= 8,100
 # Modules in the site bench/frontend.py measures in Chromium (search, nav, browse pages).
 FRONTEND_SIZE ?= 1000
 # Test processes (pytest-xdist): one per core. `make test JOBS=0` runs them in one process.
@@ -98,8 +99,8 @@ previews: build ## Render first pages of some packs to PNG for the docs' visual 
 		site/packs/modules/boundaries-cards.pdf $(PREVIEWS)/cards-$$page; done
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
-	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3
-	$(VENV)/bin/python bench/packs.py
+	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3 --json bench/results.json
+	$(VENV)/bin/python bench/packs.py --write docs/benchmarks.md
 	CHROME_PATH=/usr/bin/chromium $(VENV)/bin/python bench/lighthouse.py --repeat 3
 	$(VENV)/bin/python bench/frontend.py --size $(FRONTEND_SIZE) --repeat 3 --markdown docs/benchmarks.md --json bench/frontend-$(FRONTEND_SIZE).json
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -443,16 +444,29 @@ class Curriculum(BaseModel):
 
     files: list[ModuleFile]
 
-    @property
+    @cached_property
     def modules(self) -> list[Module]:
         return [f.module for f in self.files]
 
-    def module(self, module_id: str) -> Module | None:
-        return next((m for m in self.modules if m.id == module_id), None)
+    @cached_property
+    def _by_id(self) -> dict[str, Module]:
+        """Each module by id (the first of any that share one: the checks report the rest)."""
+        found: dict[str, Module] = {}
+        for module in self.modules:
+            found.setdefault(module.id, module)
+        return found
 
-    def activity(self, activity_id: str) -> tuple[Module, Activity] | None:
+    @cached_property
+    def _activities(self) -> dict[str, tuple[Module, Activity]]:
+        """Each activity, with its module, by id (the first of any that share one)."""
+        found: dict[str, tuple[Module, Activity]] = {}
         for module in self.modules:
             for activity in module.activities:
-                if activity.id == activity_id:
-                    return module, activity
-        return None
+                found.setdefault(activity.id, (module, activity))
+        return found
+
+    def module(self, module_id: str) -> Module | None:
+        return self._by_id.get(module_id)
+
+    def activity(self, activity_id: str) -> tuple[Module, Activity] | None:
+        return self._activities.get(activity_id)

@@ -46,20 +46,23 @@ def weigh_search_index(
     pages: Mapping[str, Module],
     synonyms: list[list[str]],
     offline: bool,
+    memo: dict[tuple[str, ...], str] | None = None,
     budget: int | None = DEFAULT_BUDGET,
 ) -> None:
-    """Weigh the search index MkDocs wrote (module pages, tags, synonyms; see search.py), held
-    to `budget` bytes (peerkit.searchindex) and, for a site opened from a folder, write it
-    again as a script."""
+    """Weigh the search index MkDocs wrote (module pages, tags, synonyms; see search.py) and,
+    for a site opened from a folder, write it again as a script. `memo` keeps each section's
+    synonyms between `serve` builds."""
     index = site_dir / "search" / "search_index.json"
     if not index.is_file():
         return
-    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms, budget)
+    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms, memo, budget)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     index.write_text(text, encoding="utf-8")
     if offline:
         # Material's bundle reads `__index` from this script when opened from a folder.
-        index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+        with index.with_suffix(".js").open("w", encoding="utf-8") as script:
+            script.write("var __index = ")  # not one more copy of a large index
+            script.write(text)
 
 
 def write_headers(site_dir: Path, scripts: set[str], shim: Path | None, serving: bool) -> None:
@@ -138,9 +141,11 @@ def post_build(plugin: PeerkitPlugin, config: MkDocsConfig) -> None:
             module_urls,
             plugin.config.synonyms,
             plugin.config.offline,
+            plugin.synonyms_memo,
             plugin.config.search_budget * 1000 or None,
         )
-    if plugin.config.headers:
+    if plugin.config.headers and not plugin._serving:
+        # Not for `serve`: its pages carry no policy, and no server reads these files.
         shim = configure.shim(plugin.config, config) if plugin.config.offline else None
         write_headers(site_dir, plugin._content_scripts, shim, plugin._serving)
     if not plugin.packs_enabled or plugin.curriculum is None:

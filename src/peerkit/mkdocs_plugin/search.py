@@ -86,11 +86,14 @@ def weigh(
     index: dict[str, Any],
     pages: dict[str, Module],
     synonyms: list[list[str]] | None = None,
+    memo: dict[tuple[str, ...], str] | None = None,
     budget: int | None = DEFAULT_BUDGET,
 ) -> dict[str, Any]:
     """`index` is Material's search_index.json; `pages` maps each module page's URL (as the
-    index writes locations) to its module; `synonyms` are groups of terms that mean the same;
-    `budget` the bytes the index aims for (`peerkit.searchindex`; None keeps all text)."""
+    index writes locations) to its module; `synonyms` are groups of terms that mean the same.
+    `memo`, kept between builds while `serve` runs, holds each section's synonyms by its
+    text, so that only sections that changed are searched for them again. `budget` is the
+    bytes the index aims for (`peerkit.searchindex`; None keeps all text)."""
     config = index.setdefault("config", {})
     if config.get("separator") in (None, _MATERIAL_SEPARATOR):
         config["separator"] = SEPARATOR
@@ -104,7 +107,7 @@ def weigh(
         fields.setdefault("synonyms", {"boost": SYNONYMS_BOOST})
         tag_boost = fields.get("tags", {}).get("boost", TAG_SYNONYMS_BOOST)
         fields.setdefault("tag_synonyms", {"boost": tag_boost})
-        _add_synonyms(index.get("docs", []), synonyms)
+        _add_synonyms(index.get("docs", []), synonyms, {} if memo is None else memo)
     return index
 
 
@@ -112,38 +115,49 @@ TAG_SYNONYMS_BOOST = 1_000_000.0
 """A synonym of a module's tag counts as the tag does (Material's boost for tags)."""
 
 
-def _add_synonyms(docs: list[dict[str, Any]], groups: list[list[str]]) -> None:
+def _add_synonyms(
+    docs: list[dict[str, Any]], groups: list[list[str]], memo: dict[tuple[str, ...], str]
+) -> None:
     """Each section that holds a term of a group gets the group's other terms: as
-    `tag_synonyms` (weighed like tags) when a tag holds it, else as `synonyms`."""
-    patterns = [[(term, _term_pattern(term)) for term in group] for group in groups]
-
-    def others(text: str, skip: list[str]) -> list[str]:
-        found: list[str] = []
-        for group in patterns:
-            held = [term for term, pattern in group if pattern.search(text)]
-            if held:
-                found += [
-                    term
-                    for term, _ in group
-                    if term not in held and term not in found and term not in skip
-                ]
-        return found
-
+    `tag_synonyms` (weighed like tags) when one of its tags holds the term, else as
+    `synonyms`."""
+    patterns = [
+        [(term, _first_word(term), _term_pattern(term)) for term in group] for group in groups
+    ]
+    groups_key = repr(groups)
     for doc in docs:
-        tagged = others(" ".join(_plain(tag) for tag in doc.get("tags", [])), [])
-        text = " ".join(
-            [
-                _plain(doc.get("title", "")),
-                _plain(doc.get("text", "")),
-                _plain(doc.get("keywords", "")),
-                *(_plain(tag) for tag in doc.get("tags", [])),
-            ]
-        )
-        found = others(text, tagged)
+        tags = doc.get("tags", [])
+        parts = [doc.get("title", ""), doc.get("text", ""), doc.get("keywords", ""), *tags]
+        tag_key = (groups_key, "tags", *tags)
+        if tag_key not in memo:
+            memo[tag_key] = "\x1f".join(_terms_of(" ".join(_plain(t) for t in tags), patterns))
+        tagged = [t for t in memo[tag_key].split("\x1f") if t]
+        key = (groups_key, *parts)
+        if key not in memo:
+            found = _terms_of(" ".join(_plain(part) for part in parts), patterns)
+            memo[key] = _text(" ".join(t for t in found if t not in tagged))
         if tagged:
             doc["tag_synonyms"] = _text(" ".join(tagged))
-        if found:
-            doc["synonyms"] = _text(" ".join(found))
+        if memo[key]:
+            doc["synonyms"] = memo[key]
+
+
+def _terms_of(text: str, groups: list[list[tuple[str, str, re.Pattern[str]]]]) -> list[str]:
+    """The terms of each group that holds a term in `text`, less those it holds."""
+    folded = text.casefold()
+    found: list[str] = []
+    for group in groups:
+        # A term's first word must be in the text (case folded) for its pattern to match:
+        # a quick test that spares most of the searches.
+        held = [term for term, first, pattern in group if first in folded and pattern.search(text)]
+        if held:
+            found += [term for term, _, _ in group if term not in held and term not in found]
+    return found
+
+
+def _first_word(term: str) -> str:
+    words = re.findall(r"\w+", term.casefold())
+    return words[0] if words else ""
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
