@@ -16,6 +16,7 @@ from peerkit.model import ModuleFile
 from peerkit.packs.cards import cards_fit
 from peerkit.render import page_anchors
 from peerkit.runsheet import check_module_breaks
+from peerkit.sessions.versions import check_versions
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
 
@@ -236,6 +237,7 @@ CHECKS: tuple[Check, ...] = (
     activities_fit_duration,
     cards_fit,
     check_module_breaks,
+    check_versions,
 )
 
 

@@ -133,6 +133,13 @@ class Item(Strict):
         default=None,
         description="Minutes for this item; activities and modules default to the curriculum's.",
     )
+    shortened: bool = Field(
+        default=False,
+        description=(
+            "`true` lets an activity (or module) run in fewer minutes than its shortest;"
+            " the packs' agenda says it is shortened."
+        ),
+    )
     notes: Text | None = Field(default=None, description="Notes for the facilitators.")
     text: Text | None = Field(
         default=None,
@@ -159,6 +166,11 @@ class Item(Strict):
             raise ValueError(f"an item needs exactly one of: {keys}{found}")
         if given[0] in FREE_KINDS and self.minutes is None:
             raise ValueError(f"'{given[0].value}' needs 'minutes:' (how long it takes)")
+        if given[0] in FREE_KINDS and self.shortened:
+            raise ValueError(
+                f"'shortened' is for activities and modules; '{given[0].value}' takes the"
+                " minutes it is given"
+            )
         if given[0] in (Kind.activity, Kind.module) and (self.text or self.questions):
             raise ValueError(
                 f"'{given[0].value}' takes its content from the module: 'text' and 'questions'"
@@ -337,6 +349,8 @@ class Entry:
     activity: Activity | None = None
     text: str | None = None
     questions: tuple[str, ...] = ()
+    shortened: bool = False
+    """True when the plan runs the activity in fewer minutes than its shortest."""
 
     @property
     def has_content(self) -> bool:
@@ -423,6 +437,7 @@ def agenda(plan: Plan, curriculum: Curriculum) -> list[AgendaDay]:
                         activity,
                         item.text,
                         tuple(item.questions),
+                        item.shortened and activity is not None and minutes < activity.minutes.min,
                     )
                 )
                 clock = _add(clock, minutes)
@@ -475,6 +490,9 @@ def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Fi
                 findings.append(Finding(plan_file.path, line, f"no module '{item.value}'{hint}"))
     if findings:
         return findings
+    from peerkit.sessions.timing import too_short  # it reads the agenda too
+
+    findings.extend(too_short(plan_file, curriculum))
     for agenda_day in agenda(plan, curriculum):
         if agenda_day.overrun:
             d = agenda_day.number - 1
