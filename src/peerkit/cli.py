@@ -30,10 +30,12 @@ from peerkit.npm import install
 from peerkit.packs import (
     SET_LETTERS,
     CardsDoNotFit,
+    Session,
     build_packs,
     module_session,
     packs_for,
     plan_session,
+    version_sessions,
 )
 from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
 from peerkit.privacy import config_findings
@@ -247,12 +249,14 @@ def pack(
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     session = None
+    versions: list[Session] = []
     if source.suffix == ".md":
         module_file = next(
             (f for f in result.curriculum.files if f.path.resolve() == source.resolve()), None
         )
         if module_file is not None:
             session = module_session(module_file.module, result.curriculum, settings)
+            versions = version_sessions(module_file.module, result.curriculum, settings)
         elif not findings:
             findings.append(Finding(source, 1, f"not a module in {modules_dir}"))
     else:
@@ -265,7 +269,7 @@ def pack(
         click.echo(finding.format(), err=True)
     if errors(findings) or session is None:
         sys.exit(1)
-    packs = packs_for(session)
+    packs = [pack for one in (session, *versions) for pack in packs_for(one)]
     with click.progressbar(length=len(packs), label="Making packs", file=sys.stderr) as bar:
         try:
             report = build_packs(

@@ -46,13 +46,18 @@ from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
 from peerkit.render.safetylinks import link_procedures
 from peerkit.runsheet import module_plan, with_screen_breaks
+from peerkit.sessions.crib import first_sentence, say_line
+from peerkit.sessions.versions import module_versions
 from peerkit.site import LocalService, SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
-PackKind = Literal["facilitator", "participant", "large-print", "show", "paperwork", "cards"]
+PackKind = Literal[
+    "facilitator", "crib", "participant", "large-print", "show", "paperwork", "cards"
+]
 Paper = Literal["a4", "letter"]
 PACK_KINDS: tuple[PackKind, ...] = (
     "facilitator",
+    "crib",
     "participant",
     "large-print",
     "show",
@@ -61,6 +66,7 @@ PACK_KINDS: tuple[PackKind, ...] = (
 )
 LABELS = {
     "facilitator": "Facilitator pack",
+    "crib": "Crib sheet (one page)",
     "participant": "Participant pack",
     "large-print": "Large-print participant pack",
     "show": "Show sheets",
@@ -104,6 +110,8 @@ class Session:
     paperwork: tuple[PaperworkPart, ...] = DEFAULT_PAPERWORK
     course: str | None = None
     """For one day of a course: the course's title (the day's pack has the day's title)."""
+    version: str | None = None
+    """For a module's declared version (e.g. "Short version"): its label."""
 
     def day_session(self, number: int) -> Session:
         """One day of a multi-day session, as a session of its own."""
@@ -252,6 +260,25 @@ def module_session(module: Module, curriculum: Curriculum, settings: SiteSetting
     )
 
 
+def version_sessions(
+    module: Module, curriculum: Curriculum, settings: SiteSettings
+) -> list[Session]:
+    """A session for each version a module declares (its standard one is `module_session`)."""
+    standard = module_session(module, curriculum, settings)
+    return [
+        dataclasses.replace(
+            standard,
+            id=running.session_id,
+            title=f"{module.title}: {running.label}",
+            summary=running.summary or module.summary,
+            days=[running.day],
+            version=running.label,
+        )
+        for running in module_versions(module)
+        if not running.standard
+    ]
+
+
 def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSettings) -> Session:
     plan = plan_file.plan
     days = agenda(plan, curriculum)
@@ -297,6 +324,8 @@ class PrintTemplates:
         self.env.filters["clock"] = lambda t: t.strftime("%H:%M")
         self.env.filters["slug"] = lambda text: re.sub(r"[^a-z0-9]+", "-", str(text).lower())
         self.env.filters["handout"] = handout_html
+        self.env.filters["say_line"] = say_line
+        self.env.filters["first_sentence"] = first_sentence
         self.env.globals["Kind"] = Kind
         self.css = self.env.loader.get_source(self.env, "print.css")[0]  # type: ignore[union-attr]
 
@@ -407,18 +436,27 @@ def pack_path(
     day: int | None = None,
 ) -> str:
     """Where a pack goes in the site, e.g. `packs/modules/self-care-facilitator-pack.pdf`."""
-    suffix = {"cards": "cards", "show": "show-sheets", "paperwork": "paperwork"}.get(
+    suffix = {
+        "cards": "cards",
+        "show": "show-sheets",
+        "paperwork": "paperwork",
+        "crib": "crib-sheet",
+    }.get(
         kind, f"{kind}-pack"
     )
     part = f"-day-{day}" if day is not None else ""
     return f"packs/{source}s/{source_id}{part}-{suffix}.pdf"
 
 
-def pack_kinds(activities: Iterable[Activity], *, show: bool = False) -> list[PackKind]:
+def pack_kinds(
+    activities: Iterable[Activity], *, show: bool = False, crib: bool = False
+) -> list[PackKind]:
     """Facilitator, participant (and large-print) packs and paperwork; show sheets when there
-    is something to show; a card sheet when an activity has cards."""
+    is something to show; a card sheet when an activity has cards; a module's (and each of
+    its versions') one-page crib sheet."""
     activities = list(activities)
     has = {
+        "crib": crib,
         "show": show or any(activity.show for activity in activities),
         "cards": any(activity.cards for activity in activities),
     }
@@ -426,13 +464,24 @@ def pack_kinds(activities: Iterable[Activity], *, show: bool = False) -> list[Pa
 
 
 def module_pack_paths(module: Module) -> list[tuple[str, str]]:
-    """(label, path) of each pack a module gets, before its session is built."""
-    return [(LABELS[k], pack_path("module", module.id, k)) for k in pack_kinds(module.activities)]
+    """(label, path) of each pack a module gets, before its session is built: the standard
+    version's, then each declared version's, labelled with the version (`Short version:
+    Facilitator pack`)."""
+    paths = []
+    for running in module_versions(module):
+        prefix = "" if running.standard else f"{running.label}: "
+        kinds = pack_kinds(running.module.activities, crib=True)
+        paths += [(prefix + LABELS[k], pack_path("module", running.session_id, k)) for k in kinds]
+    return paths
 
 
 def packs_for(session: Session) -> list[Pack]:
     """Every pack of a session; a multi-day session also gets a participant pack per day."""
-    kinds = pack_kinds((a for _, a in session.activities), show=bool(session.show_items))
+    kinds = pack_kinds(
+        (a for _, a in session.activities),
+        show=bool(session.show_items),
+        crib=session.source == "module",
+    )
     packs = [Pack(session, kind) for kind in kinds]
     if len(session.days) > 1:
         at = kinds.index("participant") + 1
@@ -445,9 +494,11 @@ def sessions_of(
     curriculum: Curriculum, plans: Iterable[PlanFile], settings: SiteSettings
 ) -> list[Session]:
     """A session for every module and every plan: what a build makes packs of."""
-    return [module_session(m, curriculum, settings) for m in curriculum.modules] + [
-        plan_session(p, curriculum, settings) for p in plans
-    ]
+    sessions = []
+    for module in curriculum.modules:
+        sessions.append(module_session(module, curriculum, settings))
+        sessions += version_sessions(module, curriculum, settings)
+    return sessions + [plan_session(p, curriculum, settings) for p in plans]
 
 
 @dataclass
@@ -649,4 +700,5 @@ __all__ = [
     "packs_for",
     "plan_session",
     "sessions_of",
+    "version_sessions",
 ]

@@ -85,10 +85,14 @@ def version_activity(
         if change is not None and change.leave_out:
             continue
         steps.append(retimed(step, change.minutes) if change and change.minutes else step)
+    notes = activity.facilitator_notes
+    if planned.notes:
+        notes = f"In this version: {planned.notes}" + (f"\n\n{notes}" if notes else "")
     return activity.model_copy(
         update={
             "minutes": planned.minutes or activity.minutes,
             "steps": steps,
+            "facilitator_notes": notes,
             "reflection": _kept(activity.id, list(activity.reflection), wanted),
         }
     )
