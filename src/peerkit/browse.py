@@ -14,6 +14,7 @@ from typing import Any
 from peerkit.model import CHIME, PEER_VALUES, Curriculum, Format, Module, Range
 from peerkit.plans import FREE_KINDS, Kind
 from peerkit.render import prompt_anchors
+from peerkit.sessions.versions import shortest_minutes
 
 INDEX_VERSION = 1
 
@@ -47,6 +48,16 @@ def _module(module: Module, link: RootLink) -> dict[str, Any]:
         "summary": " ".join(module.summary.split()),
         "url": link(module.id, None),
         "duration": _span(module.duration),
+        "shortest": shortest_minutes(module),
+        "versions": [
+            {
+                "id": version.id,
+                "label": version.label,
+                "minutes": _span(version.minutes),
+                "url": link(module.id, f"{module.id}-version-{version.id}"),
+            }
+            for version in module.versions
+        ],
         "format": _formats(module.format),
         "formatLabel": module.format.label,
         "groupSize": _span(module.group_size),

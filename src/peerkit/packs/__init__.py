@@ -441,9 +441,7 @@ def pack_path(
         "show": "show-sheets",
         "paperwork": "paperwork",
         "crib": "crib-sheet",
-    }.get(
-        kind, f"{kind}-pack"
-    )
+    }.get(kind, f"{kind}-pack")
     part = f"-day-{day}" if day is not None else ""
     return f"packs/{source}s/{source_id}{part}-{suffix}.pdf"
 

@@ -26,10 +26,20 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from peerkit.findings import Finding, did_you_mean
-from peerkit.model import Activity, Curriculum, Handout, Module, ModuleFile, Prompt
+from peerkit.model import (
+    STANDARD_VERSION,
+    Activity,
+    Curriculum,
+    Handout,
+    Module,
+    ModuleFile,
+    Prompt,
+)
 from peerkit.render.body import BodyProblem, render_body
 from peerkit.render.sanitize import clean_html
 from peerkit.render.text import inline, plain
+from peerkit.sessions.crib import first_sentence, say_line
+from peerkit.sessions.versions import module_versions, split_downloads
 from peerkit.site import SiteSettings
 
 if TYPE_CHECKING:  # peerkit.packs uses this module's templates and filters
@@ -77,7 +87,16 @@ class PageError(Exception):
 _SLOT = re.compile(r'<div data-peerkit-slot="([0-9a-f]+-[0-9]+)"></div>')
 _ANY_ID = re.compile(r'\sid="([^"]*)"')
 
-SECTIONS = ("outcomes", "running-order", "reflection", "handouts", "easy-read", "support", "about")
+SECTIONS = (
+    "outcomes",
+    "running-order",
+    "versions",
+    "reflection",
+    "handouts",
+    "easy-read",
+    "support",
+    "about",
+)
 """The module page's own sections; each has the anchor `<module id>-<section>`."""
 
 
@@ -94,6 +113,12 @@ def page_anchors(module_file: ModuleFile) -> list[tuple[str, int]]:
         anchors.append((activity.id, f.line_of("activities", i, "id")))
     for i, handout in enumerate(module.handouts):
         anchors.append((f"handout-{handout.id}", f.line_of("handouts", i, "id")))
+    if module.versions:
+        for i, version in enumerate([None, *module.versions]):
+            where = f.line_of("versions", i - 1, "id") if version else f.line_of("id")
+            vid = version.id if version else STANDARD_VERSION
+            anchors.append((f"{module.id}-version-{vid}", where))
+            anchors.append((f"{module.id}-crib-{vid}", where))
     owners = [(module.id, ("reflection",), module.reflection)] + [
         (a.id, ("activities", i, "reflection"), a.reflection)
         for i, a in enumerate(module.activities)
@@ -207,6 +232,8 @@ class Renderer:
             auto_reload=False,  # one Renderer per build: no need to stat templates per call
         )
         self.fragments.filters.update(FILTERS)
+        self.fragments.filters["say_line"] = say_line
+        self.fragments.filters["first_sentence"] = first_sentence
         self._state: _PageState | None = None
         # Slot names are unguessable, so a body cannot forge one.
         self._nonce = secrets.token_hex(8)
@@ -403,6 +430,8 @@ class Renderer:
             rest = [
                 a for a in _first_of_each(module.activities) if a.id not in state.placed_activities
             ]
+            versions = module_versions(module)
+            by_version = split_downloads(downloads, versions)
             parts = [
                 self._fragment(
                     "module_header.html",
@@ -411,7 +440,10 @@ class Renderer:
                     prerequisites=[
                         m for m in map(self.curriculum.module, module.prerequisites) if m
                     ],
-                    downloads=downloads,
+                    downloads=by_version.get(STANDARD_VERSION, []),
+                    versions=versions,
+                    version_downloads=by_version,
+                    settings=self.settings,
                 ),
                 body,
                 *(self.activity(a.id) for a in rest),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -413,3 +413,20 @@ def _check_fit(f: ModuleFile, v: int, version: Version) -> Iterator[Finding]:
             f"{where}: {said}, less than the {version.minutes.min} it says it needs: give "
             f"it minutes {total}-{version.minutes.max}, or give an activity more time",
         )
+
+
+def split_downloads(
+    downloads: Sequence[tuple[str, str]], versions: Sequence[RunningVersion]
+) -> dict[str, list[tuple[str, str]]]:
+    """A module page's pack links by version: `Short version: Facilitator pack` goes to
+    `short` as `Facilitator pack`; links without a version's label are the standard's."""
+    found: dict[str, list[tuple[str, str]]] = {v.id: [] for v in versions}
+    for label, href in downloads:
+        version = next(
+            (v for v in versions if not v.standard and label.startswith(f"{v.label}: ")), None
+        )
+        if version is None:
+            found.setdefault(STANDARD_VERSION, []).append((label, href))
+        else:
+            found[version.id].append((label[len(version.label) + 2 :], href))
+    return found

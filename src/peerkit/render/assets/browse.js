@@ -105,8 +105,8 @@
       if (want.format && !format.includes(want.format)) return false;
       const group = item.groupSize || module.groupSize;
       if (want.size && (want.size < group[0] || want.size > group[1])) return false;
-      // A module fits if its shortest version fits the time there is.
-      if (want.fits && module.duration[0] > want.fits) return false;
+      // A module fits if its shortest version (a short version, say) fits the time there is.
+      if (want.fits && (module.shortest ?? module.duration[0]) > want.fits) return false;
       // An activity is in a minutes range if the two ranges overlap.
       if (item.minutes && want.from && item.minutes[1] < want.from) return false;
       if (item.minutes && want.to && item.minutes[0] > want.to) return false;
@@ -137,7 +137,21 @@
       count.textContent =
         shown === items.length ? `All ${shown} ${noun}` : `Showing ${shown} of ${items.length} ${noun}`;
       none.hidden = shown !== 0;
+      if (kind === "activities") planFor(want);
       remember();
+    }
+
+    // "Add to plan" takes the minutes the library is filtered to: an activity of 15-25
+    // minutes, in a library filtered to "up to 20", goes into the plan at 20.
+    function planFor(want) {
+      for (const item of items) {
+        const link = elements.get(item.id)?.querySelector("a[data-add-to-plan]");
+        if (!link) continue;
+        const url = new URL(link.getAttribute("href"), document.baseURI);
+        const minutes = want.to ? Math.min(Math.max(want.to, item.minutes[0]), item.minutes[1]) : 0;
+        url.searchParams.set("add", minutes ? `${item.id}~${minutes}` : item.id);
+        link.setAttribute("href", url.href);
+      }
     }
 
     // --- the address bar ---------------------------------------------------------------

@@ -88,6 +88,13 @@
     return { kind: item.kind, text: tidy(item.text) || kind.label, minutes: wholeMinutes(item.minutes, kind.minutes) };
   }
 
+  /** True when an activity is planned in fewer minutes than its shortest: the downloaded
+   * plan then says `shortened: true`, so `peerkit check` accepts it and the packs say so. */
+  function shortened(item) {
+    const activity = item && item.kind === "activity" ? activities.get(item.id) : null;
+    return Boolean(activity) && item.minutes < activity.minutes[0];
+  }
+
   /** A plan with only what the planner understands, and how many items were left out. */
   function cleanPlan(raw) {
     const fresh = blank();
@@ -171,9 +178,11 @@
     } else {
       plan = stored();
     }
-    // "Add to plan" in the activity library links here with ?add=ID.
-    for (const id of params.getAll("add")) {
-      const item = cleanItem({ kind: "activity", id });
+    // "Add to plan" in the activity library links here with ?add=ID, or ?add=ID~MINUTES
+    // when the library was filtered to a number of minutes.
+    for (const value of params.getAll("add")) {
+      const [id, minutes] = value.split("~");
+      const item = cleanItem({ kind: "activity", id, minutes });
       if (item && plan.items.length < MAX_ITEMS) {
         plan.items.push(item);
         messages.push(`Added ${titleOf(item)}.`);
@@ -282,6 +291,7 @@
           element("span", { class: "peerkit-planner-time" }),
           element("span", { class: "peerkit-planner-name" }, label, " ", element("span", { class: "peerkit-hint", text: what })),
           element("strong", { class: "peerkit-over-flag", text: "Over time", hidden: "" }),
+          element("strong", { class: "peerkit-short-flag", text: "Shortened", hidden: "" }),
           element(
             "span",
             { class: "peerkit-planner-minutes" },
@@ -323,6 +333,7 @@
       row.querySelector(".peerkit-planner-time").textContent = `${clock(start)}–${clock(end)}`;
       row.classList.toggle("peerkit-over", over);
       row.querySelector(".peerkit-over-flag").hidden = !over;
+      row.querySelector(".peerkit-short-flag").hidden = !shortened(plan.items[position]);
     });
     total.classList.toggle("peerkit-over", used() > plan.available);
     total.textContent = summary();
@@ -626,6 +637,7 @@
       if (item.kind === "activity") lines.push(`  - activity: ${item.id}`);
       else lines.push(`  - ${item.kind}: ${quote(item.text)}`);
       lines.push(`    minutes: ${item.minutes}`);
+      if (shortened(item)) lines.push("    shortened: true");
     }
     return `${lines.join("\n")}\n`;
   }
