@@ -114,11 +114,13 @@ def page_anchors(module_file: ModuleFile) -> list[tuple[str, int]]:
     for i, handout in enumerate(module.handouts):
         anchors.append((f"handout-{handout.id}", f.line_of("handouts", i, "id")))
     if module.versions:
-        for i, version in enumerate([None, *module.versions]):
-            where = f.line_of("versions", i - 1, "id") if version else f.line_of("id")
-            vid = version.id if version else STANDARD_VERSION
-            anchors.append((f"{module.id}-version-{vid}", where))
-            anchors.append((f"{module.id}-crib-{vid}", where))
+        # A version id used twice, or `standard`, has its own finding (check_versions).
+        named = {STANDARD_VERSION: f.line_of("id")}
+        for i, version in enumerate(module.versions):
+            named.setdefault(version.id, f.line_of("versions", i, "id"))
+        for version_id, where in named.items():
+            anchors.append((f"{module.id}-version-{version_id}", where))
+            anchors.append((f"{module.id}-crib-{version_id}", where))
     owners = [(module.id, ("reflection",), module.reflection)] + [
         (a.id, ("activities", i, "reflection"), a.reflection)
         for i, a in enumerate(module.activities)
