@@ -49,9 +49,9 @@ def messages(text: str) -> list[str]:
 def test_every_reference_module_has_a_short_version_of_60_to_90_minutes(module_file) -> None:
     module = module_file.module
     versions = {v.id: v for v in module_versions(module)}
-    assert list(versions)[0] == "standard"
+    assert next(iter(versions)) == "standard"
     short = versions["short"]
-    assert 60 <= short.minutes.min and short.minutes.max <= 90
+    assert short.minutes.min >= 60 and short.minutes.max <= 90
     # Its running order fills the time it claims: welcome first, the close last, a break
     # only when it runs over 75 minutes.
     entries = short.day.entries
