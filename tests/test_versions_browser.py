@@ -76,3 +76,22 @@ def test_add_to_plan_uses_the_minutes_the_library_was_filtered_for(
     check = run_peerkit("check", str(ROOT / "modules"), "--plans", str(saved))
     assert check.returncode == 1
     assert "under its shortest (20)" in check.stdout + check.stderr
+
+
+def test_the_planner_adds_a_modules_short_version_as_its_running_order(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + "browse/planner.html")
+    page.get_by_label("Minutes available").fill("75")
+    page.get_by_role(
+        "button", name="Add the short version of Role tension and boundaries to the plan"
+    ).click()
+    items = page.locator("[data-planner-items] li")
+    expect(items).to_have_count(4)
+    expect(page.get_by_label("Title")).to_have_value("Role tension and boundaries: short version")
+    expect(page.locator("[data-planner-total]")).to_have_text(
+        "4 items, 65 of 75 minutes. Ends at 11:05."
+    )
+    expect(page.get_by_label("Minutes for Peer support, friendship or never?")).to_have_value("25")
+    expect(items.nth(1).locator(".peerkit-short-flag")).to_be_visible()
+    expect(items.nth(2).locator(".peerkit-short-flag")).to_be_hidden()

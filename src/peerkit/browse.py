@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from peerkit.model import CHIME, PEER_VALUES, Curriculum, Format, Module, Range
-from peerkit.plans import FREE_KINDS, Kind
+from peerkit.plans import FREE_KINDS, Entry, Kind
 from peerkit.render import prompt_anchors
-from peerkit.sessions.versions import shortest_minutes
+from peerkit.sessions.versions import module_versions, shortest_minutes
 
 INDEX_VERSION = 1
 
@@ -41,6 +41,13 @@ def _formats(value: Format) -> list[str]:
     return ["in-person", "online"] if value is Format.both else [value.value]
 
 
+def _plan_item(entry: Entry) -> dict[str, Any]:
+    """A line of a version's running order as the planner adds it."""
+    if entry.activity is not None:
+        return {"kind": "activity", "id": entry.activity.id, "minutes": entry.minutes}
+    return {"kind": entry.kind.value, "text": entry.title, "minutes": entry.minutes}
+
+
 def _module(module: Module, link: RootLink) -> dict[str, Any]:
     return {
         "id": module.id,
@@ -51,12 +58,14 @@ def _module(module: Module, link: RootLink) -> dict[str, Any]:
         "shortest": shortest_minutes(module),
         "versions": [
             {
-                "id": version.id,
-                "label": version.label,
-                "minutes": _span(version.minutes),
-                "url": link(module.id, f"{module.id}-version-{version.id}"),
+                "id": running.id,
+                "label": running.label,
+                "minutes": _span(running.minutes),
+                "url": link(module.id, f"{module.id}-version-{running.id}"),
+                "items": [_plan_item(entry) for entry in running.day.entries],
             }
-            for version in module.versions
+            for running in module_versions(module)
+            if not running.standard
         ],
         "format": _formats(module.format),
         "formatLabel": module.format.label,

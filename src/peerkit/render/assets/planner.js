@@ -513,6 +513,30 @@
     announce(`Added ${titleOf(item)} at ${at}. ${summary()}`);
   }
 
+  /** A module's version: its whole running order, each item at the version's minutes. */
+  function addVersion(key, button) {
+    const [moduleId, versionId] = key.split("~");
+    const module = modules.get(moduleId);
+    const version = module && (module.versions || []).find((v) => v.id === versionId);
+    if (!version) return;
+    const items = version.items.map(cleanItem).filter(Boolean);
+    if (plan.items.length + items.length > MAX_ITEMS) {
+      const full = `A plan can hold ${MAX_ITEMS} items, and this adds ${items.length}. Remove some first.`;
+      confirmBeside(button, full);
+      announce(full);
+      return;
+    }
+    const from = plan.items.length;
+    plan.items.push(...items);
+    if (!plan.title) plan.title = tidy(`${module.title}: ${version.label.toLowerCase()}`);
+    save();
+    drawDetails();
+    drawItems();
+    const at = clock(timed()[from].start);
+    confirmBeside(button, `Added ${items.length} items from ${at}`);
+    announce(`Added the ${version.label.toLowerCase()} of ${module.title}, ${items.length} items from ${at}. ${summary()}`);
+  }
+
   function move(action, position) {
     const item = plan.items[position];
     if (!item) return;
@@ -543,8 +567,15 @@
     const target = event.target.closest("button");
     if (!target || !root.contains(target)) return;
     if (target.dataset.addActivity) {
-      const item = cleanItem({ kind: "activity", id: target.dataset.addActivity });
+      // Filtered to "up to N minutes", an activity that can run in N goes in at N.
+      const activity = activities.get(target.dataset.addActivity);
+      const upTo = wholeMinutes(new FormData(filters).get("to"), 0);
+      const minutes =
+        activity && upTo ? Math.min(Math.max(upTo, activity.minutes[0]), activity.minutes[1]) : undefined;
+      const item = cleanItem({ kind: "activity", id: target.dataset.addActivity, minutes });
       if (item) add(item, target);
+    } else if (target.dataset.addVersion) {
+      addVersion(target.dataset.addVersion, target);
     } else if (target.dataset.addKind) {
       const item = cleanItem({ kind: target.dataset.addKind });
       if (item) add(item, target);
