@@ -270,7 +270,15 @@ def version_sessions(
             standard,
             id=running.session_id,
             title=f"{module.title}: {running.label}",
-            summary=running.summary or module.summary,
+            # The version's summary is for facilitators; participants read the module's.
+            notes="\n\n".join(
+                text
+                for text in (
+                    f"{running.label}, {running.minutes} minutes. {running.summary or ''}".strip(),
+                    module.facilitator_notes,
+                )
+                if text
+            ),
             days=[running.day],
             version=running.label,
         )
