@@ -85,6 +85,16 @@ def test_the_catalogue_index_finds_modules_that_fit_60_and_90_minutes() -> None:
             "label": "Short version",
             "minutes": [60, 75],
             "url": "boundaries/#boundaries-version-short",
+            "items": [
+                {
+                    "kind": "welcome",
+                    "text": "Welcome, introductions and group agreement",
+                    "minutes": 10,
+                },
+                {"kind": "activity", "id": "boundaries-peer-friend-never", "minutes": 25},
+                {"kind": "activity", "id": "boundaries-saying-no", "minutes": 20},
+                {"kind": "activity", "id": "boundaries-closing-round", "minutes": 10},
+            ],
         }
     ]
 
@@ -201,6 +211,25 @@ def test_the_closing_activity_comes_last() -> None:
     assert messages(version(extra=extra)) == [
         "listening.md:35: versions.short.close_with: 'listening-pair' is not in this version's "
         "activities (did you mean 'listening-pairs'?)"
+    ]
+
+
+def test_a_step_that_leads_into_the_break_is_followed_by_the_versions_break() -> None:
+    path = ROOT / "modules" / "trauma-informed.md"
+    text = path.read_text(encoding="utf-8").replace(
+        "    break_after: trauma-informed-principles-in-practice",
+        "    break_after: trauma-informed-what-happened",
+    )
+    module_file, findings = parse_module(path, text)
+    assert module_file is not None, findings
+    found = [f for f in run_checks([module_file]) if "versions." in f.message]
+    assert [(f.severity.value, f.message) for f in found] == [
+        (
+            "warning",
+            "versions.short: step 6 of 'trauma-informed-principles-in-practice' leads into the "
+            "break, but in this version 'Grounding ideas, offered as invitations' follows it: "
+            "leave the step out (steps: - step: 6, leave_out: true) or set break_after",
+        )
     ]
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from peerkit.findings import Finding, did_you_mean
+from peerkit.findings import Finding, Severity, did_you_mean
 from peerkit.model import (
     STANDARD_VERSION,
     Activity,
@@ -28,7 +28,7 @@ from peerkit.model import (
     VersionActivity,
 )
 from peerkit.plans import AgendaDay, Entry, Kind, agenda
-from peerkit.runsheet import module_plan
+from peerkit.runsheet import leads_into_break, module_plan
 
 MODULE_START = dt.time(10, 0)
 """Clock times in a version's packs assume this start (as a module's own do)."""
@@ -388,6 +388,7 @@ def _check_steps(
 
 def _check_fit(f: ModuleFile, v: int, version: Version) -> Iterator[Finding]:
     day = version_day(f.module, version)
+    yield from _check_break_steps(f, v, version, day)
     activities = sum(e.minutes for e in day.entries if e.kind is Kind.activity)
     has_break = any(e.kind is Kind.break_ for e in day.entries)
     total = day.minutes
@@ -430,3 +431,35 @@ def split_downloads(
         else:
             found[version.id].append((label[len(version.label) + 2 :], href))
     return found
+
+
+def _check_break_steps(
+    f: ModuleFile, v: int, version: Version, day: AgendaDay
+) -> Iterator[Finding]:
+    """A kept step that sends the group "into the break" is followed by the version's break."""
+    entries = day.entries
+    for index, entry in enumerate(entries):
+        if entry.activity is None:
+            continue
+        step = leads_into_break(entry.activity)
+        following = entries[index + 1] if index + 1 < len(entries) else None
+        if step is None or (following is not None and following.kind is Kind.break_):
+            continue
+        a = next(i for i, p in enumerate(version.activities) if p.activity == entry.activity.id)
+        number = _original_step(f.module, entry.activity.id, entry.activity.steps[step])
+        then = f"'{following.title}' follows it" if following else "it ends the session"
+        yield Finding(
+            f.path,
+            f.line_of("versions", v, "activities", a, "activity"),
+            f"versions.{version.id}: step {number} of '{entry.activity.id}' leads into the "
+            f"break, but in this version {then}: leave the step out (steps: - step: {number}, "
+            "leave_out: true) or set break_after",
+            Severity.warning,
+        )
+
+
+def _original_step(module: Module, activity_id: str, text: str) -> int:
+    """The number of the module's own step that `text` (perhaps retimed) came from."""
+    activity = next(a for a in module.activities if a.id == activity_id)
+    head = _TIMING.split(text, maxsplit=1)[0]
+    return next((n for n, s in enumerate(activity.steps, 1) if s.startswith(head)), 1)
