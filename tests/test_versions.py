@@ -11,9 +11,12 @@ from peerkit.browse import curriculum_index
 from peerkit.checks import run_checks
 from peerkit.load import load_folder, parse_module
 from peerkit.model import Curriculum, Range
-from peerkit.packs import module_pack_paths
-from peerkit.plans import Kind, agenda, check_plan, parse_plan
+from peerkit.packs.build import module_pack_paths
+from peerkit.sessions.agenda import agenda
+from peerkit.sessions.checks import check_plan, check_plans
 from peerkit.sessions.crib import say_line
+from peerkit.sessions.load import parse_plan
+from peerkit.sessions.model import Kind
 from peerkit.sessions.versions import (
     module_versions,
     retimed,
@@ -289,7 +292,5 @@ def test_only_activities_and_modules_can_be_shortened() -> None:
 
 
 def test_the_reference_plans_keep_every_activity_at_its_shortest_or_more() -> None:
-    from peerkit.plans import check_plans
-
     plans, found = check_plans(ROOT / "sessions", CURRICULUM)
     assert plans and [f.format() for f in found if "under its shortest" in f.message] == []

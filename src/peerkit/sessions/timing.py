@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from peerkit.findings import Finding
 from peerkit.model import Curriculum
-from peerkit.plans import Kind, PlanFile
+from peerkit.sessions.model import Kind, PlanFile
 
 
 def too_short(plan_file: PlanFile, curriculum: Curriculum) -> Iterator[Finding]:
