@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from peerkit.browse import curriculum_index
+from peerkit.browse.index import curriculum_index
 from peerkit.checks import run_checks
 from peerkit.load import load_folder, parse_module
 from peerkit.model import Curriculum, Range
