@@ -61,6 +61,7 @@ check: setup ## Check every module in modules/
 schema: setup ## Regenerate the JSON Schemas in schema/ from the model
 	$(VENV)/bin/peerkit schema module -o schema/module.schema.json
 	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
+	$(VENV)/bin/peerkit schema self-care-ideas -o schema/self-care-ideas.schema.json
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench tools macros.py hatch_build.py
@@ -96,7 +97,7 @@ previews: build ## Render first pages of some packs to PNG for the docs' visual 
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
 	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3
-	$(VENV)/bin/python bench/packs.py
+	$(VENV)/bin/python bench/packs.py --write docs/benchmarks.md
 	CHROME_PATH=/usr/bin/chromium $(VENV)/bin/python bench/lighthouse.py --repeat 3
 
 look: build ## Every page of every pack as small PNGs, and a contact sheet per pack, in look/

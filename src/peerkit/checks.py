@@ -15,6 +15,7 @@ from peerkit.anchors import page_anchors
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
 from peerkit.packs.cards import cards_fit
+from peerkit.prompt_repeats import prompts_not_repeated
 from peerkit.sessions.checks import check_module_breaks
 from peerkit.sessions.version_checks import check_versions
 
@@ -238,6 +239,7 @@ CHECKS: tuple[Check, ...] = (
     cards_fit,
     check_module_breaks,
     check_versions,
+    prompts_not_repeated,
 )
 
 

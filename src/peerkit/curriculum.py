@@ -20,6 +20,7 @@ from peerkit.render import (
     default_link,
 )
 from peerkit.site import SiteSettings
+from peerkit.vocabulary import check_terms
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ def check_folder(
     if not folder.is_dir() and not also:
         return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
     files, findings, count = load_folder(folder, load) if folder.is_dir() else ([], [], 0)
+    if settings is not None and settings.vocabulary is not None:
+        # The site's own modules; reference modules it includes keep their own terms.
+        findings.extend(check_terms(files, settings.vocabulary))
     for path in also:
         module_file, found = load(path, None)
         findings.extend(found)

@@ -87,6 +87,12 @@ class Value(StrEnum):
     responsibility = "responsibility"
     mutuality = "mutuality"
 
+    @property
+    def label(self) -> str:
+        """How the value is shown: CHIME's first term is "Connectedness" (Leamy et al., 2011);
+        the id stays `connection`."""
+        return "Connectedness" if self is Value.connection else self.value.capitalize()
+
 
 CHIME = (Value.connection, Value.hope, Value.identity, Value.meaning, Value.empowerment)
 PEER_VALUES = (
@@ -229,6 +235,29 @@ class Source(Strict):
     title: ShortText
     year: int = Field(ge=1800, le=2100)
     publisher: ShortText | None = None
+
+
+WebAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s<>\"']+$", max_length=500),
+]
+
+
+class Credit(Strict):
+    """Published training this module is modelled on. The site and the packs show it in fixed
+    words: "Inspired by <title> (<publisher>). Inspired by, not endorsed by: <publisher> has
+    not reviewed or approved this material." """
+
+    title: ShortText = Field(description="The training's title, e.g. a module set's name.")
+    publisher: ShortText = Field(description="Who published it.")
+    url: WebAddress | None = Field(default=None, description="Where to find it (http or https).")
+    part: ShortText | None = Field(
+        default=None,
+        description=(
+            'Which part of it this module draws on, when not the whole, e.g. "the how we'
+            ' connect card activity".'
+        ),
+    )
 
 
 class Handout(Strict):
@@ -423,6 +452,14 @@ class Module(Strict):
     prerequisites: UniqueIds = Field(default_factory=list, max_length=MAX_LIST)
     licence: ShortText
     adapted_from: Text | None = None
+    inspired_by: list[Credit] = Field(
+        default_factory=list,
+        max_length=10,
+        description=(
+            "Published training this module is modelled on (title, publisher, optional url and"
+            " part), shown as inspired by, not endorsed by."
+        ),
+    )
     sources: list[Source] = Field(default_factory=list, max_length=MAX_LIST)
     facilitator_notes: Text | None = None
     easy_read: list[Text] = Field(

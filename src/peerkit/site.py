@@ -19,6 +19,7 @@ from peerkit.findings import Finding, Severity
 from peerkit.load import describe_errors
 from peerkit.model import ShortText, Strict, Text, deepest_line
 from peerkit.safefiles import linked_outside
+from peerkit.vocabulary import Vocabulary
 
 WebAddress = Annotated[
     str,
@@ -174,6 +175,13 @@ class SiteSettings(Strict):
     local_support: list[LocalService] = Field(
         default_factory=list,
         description="Services near the venues, printed beside the national list.",
+    )
+    vocabulary: Vocabulary | None = Field(
+        default=None,
+        description=(
+            "The audiences and themes modules may use (the catalogue's filters); without it,"
+            " any term."
+        ),
     )
     logo: ShortText | None = Field(
         default=None,

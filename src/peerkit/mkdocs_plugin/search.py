@@ -55,7 +55,7 @@ def tags_of(module: Module) -> list[str]:
     tag with one heading on the tags page."""
     tags: list[str] = []
     seen: set[str] = set()
-    for tag in [*module.themes, *(v.value for v in module.values)]:
+    for tag in [*module.themes, *(v.label for v in module.values)]:
         if tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag[:1].upper() + tag[1:])
