@@ -66,6 +66,7 @@ def mutuality_packs(request: pytest.FixtureRequest) -> dict[str, Path]:
     packs = packs_for(module_session(MUTUALITY, CURRICULUM, SETTINGS))
     assert [p.kind for p in packs] == [
         "facilitator",
+        "crib",
         "participant",
         "large-print",
         "show",

@@ -469,8 +469,19 @@ def test_the_longest_show_sheets_allowed_still_fit_one_page(tmp_path: Path) -> N
     assert closing in text
     before, after = text.split(closing, 1)
     rest = after.split("\n---\n", 1)
+    # The module's versions follow its activities in the front-matter.
+    activities, versions, later = rest[0].partition("\nversions:\n")
     edited, findings = parse_module(
-        path, before + closing + rest[0] + "\n" + item.rstrip("\n") + "\n---\n" + rest[1]
+        path,
+        before
+        + closing
+        + activities
+        + "\n"
+        + item.rstrip("\n")
+        + versions
+        + later
+        + "\n---\n"
+        + rest[1],
     )
     assert edited is not None, findings
     question = ("Which small thing would you like to take away from tonight, and who could " * 2)[

@@ -2,16 +2,26 @@
 browse index and the pages agree on where each thing is.
 
 A module's page has the module's id, its sections (`<module id>-<section>`), each activity's
-id, each handout's `handout-<id>` and each reflection prompt's anchor.
+id, each handout's `handout-<id>`, each reflection prompt's anchor and, when it declares
+versions, `<module id>-version-<version id>` and `<module id>-crib-<version id>` for each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from peerkit.model import Activity, Module, ModuleFile, Prompt
+from peerkit.model import STANDARD_VERSION, Activity, Module, ModuleFile, Prompt
 
-SECTIONS = ("outcomes", "running-order", "reflection", "handouts", "easy-read", "support", "about")
+SECTIONS = (
+    "outcomes",
+    "running-order",
+    "versions",
+    "reflection",
+    "handouts",
+    "easy-read",
+    "support",
+    "about",
+)
 """The module page's own sections; each has the anchor `<module id>-<section>`."""
 
 
@@ -46,6 +56,14 @@ def page_anchors(module_file: ModuleFile) -> list[tuple[str, int]]:
         anchors.append((activity.id, f.line_of("activities", i, "id")))
     for i, handout in enumerate(module.handouts):
         anchors.append((f"handout-{handout.id}", f.line_of("handouts", i, "id")))
+    if module.versions:
+        # A version id used twice, or `standard`, has its own finding (check_versions).
+        named = {STANDARD_VERSION: f.line_of("id")}
+        for i, version in enumerate(module.versions):
+            named.setdefault(version.id, f.line_of("versions", i, "id"))
+        for version_id, where in named.items():
+            anchors.append((f"{module.id}-version-{version_id}", where))
+            anchors.append((f"{module.id}-crib-{version_id}", where))
     for _, index, prompts in owned_prompts(module):
         key = ("reflection",) if index is None else ("activities", index, "reflection")
         for n, (anchor, _) in enumerate(prompts):

@@ -17,6 +17,7 @@ from peerkit.model import ModuleFile
 from peerkit.packs.cards import cards_fit
 from peerkit.prompt_repeats import prompts_not_repeated
 from peerkit.sessions.checks import check_module_breaks
+from peerkit.sessions.version_checks import check_versions
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
 
@@ -237,6 +238,7 @@ CHECKS: tuple[Check, ...] = (
     activities_fit_duration,
     cards_fit,
     check_module_breaks,
+    check_versions,
     prompts_not_repeated,
 )
 

@@ -45,7 +45,7 @@ from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
 from peerkit.sessions.checks import check_plan
 from peerkit.sessions.load import load_plan
-from peerkit.sessions.view import module_session, plan_session
+from peerkit.sessions.view import Session, module_session, plan_session, version_sessions
 from peerkit.upgrade import UpgradeError
 from peerkit.upgrade import upgrade as run_upgrade
 
@@ -224,12 +224,14 @@ def pack(
     findings += result.findings
     settings = project.settings
     session = None
+    versions: list[Session] = []
     if source.suffix == ".md":
         module_file = next(
             (f for f in result.curriculum.files if f.path.resolve() == source.resolve()), None
         )
         if module_file is not None:
             session = module_session(module_file.module, result.curriculum, settings)
+            versions = version_sessions(module_file.module, result.curriculum, settings)
         elif not findings:
             findings.append(Finding(source, 1, f"not a module in {modules_dir}"))
     else:
@@ -242,7 +244,7 @@ def pack(
         click.echo(finding.format(), err=True)
     if errors(findings) or session is None:
         sys.exit(1)
-    packs = packs_for(session)
+    packs = [pack for one in (session, *versions) for pack in packs_for(one)]
     with click.progressbar(length=len(packs), label="Making packs", file=sys.stderr) as bar:
         try:
             report = build_packs(

@@ -353,6 +353,86 @@ class Activity(Strict):
     )
 
 
+STANDARD_VERSION = "standard"
+"""The version every module has without declaring it: the module as written."""
+
+
+class VersionStep(Strict):
+    """How one step of an activity runs in a version: shorter, or left out."""
+
+    step: int = Field(ge=1, le=MAX_LIST, description="The step's number, counting from 1.")
+    minutes: Minutes | None = Field(
+        default=None,
+        description="The step's minutes in this version; they replace the step's own timing.",
+    )
+    leave_out: bool = Field(default=False, description="`true` leaves the step out.")
+
+    @model_validator(mode="after")
+    def _minutes_or_leave_out(self) -> VersionStep:
+        if (self.minutes is None) == self.leave_out:
+            return self
+        raise ValueError("give either 'minutes' or 'leave_out: true' for a step, not both")
+
+
+class VersionActivity(Strict):
+    """One activity in a version's running order."""
+
+    activity: Slug = Field(description="The id of one of this module's activities.")
+    minutes: Minutes | None = Field(
+        default=None,
+        description="Its minutes in this version (default: the activity's own).",
+    )
+    steps: list[VersionStep] = Field(
+        default_factory=list,
+        max_length=MAX_LIST,
+        description="Steps that run shorter or are left out; the others keep their timing.",
+    )
+    notes: Text | None = Field(
+        default=None,
+        description="What the facilitator does differently in this version (printed with it).",
+    )
+
+
+class Version(Strict):
+    """Another way to run the module in less (or more) time: which activities, in which order,
+    with which step timings and prompts. The standard version is the module as written."""
+
+    id: Slug = Field(description="e.g. `short`; used in pack names (`standard` is taken).")
+    label: ShortText = Field(description='What facilitators see, e.g. "Short version".')
+    minutes: Duration = Field(description="The slot it fits, breaks included, e.g. `60-75`.")
+    summary: Text | None = Field(
+        default=None, description="When to choose it and what it leaves out."
+    )
+    welcome: int = Field(
+        default=10, ge=5, le=60, description="Minutes for the welcome and group agreement."
+    )
+    close: int = Field(
+        default=5, ge=5, le=60, description="Minutes to close: the support list and goodbye."
+    )
+    close_with: Slug | None = Field(
+        default=None,
+        description=(
+            "Or: the id of the activity that closes the session (last in the running order,"
+            " with the support list in its steps); then `close` is not added."
+        ),
+    )
+    break_minutes: int = Field(
+        default=10, ge=5, le=60, description="Minutes for the break (over 75 minutes)."
+    )
+    break_after: Slug | None = Field(
+        default=None,
+        description="The activity the break follows (without it, about halfway).",
+    )
+    activities: list[VersionActivity] = Field(min_length=1, max_length=MAX_LIST)
+    reflection: UniqueIds | None = Field(
+        default=None,
+        description=(
+            "The reflection prompts it uses, by anchor (e.g. `boundaries-reflect-2`,"
+            " `boundaries-two-hats-reflect-1`); without it, all of them."
+        ),
+    )
+
+
 class Module(Strict):
     """A training module: the front-matter of one file in `modules/`."""
 
@@ -396,6 +476,14 @@ class Module(Strict):
         description=(
             "The id of the activity the break follows in the module's own run-sheet (without"
             " it, the break goes about halfway)."
+        ),
+    )
+    versions: list[Version] = Field(
+        default_factory=list,
+        max_length=10,
+        description=(
+            "Shorter (or other) ways to run the module, e.g. a 60-75 minute version; the"
+            " standard version is the module as written."
         ),
     )
 

@@ -13,13 +13,31 @@ from typing import Any, TypedDict, cast
 
 from peerkit.anchors import owned_prompts
 from peerkit.model import CHIME, PEER_VALUES, Curriculum, Format, Module, Range
-from peerkit.sessions.agenda import DEFAULT_MINUTES, planned_minutes
+from peerkit.sessions.agenda import DEFAULT_MINUTES, Entry, planned_minutes
 from peerkit.sessions.model import FREE_KINDS
+from peerkit.sessions.versions import module_versions, shortest_minutes
 
 INDEX_VERSION = 1
 
 RootLink = Callable[[str, str | None], str]
 """`link(module_id, anchor)`: a URL relative to the site's root."""
+
+
+class IndexPlanItem(TypedDict, total=False):
+    """A line of a version's running order: an activity by id, or another item by its text."""
+
+    kind: str
+    id: str
+    text: str
+    minutes: int
+
+
+class IndexVersion(TypedDict):
+    id: str
+    label: str
+    minutes: list[int]
+    url: str
+    items: list[IndexPlanItem]
 
 
 class IndexModule(TypedDict):
@@ -28,6 +46,9 @@ class IndexModule(TypedDict):
     summary: str
     url: str
     duration: list[int]
+    shortest: int
+    """The fewest minutes any version needs: what the "Fits in" filter compares."""
+    versions: list[IndexVersion]
     format: list[str]
     formatLabel: str
     groupSize: list[int]
@@ -96,6 +117,13 @@ def _formats(value: Format) -> list[str]:
     return ["in-person", "online"] if value is Format.both else [value.value]
 
 
+def _plan_item(entry: Entry) -> IndexPlanItem:
+    """A line of a version's running order as the planner adds it."""
+    if entry.activity is not None:
+        return {"kind": "activity", "id": entry.activity.id, "minutes": entry.minutes}
+    return {"kind": entry.kind.value, "text": entry.title, "minutes": entry.minutes}
+
+
 def _module(module: Module, link: RootLink) -> IndexModule:
     return {
         "id": module.id,
@@ -103,6 +131,18 @@ def _module(module: Module, link: RootLink) -> IndexModule:
         "summary": " ".join(module.summary.split()),
         "url": link(module.id, None),
         "duration": _span(module.duration),
+        "shortest": shortest_minutes(module),
+        "versions": [
+            {
+                "id": running.id,
+                "label": running.label,
+                "minutes": _span(running.minutes),
+                "url": link(module.id, f"{module.id}-version-{running.id}"),
+                "items": [_plan_item(entry) for entry in running.day.entries],
+            }
+            for running in module_versions(module)
+            if not running.standard
+        ],
         "format": _formats(module.format),
         "formatLabel": module.format.label,
         "groupSize": _span(module.group_size),

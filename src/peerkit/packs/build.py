@@ -38,14 +38,18 @@ from peerkit.render.env import TEMPLATES as WEB_TEMPLATES
 from peerkit.render.env import sandbox
 from peerkit.render.safetylinks import link_procedures
 from peerkit.sessions.model import Kind
+from peerkit.sessions.versions import module_versions
 from peerkit.sessions.view import Session
 from peerkit.site import SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
-PackKind = Literal["facilitator", "participant", "large-print", "show", "paperwork", "cards"]
+PackKind = Literal[
+    "facilitator", "crib", "participant", "large-print", "show", "paperwork", "cards"
+]
 Paper = Literal["a4", "letter"]
 PACK_KINDS: tuple[PackKind, ...] = (
     "facilitator",
+    "crib",
     "participant",
     "large-print",
     "show",
@@ -54,6 +58,7 @@ PACK_KINDS: tuple[PackKind, ...] = (
 )
 LABELS = {
     "facilitator": "Facilitator pack",
+    "crib": "Crib sheet (one page)",
     "participant": "Participant pack",
     "large-print": "Large-print participant pack",
     "show": "Show sheets",
@@ -190,18 +195,25 @@ def pack_path(
     day: int | None = None,
 ) -> str:
     """Where a pack goes in the site, e.g. `packs/modules/self-care-facilitator-pack.pdf`."""
-    suffix = {"cards": "cards", "show": "show-sheets", "paperwork": "paperwork"}.get(
-        kind, f"{kind}-pack"
-    )
+    suffix = {
+        "cards": "cards",
+        "show": "show-sheets",
+        "paperwork": "paperwork",
+        "crib": "crib-sheet",
+    }.get(kind, f"{kind}-pack")
     part = f"-day-{day}" if day is not None else ""
     return f"packs/{source}s/{source_id}{part}-{suffix}.pdf"
 
 
-def pack_kinds(activities: Iterable[Activity], *, show: bool = False) -> list[PackKind]:
+def pack_kinds(
+    activities: Iterable[Activity], *, show: bool = False, crib: bool = False
+) -> list[PackKind]:
     """Facilitator, participant (and large-print) packs and paperwork; show sheets when there
-    is something to show; a card sheet when an activity has cards."""
+    is something to show; a card sheet when an activity has cards; a module's (and each of
+    its versions') one-page crib sheet."""
     activities = list(activities)
     has = {
+        "crib": crib,
         "show": show or any(activity.show for activity in activities),
         "cards": any(activity.cards for activity in activities),
     }
@@ -209,13 +221,24 @@ def pack_kinds(activities: Iterable[Activity], *, show: bool = False) -> list[Pa
 
 
 def module_pack_paths(module: Module) -> list[tuple[str, str]]:
-    """(label, path) of each pack a module gets, before its session is built."""
-    return [(LABELS[k], pack_path("module", module.id, k)) for k in pack_kinds(module.activities)]
+    """(label, path) of each pack a module gets, before its session is built: the standard
+    version's, then each declared version's, labelled with the version (`Short version:
+    Facilitator pack`)."""
+    paths = []
+    for running in module_versions(module):
+        prefix = "" if running.standard else f"{running.label}: "
+        kinds = pack_kinds(running.module.activities, crib=True)
+        paths += [(prefix + LABELS[k], pack_path("module", running.session_id, k)) for k in kinds]
+    return paths
 
 
 def packs_for(session: Session) -> list[Pack]:
     """Every pack of a session; a multi-day session also gets a participant pack per day."""
-    kinds = pack_kinds((a for _, a in session.activities), show=bool(session.show_items))
+    kinds = pack_kinds(
+        (a for _, a in session.activities),
+        show=bool(session.show_items),
+        crib=session.source == "module",
+    )
     packs = [Pack(session, kind) for kind in kinds]
     if len(session.days) > 1:
         at = kinds.index("participant") + 1

@@ -16,6 +16,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from peerkit.render.text import inline, plain
+from peerkit.sessions.crib import first_sentence, say_line
 
 TEMPLATES = Path(__file__).parent / "templates"
 """peerkit's web fragments (a site overrides them from `overrides/peerkit/`)."""
@@ -31,11 +32,13 @@ def _web_label(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
 
-FILTERS: dict[str, Callable[[str], str]] = {
+FILTERS: dict[str, Callable[..., str | None]] = {
     "plain": plain,
     "inline": inline,
     "tel": _tel,
     "web_label": _web_label,
+    "say_line": say_line,
+    "first_sentence": first_sentence,
 }
 """Filters peerkit's templates use, web and print alike."""
 

@@ -16,10 +16,11 @@ from typing import TypeVar
 
 from peerkit.anchors import page_anchors, section_anchors
 from peerkit.findings import Finding
-from peerkit.model import Activity, Handout, ModuleFile
+from peerkit.model import STANDARD_VERSION, Activity, Handout, ModuleFile
 from peerkit.render.body import BodyProblem, render_body
 from peerkit.render.macros import Download, Link, Macros, default_link
 from peerkit.render.sanitize import clean_html
+from peerkit.sessions.versions import module_versions, split_downloads
 
 
 class PageError(Exception):
@@ -128,6 +129,8 @@ class Renderer(Macros):
             rest = [
                 a for a in _first_of_each(module.activities) if a.id not in state.placed_activities
             ]
+            versions = module_versions(module)
+            by_version = split_downloads(downloads, versions)
             parts = [
                 self._fragment(
                     "module_header.html",
@@ -136,7 +139,10 @@ class Renderer(Macros):
                     prerequisites=[
                         m for m in map(self.curriculum.module, module.prerequisites) if m
                     ],
-                    downloads=downloads,
+                    downloads=by_version.get(STANDARD_VERSION, []),
+                    versions=versions,
+                    version_downloads=by_version,
+                    settings=self.settings,
                 ),
                 body,
                 *(self.activity(a.id) for a in rest),

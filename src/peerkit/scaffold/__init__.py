@@ -278,6 +278,19 @@ reflection:
 handouts: []
 # Where the break goes in the module's own run-sheet: the id of the activity it follows.
 break_after: @ID@-what-helps
+# Shorter ways to run the module, e.g. in a group's regular slot: which activities, their
+# minutes, steps that run shorter or are left out. `peerkit check` adds a welcome, a close and
+# (over 75 minutes) a break, and says if it does not fit. Remove it if you need none.
+versions:
+  - id: short
+    label: Short version
+    minutes: 40-45
+    close_with: @ID@-closing-round
+    activities:
+      - activity: @ID@-what-helps
+        minutes: 20
+      - activity: @ID@-closing-round
+        minutes: 10
 # The activities, in running order. Each id must be unique across every module.
 activities:
   - id: @ID@-what-helps

@@ -8,4 +8,7 @@
   items), a module's own run-sheet, and screen breaks online.
 - `checks`: a plan against the curriculum, and breaks against what the steps say.
 - `view`: a session as the packs and the session pages show it, and its web page.
+- `versions`: the versions a module runs in (a short version, say), timed, and their checks.
+- `timing`: an activity in a plan keeps its shortest time unless the plan says shortened.
+- `crib`: what a one-page crib sheet picks out of a module.
 """

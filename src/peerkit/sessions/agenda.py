@@ -60,6 +60,8 @@ class Entry:
     questions: tuple[str, ...] = ()
     idea: SelfCareIdea | None = None
     breakouts: tuple[Breakout, ...] = ()
+    shortened: bool = False
+    """True when the plan runs the activity in fewer minutes than its shortest."""
 
     @property
     def has_content(self) -> bool:
@@ -152,6 +154,7 @@ def agenda(
                         tuple(item.questions),
                         ideas.get(item.idea) if item.idea else None,
                         tuple(item.breakouts),
+                        item.shortened and activity is not None and minutes < activity.minutes.min,
                     )
                 )
                 clock = _add(clock, minutes)

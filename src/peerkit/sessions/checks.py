@@ -24,6 +24,7 @@ from peerkit.sessions.agenda import (
 from peerkit.sessions.ideas import BANK_FILE, load_bank
 from peerkit.sessions.load import load_plan, plan_paths
 from peerkit.sessions.model import Item, Kind, PlanFile, field_name
+from peerkit.sessions.timing import too_short
 from peerkit.site import stale_message, stale_services
 
 _INTO_THE_BREAK = re.compile(
@@ -71,6 +72,7 @@ def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Fi
                 findings.extend(_check_idea(plan_file, d, i, item))
     if findings:
         return findings
+    findings.extend(too_short(plan_file, curriculum))
     for agenda_day in agenda(plan, curriculum):
         if agenda_day.overrun:
             d = agenda_day.number - 1

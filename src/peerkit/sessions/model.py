@@ -135,6 +135,13 @@ class Item(Strict):
         default=None,
         description="Minutes for this item; activities and modules default to the curriculum's.",
     )
+    shortened: bool = Field(
+        default=False,
+        description=(
+            "`true` lets an activity (or module) run in fewer minutes than its shortest;"
+            " the packs' agenda says it is shortened."
+        ),
+    )
     notes: Text | None = Field(default=None, description="Notes for the facilitators.")
     text: Text | None = Field(
         default=None,
@@ -176,6 +183,11 @@ class Item(Strict):
             raise ValueError(f"an item needs exactly one of: {keys}{found}")
         if given[0] in FREE_KINDS and self.minutes is None:
             raise ValueError(f"'{given[0].value}' needs 'minutes:' (how long it takes)")
+        if given[0] in FREE_KINDS and self.shortened:
+            raise ValueError(
+                f"'shortened' is for activities and modules; '{given[0].value}' takes the"
+                " minutes it is given"
+            )
         if given[0] in (Kind.activity, Kind.module) and (self.text or self.questions):
             raise ValueError(
                 f"'{given[0].value}' takes its content from the module: 'text' and 'questions'"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from peerkit.model import Activity, Curriculum, Format, Handout, Module
 from peerkit.sessions.agenda import AgendaDay, Entry, agenda, module_agenda, with_screen_breaks
 from peerkit.sessions.model import Board, Kind, PaperworkPart, PlanFile
+from peerkit.sessions.versions import module_versions
 from peerkit.site import LocalService, SiteSettings
 
 if TYPE_CHECKING:  # a session page is rendered with the site's renderer
@@ -50,6 +51,8 @@ class Session:
     paperwork: tuple[PaperworkPart, ...] = DEFAULT_PAPERWORK
     course: str | None = None
     """For one day of a course: the course's title (the day's pack has the day's title)."""
+    version: str | None = None
+    """For a module's declared version (e.g. "Short version"): its label."""
 
     def day_session(self, number: int) -> Session:
         """One day of a multi-day session, as a session of its own."""
@@ -214,6 +217,33 @@ def module_session(module: Module, curriculum: Curriculum, settings: SiteSetting
     )
 
 
+def version_sessions(
+    module: Module, curriculum: Curriculum, settings: SiteSettings
+) -> list[Session]:
+    """A session for each version a module declares (its standard one is `module_session`)."""
+    standard = module_session(module, curriculum, settings)
+    return [
+        dataclasses.replace(
+            standard,
+            id=running.session_id,
+            title=f"{module.title}: {running.label}",
+            # The version's summary is for facilitators; participants read the module's.
+            notes="\n\n".join(
+                text
+                for text in (
+                    f"{running.label}, {running.minutes} minutes. {running.summary or ''}".strip(),
+                    module.facilitator_notes,
+                )
+                if text
+            ),
+            days=[running.day],
+            version=running.label,
+        )
+        for running in module_versions(module)
+        if not running.standard
+    ]
+
+
 def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSettings) -> Session:
     plan = plan_file.plan
     days = agenda(plan, curriculum, plan_file.ideas)
@@ -240,10 +270,13 @@ def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSett
 def sessions_of(
     curriculum: Curriculum, plans: Iterable[PlanFile], settings: SiteSettings
 ) -> list[Session]:
-    """A session for every module and every plan: what a build makes packs of."""
-    return [module_session(m, curriculum, settings) for m in curriculum.modules] + [
-        plan_session(p, curriculum, settings) for p in plans
-    ]
+    """A session for every module, each of its versions and every plan: what a build makes
+    packs of."""
+    sessions = []
+    for module in curriculum.modules:
+        sessions.append(module_session(module, curriculum, settings))
+        sessions += version_sessions(module, curriculum, settings)
+    return sessions + [plan_session(p, curriculum, settings) for p in plans]
 
 
 def session_page(

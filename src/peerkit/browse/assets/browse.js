@@ -122,6 +122,7 @@
         shown === items.length ? `All ${shown} ${noun}` : `Showing ${shown} of ${items.length} ${noun}`;
       if (count.textContent !== text) count.textContent = text;
       none.hidden = shown !== 0;
+      if (kind === "activities") planFor(want);
       remember();
     }
 
@@ -134,6 +135,19 @@
         typing = setTimeout(apply, TYPING_PAUSE);
       } else {
         apply();
+      }
+    }
+
+    // "Add to plan" takes the minutes the library is filtered to: an activity of 15-25
+    // minutes, in a library filtered to "up to 20", goes into the plan at 20.
+    function planFor(want) {
+      for (const item of items) {
+        const link = elements.get(item.id)?.querySelector("a[data-add-to-plan]");
+        if (!link) continue;
+        const url = new URL(link.getAttribute("href"), document.baseURI);
+        const minutes = want.to ? Math.min(Math.max(want.to, item.minutes[0]), item.minutes[1]) : 0;
+        url.searchParams.set("add", minutes ? `${item.id}~${minutes}` : item.id);
+        link.setAttribute("href", url.href);
       }
     }
 

@@ -41,8 +41,8 @@ window.peerkitFilter = (() => {
     if (want.format && !format.includes(want.format)) return false;
     const group = item.groupSize || module.groupSize;
     if (want.size && (want.size < group[0] || want.size > group[1])) return false;
-    // A module fits if its shortest version fits the time there is.
-    if (want.fits && module.duration[0] > want.fits) return false;
+    // A module fits if its shortest version (a short version, say) fits the time there is.
+    if (want.fits && (module.shortest ?? module.duration[0]) > want.fits) return false;
     // An activity is in a minutes range if the two ranges overlap.
     if (item.minutes && want.from && item.minutes[1] < want.from) return false;
     if (item.minutes && want.to && item.minutes[0] > want.to) return false;

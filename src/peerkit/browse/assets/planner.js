@@ -88,6 +88,13 @@
     return { kind: item.kind, text: tidy(item.text) || kind.label, minutes: wholeMinutes(item.minutes, kind.minutes) };
   }
 
+  /** True when an activity is planned in fewer minutes than its shortest: the downloaded
+   * plan then says `shortened: true`, so `peerkit check` accepts it and the packs say so. */
+  function shortened(item) {
+    const activity = item && item.kind === "activity" ? activities.get(item.id) : null;
+    return Boolean(activity) && item.minutes < activity.minutes[0];
+  }
+
   /** A plan with only what the planner understands, and how many items were left out. */
   function cleanPlan(raw) {
     const fresh = blank();
@@ -171,9 +178,11 @@
     } else {
       plan = stored();
     }
-    // "Add to plan" in the activity library links here with ?add=ID.
-    for (const id of params.getAll("add")) {
-      const item = cleanItem({ kind: "activity", id });
+    // "Add to plan" in the activity library links here with ?add=ID, or ?add=ID~MINUTES
+    // when the library was filtered to a number of minutes.
+    for (const value of params.getAll("add")) {
+      const [id, minutes] = value.split("~");
+      const item = cleanItem({ kind: "activity", id, minutes });
       if (item && plan.items.length < MAX_ITEMS) {
         plan.items.push(item);
         messages.push(`Added ${titleOf(item)}.`);
@@ -282,6 +291,7 @@
           element("span", { class: "peerkit-planner-time" }),
           element("span", { class: "peerkit-planner-name" }, label, " ", element("span", { class: "peerkit-hint", text: what })),
           element("strong", { class: "peerkit-over-flag", text: "Over time", hidden: "" }),
+          element("strong", { class: "peerkit-short-flag", text: "Shortened", hidden: "" }),
           element(
             "span",
             { class: "peerkit-planner-minutes" },
@@ -323,6 +333,7 @@
       row.querySelector(".peerkit-planner-time").textContent = `${clock(start)}–${clock(end)}`;
       row.classList.toggle("peerkit-over", over);
       row.querySelector(".peerkit-over-flag").hidden = !over;
+      row.querySelector(".peerkit-short-flag").hidden = !shortened(plan.items[position]);
     });
     total.classList.toggle("peerkit-over", used() > plan.available);
     total.textContent = summary();
@@ -489,6 +500,30 @@
     announce(`Added ${titleOf(item)} at ${at}. ${summary()}`);
   }
 
+  /** A module's version: its whole running order, each item at the version's minutes. */
+  function addVersion(key, button) {
+    const [moduleId, versionId] = key.split("~");
+    const module = modules.get(moduleId);
+    const version = module && (module.versions || []).find((v) => v.id === versionId);
+    if (!version) return;
+    const items = version.items.map(cleanItem).filter(Boolean);
+    if (plan.items.length + items.length > MAX_ITEMS) {
+      const full = `A plan can hold ${MAX_ITEMS} items, and this adds ${items.length}. Remove some first.`;
+      confirmBeside(button, full);
+      announce(full);
+      return;
+    }
+    const from = plan.items.length;
+    plan.items.push(...items);
+    if (!plan.title) plan.title = tidy(`${module.title}: ${version.label.toLowerCase()}`);
+    save();
+    drawDetails();
+    drawItems();
+    const at = clock(timed()[from].start);
+    confirmBeside(button, `Added ${items.length} items from ${at}`);
+    announce(`Added the ${version.label.toLowerCase()} of ${module.title}, ${items.length} items from ${at}. ${summary()}`);
+  }
+
   function move(action, position) {
     const item = plan.items[position];
     if (!item) return;
@@ -519,8 +554,15 @@
     const target = event.target.closest("button");
     if (!target || !root.contains(target)) return;
     if (target.dataset.addActivity) {
-      const item = cleanItem({ kind: "activity", id: target.dataset.addActivity });
+      // Filtered to "up to N minutes", an activity that can run in N goes in at N.
+      const activity = activities.get(target.dataset.addActivity);
+      const upTo = wholeMinutes(new FormData(filters).get("to"), 0);
+      const minutes =
+        activity && upTo ? Math.min(Math.max(upTo, activity.minutes[0]), activity.minutes[1]) : undefined;
+      const item = cleanItem({ kind: "activity", id: target.dataset.addActivity, minutes });
       if (item) add(item, target);
+    } else if (target.dataset.addVersion) {
+      addVersion(target.dataset.addVersion, target);
     } else if (target.dataset.addKind) {
       const item = cleanItem({ kind: target.dataset.addKind });
       if (item) add(item, target);
@@ -613,6 +655,7 @@
       if (item.kind === "activity") lines.push(`  - activity: ${item.id}`);
       else lines.push(`  - ${item.kind}: ${quote(item.text)}`);
       lines.push(`    minutes: ${item.minutes}`);
+      if (shortened(item)) lines.push("    shortened: true");
     }
     return `${lines.join("\n")}\n`;
   }
