@@ -51,7 +51,9 @@ def module_copy(front: dict[str, Any], body: str, n: int) -> str:
     for key in ("activities", "handouts"):
         for item in front.get(key, []):
             ids[item["id"]] = f"{item['id']}-{n}"
-    data = _renamed(dict(front, prerequisites=[]), ids)
+    # Its short versions name activities and questions by id: left out, like prerequisites.
+    data = _renamed({k: v for k, v in front.items() if k != "versions"}, ids)
+    data["prerequisites"] = []
     data["title"] = f"{front['title']} ({n})"
     data["themes"] = [f"topic {n % TOPICS + 1}", *front.get("themes", [])]
     for old, new in ids.items():
