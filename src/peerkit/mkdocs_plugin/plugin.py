@@ -56,6 +56,8 @@ from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, 
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
 from peerkit.render.safetylinks import link_procedures
+from peerkit.runmode.site import assets as run_assets
+from peerkit.runmode.site import run_pages, with_run_link
 from peerkit.safefiles import linked_outside
 from peerkit.site import (
     STALE_MARK,
@@ -118,6 +120,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.plans: list[PlanFile] = []
         self.sessions: list[Session] = []
         self._session_pages: dict[str, str] = {}
+        self._run_links: dict[str, str] = {}
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
@@ -369,6 +372,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         }
         self._fill_nav(config, self.config.nav_section, list(self._module_pages))
         self._add_session_pages(config, files)
+        self._add_run_pages(config, files)
         if self.config.browse:
             self._add_browse_pages(config, files)
         self._folders = sorted({f.dest_uri.split("/")[0] for f in files if "/" in f.dest_uri})
@@ -451,6 +455,25 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             )
         self._fill_nav(config, self.config.sessions_nav_section, list(self._session_pages))
 
+    def _add_run_pages(self, config: MkDocsConfig, files: Files) -> None:
+        """Run mode for every module and session plan (peerkit.runmode), linked from its page."""
+        session_files = {
+            s.id: files.get_file_from_path(f"{self.config.sessions_path.strip('/')}/{s.id}.md")
+            for s in self.sessions
+            if s.source == "session"
+        }
+
+        def page_url(session: Session) -> str:
+            file = session_files.get(session.id) if session.source == "session" else None
+            return (file or self.page_file(session.id)).url
+
+        self._run_links = {}
+        for run in run_pages(self.sessions, self.settings, page_url):
+            files.append(File.generated(config, run.path, content=run.html))
+            self._run_links[run.page_url] = run.path
+        for path, source in run_assets().items():
+            files.append(File.generated(config, path, abs_src_path=source))
+
     @property
     def packs_enabled(self) -> bool:
         off = os.environ.get("PEERKIT_PACKS", "").strip().lower() in {"0", "off", "false", "no"}
@@ -529,7 +552,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         session_html = self._session_pages.get(page.file.src_uri)
         if session_html is not None:
             page.toc = toc_from_html(session_html)
-            return self._link_safety(session_html, page)
+            return self._link_safety(self._with_run_link(session_html, page), page)
         rendered = self._module_pages.get(page.file.src_uri)
         if rendered is None:
             return html
@@ -556,7 +579,11 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
                 log.error(finding.format())
             raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
         page.toc = toc_from_html(html)
-        return self._link_safety(html, page)
+        return self._link_safety(self._with_run_link(html, page), page)
+
+    def _with_run_link(self, html: str, page: Page) -> str:
+        path = self._run_links.get(page.file.url)
+        return with_run_link(html, page.file.url, path) if path else html
 
     def _link_safety(self, html: str, page: Page) -> str:
         """Mentions of "your organisation's procedures" link to the safety page, if any."""

@@ -45,17 +45,21 @@ from peerkit.plans import AgendaDay, Entry, Kind, PaperworkPart, PlanFile, agend
 from peerkit.render import FILTERS
 from peerkit.render import TEMPLATES as WEB_TEMPLATES
 from peerkit.render.safetylinks import link_procedures
+from peerkit.runmode.page import slides_html
 from peerkit.runsheet import module_plan, with_screen_breaks
 from peerkit.site import LocalService, SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
-PackKind = Literal["facilitator", "participant", "large-print", "show", "paperwork", "cards"]
+PackKind = Literal[
+    "facilitator", "participant", "large-print", "show", "slides", "paperwork", "cards"
+]
 Paper = Literal["a4", "letter"]
 PACK_KINDS: tuple[PackKind, ...] = (
     "facilitator",
     "participant",
     "large-print",
     "show",
+    "slides",
     "paperwork",
     "cards",
 )
@@ -64,6 +68,7 @@ LABELS = {
     "participant": "Participant pack",
     "large-print": "Large-print participant pack",
     "show": "Show sheets",
+    "slides": "Slides (16:9)",
     "paperwork": "Paperwork",
     "cards": "Cards to cut out",
 }
@@ -312,6 +317,8 @@ class PrintTemplates:
     ) -> str:
         """A pack's print HTML; card sheets lay each deck out as `decks` says (by default,
         at the size its texts need by estimate) in the lettered `sets`."""
+        if kind == "slides":
+            return slides_html(session, settings)  # run mode's screens, one a page
         template = self.env.get_template(f"{TEMPLATE_OF.get(kind, kind)}.html")
         if kind == "cards" and decks is None:
             decks = card_decks(session, paper, {})
@@ -407,9 +414,12 @@ def pack_path(
     day: int | None = None,
 ) -> str:
     """Where a pack goes in the site, e.g. `packs/modules/self-care-facilitator-pack.pdf`."""
-    suffix = {"cards": "cards", "show": "show-sheets", "paperwork": "paperwork"}.get(
-        kind, f"{kind}-pack"
-    )
+    suffix = {
+        "cards": "cards",
+        "show": "show-sheets",
+        "slides": "slides",
+        "paperwork": "paperwork",
+    }.get(kind, f"{kind}-pack")
     part = f"-day-{day}" if day is not None else ""
     return f"packs/{source}s/{source_id}{part}-{suffix}.pdf"
 

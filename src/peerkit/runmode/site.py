@@ -1,0 +1,59 @@
+"""Run mode in a built site: one page per module and session plan, and the link to it from
+the module's or session's page."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from peerkit.runmode.page import ASSETS, SCRIPT, STYLESHEET, run_link, run_page, run_path
+from peerkit.site import SiteSettings
+
+if TYPE_CHECKING:
+    from peerkit.packs import Session
+
+_GLANCE = '<dl class="peerkit-glance">'
+
+
+@dataclass(frozen=True)
+class RunPage:
+    """A run-mode page to write into the site, and the page that links to it."""
+
+    path: str
+    """Where it goes in the site, e.g. `run/sessions/monthly-peer-support-hour.html`."""
+    html: str
+    page_url: str
+    """The address (in the site) of the module's or session's page."""
+
+
+def _relative(target: str, start: str) -> str:
+    """`target` relative to the folder of the file at `start` (both site paths)."""
+    return posixpath.relpath(target, posixpath.dirname(start) or ".")
+
+
+def run_pages(
+    sessions: Iterable[Session], settings: SiteSettings, page_url: Callable[[Session], str]
+) -> Iterator[RunPage]:
+    """A run-mode page for each session, linking back to its page at `page_url(session)`
+    (a site path such as `sessions/x.html` or `sessions/x/`)."""
+    for session in sessions:
+        path = run_path(session.source, session.id)
+        back_to = page_url(session)
+        back = _relative(back_to + ("index.html" if back_to.endswith("/") else ""), path)
+        assets = _relative("assets/peerkit/", path) + "/"
+        yield RunPage(path, run_page(session, settings, assets=assets, back=back), back_to)
+
+
+def assets() -> dict[str, str]:
+    """The run page's script and styles: site path → source file."""
+    return {SCRIPT: str(ASSETS / "runmode.js"), STYLESHEET: str(ASSETS / "runmode.css")}
+
+
+def with_run_link(html: str, page_url: str, path: str) -> str:
+    """A module's or session's page with its link to run mode, above its glance list."""
+    start = page_url + ("index.html" if page_url.endswith("/") or not page_url else "")
+    link = str(run_link(_relative(path, start)))
+    at = html.find(_GLANCE)
+    return html[:at] + link + "\n" + html[at:] if at >= 0 else link + "\n" + html
