@@ -238,8 +238,9 @@ def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> Non
         "packs/sessions/monthly-peer-support-hour-paperwork.pdf",
         "packs/sessions/monthly-peer-support-hour-participant-pack.pdf",
         "packs/sessions/monthly-peer-support-hour-show-sheets.pdf",
+        "packs/sessions/monthly-peer-support-hour-slides.pdf",
     ]
-    assert "Making packs" in done.stderr and "5 rendered, 0 from the cache" in done.stderr
+    assert "Making packs" in done.stderr and "6 rendered, 0 from the cache" in done.stderr
     text = text_of(tmp_path / made[0])
     assert "peerkit reference curriculum" in text and "18:30" in text and "Breathing Space" in text
 
@@ -260,6 +261,7 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
         page = reference_build.page(f"modules/{module.id}.html")
         kinds = ["facilitator-pack", "participant-pack", "large-print-pack", "paperwork"]
         kinds += ["show-sheets"] if any(a.show for a in module.activities) else []
+        kinds += ["slides"]
         kinds += ["cards"] if any(a.cards for a in module.activities) else []
         for kind in kinds:
             href = f"../packs/modules/{module.id}-{kind}.pdf"
@@ -269,7 +271,7 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
             ).is_file()
     for plan in sorted((ROOT / "sessions").glob("*.yml")):
         page = reference_build.page(f"sessions/{plan.stem}.html")
-        for kind in ("facilitator-pack", "participant-pack", "large-print-pack", "paperwork"):
+        for kind in ("facilitator-pack", "participant-pack", "large-print-pack", "slides", "paperwork"):
             assert f'href="../packs/sessions/{plan.stem}-{kind}.pdf" download' in page
             assert (
                 reference_build.site / "packs" / "sessions" / f"{plan.stem}-{kind}.pdf"

@@ -57,7 +57,7 @@ from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
 from peerkit.render.safetylinks import link_procedures
 from peerkit.runmode.site import assets as run_assets
-from peerkit.runmode.site import run_pages, with_run_link
+from peerkit.runmode.site import plan_page, run_pages, with_plan_run_link, with_run_link
 from peerkit.safefiles import linked_outside
 from peerkit.site import (
     STALE_MARK,
@@ -121,6 +121,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.sessions: list[Session] = []
         self._session_pages: dict[str, str] = {}
         self._run_links: dict[str, str] = {}
+        self._planner_uri: str | None = None
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
@@ -457,6 +458,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
     def _add_run_pages(self, config: MkDocsConfig, files: Files) -> None:
         """Run mode for every module and session plan (peerkit.runmode), linked from its page."""
+        assert self.curriculum is not None
         session_files = {
             s.id: files.get_file_from_path(f"{self.config.sessions_path.strip('/')}/{s.id}.md")
             for s in self.sessions
@@ -471,6 +473,13 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         for run in run_pages(self.sessions, self.settings, page_url):
             files.append(File.generated(config, run.path, content=run.html))
             self._run_links[run.page_url] = run.path
+        if self.config.browse:
+            planner = f"{self.config.browse_path.strip('/')}/planner.md"
+            self._planner_uri = planner
+            plan = plan_page(
+                self.curriculum, self.settings, File.generated(config, planner, content="").url
+            )
+            files.append(File.generated(config, plan.path, content=plan.html))
         for path, source in run_assets().items():
             files.append(File.generated(config, path, abs_src_path=source))
 
@@ -548,6 +557,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     ) -> str | None:
         browse_html = self._browse_pages.get(page.file.src_uri)
         if browse_html is not None:
+            if page.file.src_uri == self._planner_uri:
+                return with_plan_run_link(browse_html, page.file.url)
             return browse_html
         session_html = self._session_pages.get(page.file.src_uri)
         if session_html is not None:

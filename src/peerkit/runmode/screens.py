@@ -132,14 +132,14 @@ def screens_of(session: Session) -> list[Screen]:
     for day in session.days:
         day_label = f"{day.title} · " if len(session.days) > 1 else ""
         for entry in day.entries:
-            screens += _entry_screens(session, entry, number, day_label, noted_modules)
+            screens += entry_screens(session.title, entry, number, day_label, noted_modules)
             number += 1
     numbered = [_replace(screen, number=n) for n, screen in enumerate(screens, start=1)]
     return _with_skips(numbered)
 
 
-def _entry_screens(
-    session: Session, entry: Entry, item: int, day_label: str, noted_modules: set[str]
+def entry_screens(
+    title: str, entry: Entry, item: int, day_label: str, noted_modules: set[str]
 ) -> list[Screen]:
     label = f"{day_label}{entry.kind.label}"
     if entry.kind is Kind.welcome:
@@ -148,7 +148,7 @@ def _entry_screens(
                 "welcome",
                 item,
                 label,
-                f"Welcome to {session.title}",
+                f"Welcome to {title}",
                 entry.text,
                 points=GROUP_AGREEMENT,
             ),

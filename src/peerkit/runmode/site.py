@@ -8,8 +8,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup
+
+from peerkit.model import Curriculum
 from peerkit.runmode.page import ASSETS, SCRIPT, STYLESHEET, run_link, run_page, run_path
+from peerkit.runmode.plan import PLAN_PATH, plan_run_page
 from peerkit.site import SiteSettings
+
+PLAN_SCRIPT = "assets/peerkit/runplan.js"
 
 if TYPE_CHECKING:
     from peerkit.packs import Session
@@ -48,7 +54,39 @@ def run_pages(
 
 def assets() -> dict[str, str]:
     """The run page's script and styles: site path → source file."""
-    return {SCRIPT: str(ASSETS / "runmode.js"), STYLESHEET: str(ASSETS / "runmode.css")}
+    return {
+        SCRIPT: str(ASSETS / "runmode.js"),
+        PLAN_SCRIPT: str(ASSETS / "runplan.js"),
+        STYLESHEET: str(ASSETS / "runmode.css"),
+    }
+
+
+def plan_page(curriculum: Curriculum, settings: SiteSettings, planner_url: str) -> RunPage:
+    """Run mode for the planner's current plan, linking back to the planner."""
+    start = planner_url + ("index.html" if planner_url.endswith("/") else "")
+    html = plan_run_page(
+        curriculum,
+        settings,
+        assets=_relative("assets/peerkit/", PLAN_PATH) + "/",
+        back=_relative(start, PLAN_PATH),
+    )
+    return RunPage(PLAN_PATH, html, planner_url)
+
+
+_PLANNER_ACTIONS = '<div class="peerkit-planner-actions">'
+
+
+def with_plan_run_link(html: str, page_url: str) -> str:
+    """The planner's page with a link to run its plan, above its buttons."""
+    start = page_url + ("index.html" if page_url.endswith("/") or not page_url else "")
+    link = str(
+        Markup(
+            '<p class="peerkit-run"><a href="{}">Run this plan on a projector</a>, with a presenter'
+            " view in a second window.</p>"
+        ).format(_relative(PLAN_PATH, start))
+    )
+    at = html.find(_PLANNER_ACTIONS)
+    return html[:at] + link + "\n" + html[at:] if at >= 0 else html + link
 
 
 def with_run_link(html: str, page_url: str, path: str) -> str:
