@@ -310,3 +310,68 @@ def test_run_pages_fetch_nothing_from_elsewhere(reference_build: Build) -> None:
         assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html), path
         assert 'http-equiv="Content-Security-Policy"' in html, path
         assert "<script>" not in html and "<script src" in html
+
+
+def test_the_planners_plan_runs_from_the_planner(browser: Browser, reference_build: Build) -> None:
+    query = (
+        "title=Tuesday+group&start=18:00&available=90&item=welcome~10~Hello"
+        "&item=activity~self-care-running-low~30&item=break~15~Tea&item=close~10~Close"
+    )
+    activity = CURRICULUM.activity("self-care-running-low")
+    assert activity is not None
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        with serve(reference_build.site) as base:
+            planner = context.new_page()
+            planner.goto(f"{base}browse/planner.html?{query}")
+            expect(planner.locator("[data-planner-items] li")).to_have_count(4)
+            planner.get_by_role("link", name="Run this plan on a projector").click()
+            planner.wait_for_url("**/run/plan.html")
+            run = planner
+            expect(run.locator("#screen-1 h1")).to_have_text("Welcome to Tuesday group")
+            screens = run.locator(".run-screens .screen")
+            total = screens.count()
+            headings = screens.locator("h1").all_inner_texts()
+            assert activity[1].title in headings and "Tea" in headings
+            assert headings[-1] == "Where to find support"
+            # The break comes back at the planner's own time: 18:00 + 10 + 30 + 15.
+            expect(run.locator(".screen-break .back-at")).to_have_text("18:55")
+            run.keyboard.press("g")
+            expect(run.locator(".run-jump button")).to_have_text(
+                ["18:00 Hello", f"18:10 {activity[1].title}", "18:40 Tea", "18:55 Close"]
+            )
+            run.keyboard.press("Escape")
+            run.keyboard.press("End")
+            assert shown(run) == total
+            assert axe_violations(run) == []
+    finally:
+        context.close()
+
+
+def test_every_screen_fits_a_projector_in_large_type(
+    browser: Browser, reference_build: Build
+) -> None:
+    """At 1280 by 720, no screen of any module or session needs scrolling, and its body text is
+    at least 28 px."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        pages = sorted((reference_build.site / "run").glob("*/*.html"))
+        assert len(pages) == len(FILES) + len(PLANS)
+        for path in pages:
+            page.goto(path.as_uri())
+            found = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.run-screens .screen'), (s) => {
+                    s.hidden = false;
+                    const body = s.querySelector('.screen-body p, .screen-body li');
+                    const size = body ? parseFloat(getComputedStyle(body).fontSize) : 99;
+                    const over = s.scrollHeight > s.clientHeight + 1;
+                    s.hidden = true;
+                    return [s.id, over, size];
+                })"""
+            )
+            assert found, path
+            assert [f for f in found if f[1]] == [], path
+            assert min(f[2] for f in found) >= 28, path
+    finally:
+        context.close()

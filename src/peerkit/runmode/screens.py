@@ -83,10 +83,17 @@ class Screen:
     number: int = 0
 
     @property
-    def long(self) -> bool:
-        """True for a screen with more text than a slide holds at full size."""
-        text = [self.paragraphs or "", self.aside or "", *self.points, *self.questions]
-        return sum(len(t) for t in text) > SCREEN_CHARACTERS + 60
+    def length(self) -> int:
+        """Characters of text on the screen, besides its heading."""
+        text = [self.paragraphs or "", self.aside or "", self.about or "", *self.points]
+        return sum(len(t) for t in [*text, *self.questions]) + len(self.heading) // 2
+
+    @property
+    def size(self) -> str:
+        """How full the screen is: a slide sets a fuller screen in smaller type."""
+        if self.length > 560:
+            return "longer"
+        return "long" if self.length > 300 else ""
 
 
 def step_minutes(step: str) -> int | None:
@@ -224,19 +231,23 @@ def _questions(entry: Entry, item: int, label: str) -> list[Screen]:
 
 
 def split_text(text: str, limit: int = SCREEN_CHARACTERS) -> list[str]:
-    """Paragraphs grouped so that each group fits one screen (a long paragraph stays whole)."""
-    chunks: list[str] = []
-    current: list[str] = []
-    for paragraph in (p.strip() for p in re.split(r"\n[ \t]*\n", text.strip())):
-        if not paragraph:
-            continue
-        if current and sum(len(p) for p in current) + len(paragraph) > limit:
-            chunks.append("\n\n".join(current))
-            current = []
-        current.append(paragraph)
-    if current:
-        chunks.append("\n\n".join(current))
-    return chunks
+    """Paragraphs grouped so that each group fits one screen (a long paragraph stays whole),
+    in groups of about the same length rather than a full screen and a last line alone."""
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip()]
+    total = sum(len(p) for p in paragraphs)
+    screens = max(1, -(-total // limit))
+    target = total / screens
+    chunks: list[list[str]] = []
+    length = 0
+    for paragraph in paragraphs:
+        full = length + len(paragraph) > limit
+        balanced = length + len(paragraph) / 2 > target and len(chunks) < screens
+        if not chunks or (chunks[-1] and (full or balanced)):
+            chunks.append([])
+            length = 0
+        chunks[-1].append(paragraph)
+        length += len(paragraph)
+    return ["\n\n".join(chunk) for chunk in chunks]
 
 
 def split_points(points: list[str], limit: int = SCREEN_CHARACTERS) -> list[list[str]]:

@@ -10,6 +10,8 @@
   if (!main || !data) return;
   root.classList.add("js");
   const screens = Array.from(main.querySelectorAll(".screen"));
+  // A screen too full for a small window scrolls: keyboard users can reach it.
+  for (const screen of screens) screen.tabIndex = 0;
   const items = JSON.parse(data.textContent).items;
   const key = "peerkit-run:" + main.dataset.key;
   const presenter = location.hash === "#presenter";
@@ -194,6 +196,7 @@
     const copy = screens[index].cloneNode(true);
     copy.hidden = false;
     copy.removeAttribute("id");
+    copy.removeAttribute("tabindex");
     copy.removeAttribute("aria-labelledby");
     for (const node of copy.querySelectorAll("[id]")) node.removeAttribute("id");
     for (const heading of copy.querySelectorAll("h1, h2")) {
@@ -264,6 +267,11 @@
       for (const part of note.split(/\n\s*\n/)) notes.push(el("p", { text: part }));
     }
     view.notes.replaceChildren(...notes);
+    const current = view.notes.querySelector("li.current");
+    if (current && view.notes.scrollHeight > view.notes.clientHeight) {
+      // The current step in sight within the notes (the page itself does not move).
+      view.notes.scrollTop = current.offsetTop - view.notes.offsetTop - 8;
+    }
     const pauseButton = document.querySelector("[data-pause]");
     if (pauseButton) pauseButton.textContent = state.paused !== null ? "Resume" : "Pause";
     tick();
