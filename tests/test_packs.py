@@ -271,7 +271,13 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
             ).is_file()
     for plan in sorted((ROOT / "sessions").glob("*.yml")):
         page = reference_build.page(f"sessions/{plan.stem}.html")
-        for kind in ("facilitator-pack", "participant-pack", "large-print-pack", "slides", "paperwork"):
+        for kind in (
+            "facilitator-pack",
+            "participant-pack",
+            "large-print-pack",
+            "slides",
+            "paperwork",
+        ):
             assert f'href="../packs/sessions/{plan.stem}-{kind}.pdf" download' in page
             assert (
                 reference_build.site / "packs" / "sessions" / f"{plan.stem}-{kind}.pdf"
