@@ -120,7 +120,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.plans: list[PlanFile] = []
         self.sessions: list[Session] = []
         self._session_pages: dict[str, str] = {}
-        self._run_links: dict[str, str] = {}
+        self._run_links: dict[str, list[tuple[str | None, str]]] = {}
         self._planner_uri: str | None = None
         self._browse_pages: dict[str, str] = {}
         self._mkdocs_site_name = ""
@@ -467,12 +467,16 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
 
         def page_url(session: Session) -> str:
             file = session_files.get(session.id) if session.source == "session" else None
-            return (file or self.page_file(session.id)).url
+            if file is not None:
+                return file.url
+            # A module's version runs from the module's own page.
+            module = session.modules[0].id if session.modules else session.id
+            return self.page_file(module).url
 
         self._run_links = {}
         for run in run_pages(self.sessions, self.settings, page_url):
             files.append(File.generated(config, run.path, content=run.html))
-            self._run_links[run.page_url] = run.path
+            self._run_links.setdefault(run.page_url, []).append((run.label, run.path))
         if self.config.browse:
             planner = f"{self.config.browse_path.strip('/')}/planner.md"
             self._planner_uri = planner
@@ -593,8 +597,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         return self._link_safety(self._with_run_link(html, page), page)
 
     def _with_run_link(self, html: str, page: Page) -> str:
-        path = self._run_links.get(page.file.url)
-        return with_run_link(html, page.file.url, path) if path else html
+        runs = self._run_links.get(page.file.url)
+        return with_run_link(html, page.file.url, runs) if runs else html
 
     def _link_safety(self, html: str, page: Page) -> str:
         """Mentions of "your organisation's procedures" link to the safety page, if any."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from peerkit.render.text import inline, plain
 from peerkit.runmode.screens import items_of, screens_of
@@ -113,9 +113,19 @@ def slides_html(session: Session, settings: SiteSettings) -> str:
     )
 
 
-def run_link(href: str) -> Markup:
-    """The line a session's or module's page links to its run mode with."""
+def run_link(links: list[tuple[str | None, str]]) -> Markup:
+    """The line a session's or module's page links to its run mode with: [(version label or
+    None, href)]."""
+    standard = [href for label, href in links if label is None]
+    versions = [(label, href) for label, href in links if label is not None]
+    parts = []
+    if standard:
+        parts.append(Markup('<a href="{}">Run it on a projector</a>').format(standard[0]))
+    parts += [
+        Markup('<a href="{}">Run the {} on a projector</a>').format(href, label.lower())
+        for label, href in versions
+    ]
     return Markup(
-        '<p class="peerkit-run"><a href="{}">Run it on a projector</a>, with a presenter view'
-        " for you in a second window (press ? there for the keys).</p>"
-    ).format(escape(href))
+        '<p class="peerkit-run">{}, with a presenter view for you in a second window'
+        " (press ? there for the keys).</p>"
+    ).format(Markup(" · ").join(parts))

@@ -32,6 +32,8 @@ class RunPage:
     html: str
     page_url: str
     """The address (in the site) of the module's or session's page."""
+    label: str | None = None
+    """A module's version (e.g. "Short version"); None for the module as written."""
 
 
 def _relative(target: str, start: str) -> str:
@@ -49,7 +51,9 @@ def run_pages(
         back_to = page_url(session)
         back = _relative(back_to + ("index.html" if back_to.endswith("/") else ""), path)
         assets = _relative("assets/peerkit/", path) + "/"
-        yield RunPage(path, run_page(session, settings, assets=assets, back=back), back_to)
+        html = run_page(session, settings, assets=assets, back=back)
+        # A module's versions (peerkit.sessions.versions) are sessions of their own.
+        yield RunPage(path, html, back_to, getattr(session, "version", None))
 
 
 def assets() -> dict[str, str]:
@@ -89,9 +93,11 @@ def with_plan_run_link(html: str, page_url: str) -> str:
     return html[:at] + link + "\n" + html[at:] if at >= 0 else html + link
 
 
-def with_run_link(html: str, page_url: str, path: str) -> str:
-    """A module's or session's page with its link to run mode, above its glance list."""
+def with_run_link(html: str, page_url: str, runs: list[tuple[str | None, str]]) -> str:
+    """A module's or session's page with its links to run mode (the module as written, then
+    each version: `runs` is [(version label or None, path)]), above its glance list."""
     start = page_url + ("index.html" if page_url.endswith("/") or not page_url else "")
-    link = str(run_link(_relative(path, start)))
+    links = [(label, _relative(path, start)) for label, path in runs]
+    link = str(run_link(links))
     at = html.find(_GLANCE)
     return html[:at] + link + "\n" + html[at:] if at >= 0 else link + "\n" + html
