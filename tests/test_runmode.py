@@ -265,9 +265,8 @@ def test_the_monthly_hour_runs_by_keyboard_with_the_presenter_in_step(
         assert axe_violations(projector) == []
         projector.keyboard.press("Escape")
         expect(projector.locator(".run-help")).to_be_hidden()
-        assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p]
-        assert problems == []
         print("figures (item, behind at start, behind at end, presenter):", figures)
+        assert problems == []
 
 
 def test_a_content_note_can_be_skipped_and_the_views_read_at_phone_width_in_dark(
@@ -349,7 +348,7 @@ def test_the_planners_plan_runs_from_the_planner(browser: Browser, reference_bui
             # The break comes back at the planner's own time: 18:00 + 10 + 30 + 15.
             expect(run.locator(".screen-break .back-at")).to_have_text("18:55")
             run.keyboard.press("g")
-            expect(run.locator(".run-jump button")).to_have_text(
+            expect(run.locator(".run-jump li button")).to_have_text(
                 ["18:00 Hello", f"18:10 {activity[1].title}", "18:40 Tea", "18:55 Close"]
             )
             run.keyboard.press("Escape")
