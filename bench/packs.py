@@ -19,8 +19,9 @@ from pathlib import Path
 
 from peerkit.load import load_folder
 from peerkit.model import Curriculum
-from peerkit.packs import PrintTemplates, build_packs, packs_for, sessions_of
-from peerkit.plans import check_plans
+from peerkit.packs.build import PrintTemplates, build_packs, packs_for
+from peerkit.sessions.checks import check_plans
+from peerkit.sessions.view import sessions_of
 from peerkit.site import settings_from_config
 
 ROOT = Path(__file__).resolve().parent.parent

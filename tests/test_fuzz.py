@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 from peerkit.curriculum import check_folder
 from peerkit.load import parse_module
 from peerkit.model import Curriculum
-from peerkit.plans import check_plan, parse_plan
 from peerkit.render import PageError
+from peerkit.sessions.checks import check_plan
+from peerkit.sessions.load import parse_plan
 
 from conftest import FIXTURES
 

@@ -190,7 +190,8 @@ def test_pack_and_check_plans_refuse_a_pipe_or_a_link_out_named_on_the_command_l
 
 
 def test_the_guide_states_the_limits_the_code_enforces() -> None:
-    from peerkit import bodylimits, model, plans
+    from peerkit import bodylimits, model
+    from peerkit.sessions import model as plans
 
     from conftest import ROOT
 

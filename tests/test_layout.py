@@ -19,16 +19,10 @@ from layout import PageReport, check_pages, read_pages
 from peerkit.checks import run_checks
 from peerkit.load import load_folder, parse_module
 from peerkit.model import CardSet, Curriculum
-from peerkit.packs import (
-    CardsDoNotFit,
-    Report,
-    build_packs,
-    module_session,
-    packs_for,
-    sessions_of,
-)
+from peerkit.packs.build import CardsDoNotFit, Report, build_packs, packs_for
 from peerkit.packs.cards import FITS, MIN_PT, circles_plan, label_clear, text_fits
-from peerkit.plans import check_plans
+from peerkit.sessions.checks import check_plans
+from peerkit.sessions.view import module_session, sessions_of
 from peerkit.site import settings_from_config
 
 from conftest import ROOT, Build
@@ -246,7 +240,9 @@ def test_a_deck_the_estimate_sizes_too_small_is_laid_out_again_until_it_fits(
     session = module_session(module, Curriculum(files=[synthetic]), settings)
     [pack] = [p for p in packs_for(session) if p.kind == "cards"]
 
-    monkeypatch.setattr("peerkit.packs.choose_fit", lambda texts, headers, paper, start=0: start)
+    monkeypatch.setattr(
+        "peerkit.packs.build.choose_fit", lambda texts, headers, paper, start=0: start
+    )
     report = build_packs([pack], tmp_path, tmp_path / "cache", settings)
     # 8 to a sheet (three sizes) and 6 to a sheet (two) overflow; 4 to a sheet at 16 pt fits.
     assert report.rendered == 6

@@ -15,8 +15,9 @@ from pypdf import PdfReader
 
 from peerkit.load import load_folder, parse_module
 from peerkit.model import Curriculum, ModuleFile
-from peerkit.packs import Pack, build_packs, card_decks, module_session, packs_for, plan_session
-from peerkit.plans import parse_plan
+from peerkit.packs.build import Pack, build_packs, card_decks, packs_for
+from peerkit.sessions.load import parse_plan
+from peerkit.sessions.view import module_session, plan_session
 from peerkit.site import Service, SiteSettings
 
 from conftest import FIXTURES, ROOT, Build, copy_site, mkdocs_build, run_peerkit, shared_folder

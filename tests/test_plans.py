@@ -10,7 +10,10 @@ import pytest
 
 from peerkit.load import load_module
 from peerkit.model import Curriculum
-from peerkit.plans import Entry, Kind, PlanFile, agenda, check_plan, check_plans, parse_plan
+from peerkit.sessions.agenda import Entry, agenda
+from peerkit.sessions.checks import check_plan, check_plans
+from peerkit.sessions.load import parse_plan
+from peerkit.sessions.model import Kind, PlanFile
 
 from conftest import ROOT
 
@@ -190,3 +193,33 @@ def test_the_reference_session_templates_check_clean_and_fit() -> None:
         if e.module
     }
     assert planned == {m.module.id for m in files}, "the course runs every module"
+
+
+def test_the_planner_plans_each_item_for_the_minutes_a_plan_file_gets(
+    curriculum: Curriculum,
+) -> None:
+    # The planner in the browser takes its default minutes from the index; a plan without
+    # minutes gets the same from the agenda, and a module's own run-sheet too.
+    from peerkit.browse import curriculum_index
+    from peerkit.sessions.agenda import DEFAULT_MINUTES, module_agenda
+
+    index = curriculum_index(curriculum, lambda module, anchor: f"{module}/")
+    module = curriculum.modules[0]
+    for listed, activity in zip(index["activities"], module.activities, strict=True):
+        plan = plan_of(
+            f'title: T\nstart: "10:00"\navailable: 480\nitems:\n  - activity: {activity.id}\n'
+        )
+        [day] = agenda(plan.plan, curriculum)
+        assert listed["plannedMinutes"] == day.entries[0].minutes == activity.minutes.max
+    assert {k["kind"]: k["minutes"] for k in index["kinds"]} == {
+        "welcome": 10,
+        "check_in": 10,
+        "self_care": 15,
+        "discussion": 20,
+        "break": 15,
+        "close": 10,
+    }
+    [own] = module_agenda(module)
+    welcome, breaks = own.entries[0], [e for e in own.entries if e.kind is Kind.break_]
+    assert welcome.minutes == DEFAULT_MINUTES[Kind.welcome]
+    assert [e.minutes for e in breaks] == [DEFAULT_MINUTES[Kind.break_]]

@@ -14,24 +14,19 @@ import pytest
 from peerkit.checks import run_checks
 from peerkit.load import load_folder, parse_module
 from peerkit.model import Curriculum, Module
-from peerkit.packs import (
-    LABELS,
-    Pack,
-    PrintTemplates,
-    build_packs,
-    module_session,
-    packs_for,
-    plan_session,
-)
+from peerkit.packs.build import LABELS, Pack, PrintTemplates, build_packs, packs_for
 from peerkit.packs.handout import handout_html
-from peerkit.plans import Kind, check_plan, load_plan, parse_plan
-from peerkit.runsheet import (
+from peerkit.sessions.agenda import (
     LONGEST_ONLINE_STRETCH,
     LONGEST_STRETCH,
     break_position,
     stretches,
     with_screen_breaks,
 )
+from peerkit.sessions.checks import check_plan
+from peerkit.sessions.load import load_plan, parse_plan
+from peerkit.sessions.model import Kind
+from peerkit.sessions.view import module_session, plan_session
 from peerkit.site import Brand, Service, SiteSettings
 
 from conftest import ROOT

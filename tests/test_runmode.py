@@ -13,12 +13,12 @@ from pypdf import PdfReader
 
 from peerkit.load import load_folder
 from peerkit.model import Curriculum
-from peerkit.packs import Session, module_session, plan_session, sessions_of
-from peerkit.plans import check_plans
 from peerkit.runmode import items_of, screens_of
 from peerkit.runmode.page import run_page
 from peerkit.runmode.screens import step_minutes
 from peerkit.runmode.site import with_run_link
+from peerkit.sessions.checks import check_plans
+from peerkit.sessions.view import Session, module_session, plan_session, sessions_of
 from peerkit.site import Service, SiteSettings
 
 from browser import axe_violations, serve

@@ -14,9 +14,11 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser
 
 from peerkit.curriculum import check_folder
-from peerkit.packs import Pack, build_packs, module_session, plan_session
+from peerkit.packs.build import Pack, build_packs
 from peerkit.packs.prints import CARD_H, CARD_W, SHEETS, build_site_prints
-from peerkit.plans import check_plan, load_plan
+from peerkit.sessions.checks import check_plan
+from peerkit.sessions.load import load_plan
+from peerkit.sessions.view import module_session, plan_session
 from peerkit.site import LocalService, Service, check_config
 
 from browser import serve

@@ -11,24 +11,15 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from peerkit.anchors import owned_prompts
 from peerkit.model import CHIME, PEER_VALUES, Curriculum, Format, Module, Range
-from peerkit.plans import FREE_KINDS, Kind
-from peerkit.render import prompt_anchors
+from peerkit.sessions.agenda import DEFAULT_MINUTES, planned_minutes
+from peerkit.sessions.model import FREE_KINDS
 
 INDEX_VERSION = 1
 
 RootLink = Callable[[str, str | None], str]
 """`link(module_id, anchor)`: a URL relative to the site's root."""
-
-PLANNER_MINUTES: dict[Kind, int] = {
-    Kind.welcome: 10,
-    Kind.check_in: 10,
-    Kind.self_care: 15,
-    Kind.discussion: 20,
-    Kind.break_: 15,
-    Kind.close: 10,
-}
-"""How long the planner makes an item that is not an activity, until the facilitator says."""
 
 
 def _span(value: Range) -> list[int]:
@@ -65,10 +56,8 @@ def curriculum_index(curriculum: Curriculum, link: RootLink) -> dict[str, Any]:
     modules, activities, prompts = [], [], []
     for module in curriculum.modules:
         modules.append(_module(module, link))
-        for owner, owned in [(None, module.reflection)] + [
-            (a, a.reflection) for a in module.activities
-        ]:
-            for anchor, prompt in prompt_anchors(owner.id if owner else module.id, owned):
+        for owner, _, owned in owned_prompts(module):
+            for anchor, prompt in owned:
                 prompts.append(
                     {
                         "id": anchor,
@@ -87,6 +76,7 @@ def curriculum_index(curriculum: Curriculum, link: RootLink) -> dict[str, Any]:
                     "aim": " ".join(activity.aim.split()),
                     "url": link(module.id, activity.id),
                     "minutes": _span(activity.minutes),
+                    "plannedMinutes": planned_minutes(activity),
                     "format": _formats(activity.format),
                     "formatLabel": activity.format.label,
                     "groupSize": _span(activity.group_size),
@@ -103,7 +93,7 @@ def curriculum_index(curriculum: Curriculum, link: RootLink) -> dict[str, Any]:
             "peer": [v.value for v in PEER_VALUES],
         },
         "kinds": [
-            {"kind": kind.value, "label": kind.label, "minutes": PLANNER_MINUTES[kind]}
+            {"kind": kind.value, "label": kind.label, "minutes": DEFAULT_MINUTES[kind]}
             for kind in FREE_KINDS
         ],
         "modules": modules,

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable, Iterator
 
 from markdown.extensions.toc import slugify
 
+from peerkit.anchors import page_anchors
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
 from peerkit.packs.cards import cards_fit
-from peerkit.render import page_anchors
-from peerkit.runsheet import check_module_breaks
+from peerkit.sessions.checks import check_module_breaks
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
 

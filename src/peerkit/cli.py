@@ -26,16 +26,9 @@ from peerkit.engine import (
 )
 from peerkit.export import ExportError, export_site
 from peerkit.findings import Finding, errors, summary
+from peerkit.model import slugify
 from peerkit.npm import install
-from peerkit.packs import (
-    SET_LETTERS,
-    CardsDoNotFit,
-    build_packs,
-    module_session,
-    packs_for,
-    plan_session,
-)
-from peerkit.plans import check_plan, check_plans, load_plan, plan_paths
+from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
 from peerkit.privacy import config_findings
 from peerkit.publish import (
     BuildLocked,
@@ -54,6 +47,9 @@ from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
+from peerkit.sessions.checks import check_plan, check_plans
+from peerkit.sessions.load import load_plan, plan_paths
+from peerkit.sessions.view import module_session, plan_session
 from peerkit.site import (
     SiteSettings,
     check_config,
@@ -410,7 +406,7 @@ def _build_and_zip(
         sys.exit(1)
     click.echo(f"Built {result.site}")
     if offline:
-        name = _slug(str(read_config(config_file).get("site_name") or "site"))
+        name = slugify(str(read_config(config_file).get("site_name") or "site"), "site")
         dest = zip_path or result.site.parent / f"{name}-offline.zip"
         zip_site(result.site, dest, name)
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
@@ -585,10 +581,6 @@ def _unreadable_config(config_file: Path) -> Finding | None:
     except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError) as exc:
         return Finding(config_file, 1, f"cannot read it: {type(exc).__name__}")
     return None
-
-
-def _slug(text: str) -> str:
-    return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split()) or "site"
 
 
 @main.command()

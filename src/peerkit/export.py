@@ -34,14 +34,15 @@ from peerkit.browse import curriculum_index, index_json, index_script
 from peerkit.colour import brand_css
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors
-from peerkit.packs import sessions_of
-from peerkit.plans import check_plans
 from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
-from peerkit.render import Link, RenderedModule, session_page
+from peerkit.render import Link, RenderedModule
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
+from peerkit.render.page import SLOT
 from peerkit.render.sanitize import clean_html
+from peerkit.sessions.checks import check_plans
+from peerkit.sessions.view import session_page, sessions_of
 from peerkit.site import SiteSettings, plugin_options, read_config, settings_from_config
 
 LinkStyle = Literal["html", "directory"]
@@ -49,7 +50,6 @@ MARKER = ".peerkit-export"
 """A file in every export: only a folder holding it (or an empty one) is ever replaced."""
 
 ASSETS = Path(__file__).parent / "render" / "assets"
-_SLOT = re.compile(r'<div data-peerkit-slot="([0-9a-f]+-[0-9]+)"></div>')
 _PROSE_EXTENSIONS = ["toc", "attr_list", "md_in_html", "tables"]
 
 
@@ -204,7 +204,7 @@ def export_site(
 def markdown_of(rendered: RenderedModule) -> str:
     """A module page as Markdown: prose stays Markdown (or becomes cleaned HTML where it holds
     raw HTML), and each of peerkit's blocks is raw HTML with no blank line inside."""
-    parts = _SLOT.split(rendered.markdown)
+    parts = SLOT.split(rendered.markdown)
     out = []
     for index, part in enumerate(parts):
         if index % 2:

@@ -14,7 +14,7 @@ from peerkit import safeyaml
 from peerkit.bodylimits import body_problems
 from peerkit.characters import invisible
 from peerkit.findings import Finding, did_you_mean
-from peerkit.model import CHIME, PEER_VALUES, Module, ModuleFile, Value
+from peerkit.model import CHIME, PEER_VALUES, Module, ModuleFile, Value, slugify
 from peerkit.safefiles import Refused, read_bytes
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -285,7 +285,7 @@ def _message(
             return f"{where}: '{given}' should be a colour as six hex digits, like \"#00574b\""
         return (
             f"{where}: '{given}' is not a valid id; use lowercase letters, digits and hyphens,"
-            f" like '{_slugify(str(given))}'"
+            f" like '{slugify(str(given), 'my-id')}'"
         )
     if kind in {"string_too_short", "too_short"}:
         if isinstance(given, list):
@@ -315,7 +315,3 @@ def _message(
     if kind == "value_error":
         return f"{where}: {ctx.get('error', error['msg'])}"
     return f"{where}: {error['msg'][0].lower()}{error['msg'][1:]}"
-
-
-def _slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-id"

@@ -29,6 +29,14 @@ Slug = Annotated[
     StringConstraints(pattern=SLUG_PATTERN, max_length=80),
     Field(description="Lowercase letters, digits and single hyphens, e.g. `power-walk`."),
 ]
+
+
+def slugify(text: str, default: str = "") -> str:
+    """`text` as a slug: its ASCII letters and digits, lower-cased, in runs joined by single
+    hyphens (`default` when none are left). peerkit's one slug function."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or default
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 _OWN_NUMBER = re.compile(r"^\s*(\d+[.)]|step\s+\d+\b)", re.IGNORECASE)

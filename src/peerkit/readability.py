@@ -92,10 +92,6 @@ class ModuleStats:
     words: int
     reading_ease: float
 
-    @property
-    def plain_english(self) -> bool:
-        return self.reading_ease >= PLAIN_ENGLISH
-
 
 def module_stats(module_file: ModuleFile) -> ModuleStats:
     module = module_file.module

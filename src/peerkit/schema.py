@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from peerkit.model import Module
-from peerkit.plans import Plan
+from peerkit.sessions.model import Plan
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
     "module": (

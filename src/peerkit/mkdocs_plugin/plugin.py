@@ -39,26 +39,26 @@ from peerkit.mkdocs_plugin.search import synonym_problems, tags_of, weigh
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.npm import packaged_shim
-from peerkit.packs import (
+from peerkit.packs.build import (
     SET_LETTERS,
     CardsDoNotFit,
-    Session,
     build_packs,
     module_pack_paths,
     packs_for,
-    sessions_of,
 )
 from peerkit.packs.prints import SITE_PRINTS, build_site_prints
-from peerkit.plans import PlanFile, check_plans
 from peerkit.privacy import config_findings
 from peerkit.reference import choose, own_modules, unknown_message
-from peerkit.render import Download, Link, PageError, RenderedModule, Renderer, session_page
+from peerkit.render import Download, Link, PageError, RenderedModule, Renderer
 from peerkit.render.browse import BROWSE_PAGES, browse_page
 from peerkit.render.modulemap import MAP_CSS
 from peerkit.render.safetylinks import link_procedures
 from peerkit.runmode.site import assets as run_assets
 from peerkit.runmode.site import plan_page, run_pages, with_plan_run_link, with_run_link
 from peerkit.safefiles import linked_outside
+from peerkit.sessions.checks import check_plans
+from peerkit.sessions.model import PlanFile
+from peerkit.sessions.view import Session, session_page, sessions_of
 from peerkit.site import (
     STALE_MARK,
     SiteSettings,

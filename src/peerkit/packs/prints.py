@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peerkit.packs import _ENGINE, Paper, PrintTemplates, Report, _place, _render
+from peerkit.packs.build import _ENGINE, Paper, PrintTemplates, Report, _place, _render
 from peerkit.site import Service, SiteSettings
 
 

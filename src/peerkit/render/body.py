@@ -237,9 +237,13 @@ def _template_line(exc: BaseException) -> int:
     return frames[-1].lineno if frames and frames[-1].lineno else 1
 
 
+_METHOD_OF = re.compile(r"\b(?:Renderer|Macros)\.")
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, TypeError) and "argument" in str(exc):
-        return f"wrong arguments: {str(exc).replace('Renderer.', '')}"
+        # A macro is a method: name it as the page calls it, without its class.
+        return "wrong arguments: " + _METHOD_OF.sub("", str(exc))
     if isinstance(exc, RecursionError):
         return "a macro calls itself without end"
     return str(exc) or type(exc).__name__

@@ -12,10 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from peerkit.anchors import prompt_anchors
 from peerkit.model import CHIME, PEER_VALUES, Module, Prompt
-from peerkit.plans import FREE_KINDS
-from peerkit.render import Link, Renderer, prompt_anchors
+from peerkit.render import Link, Renderer
 from peerkit.render.modulemap import module_map_list, module_map_svg
+from peerkit.sessions.model import FREE_KINDS
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from peerkit.runmode.screens import items_of, screens_of
 from peerkit.site import SiteSettings
 
 if TYPE_CHECKING:
-    from peerkit.packs import Session
+    from peerkit.sessions.view import Session
 
 HERE = Path(__file__).parent
 ASSETS = HERE / "assets"

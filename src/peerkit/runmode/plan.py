@@ -14,9 +14,10 @@ from dataclasses import replace
 from markupsafe import Markup
 
 from peerkit.model import Curriculum
-from peerkit.plans import FREE_KINDS, Entry, Kind
 from peerkit.runmode.page import _env, _json
 from peerkit.runmode.screens import Screen, Step, entry_screens, split_points, step_minutes
+from peerkit.sessions.agenda import Entry
+from peerkit.sessions.model import FREE_KINDS, Kind
 from peerkit.site import SiteSettings
 
 PLAN_PATH = "run/plan.html"

@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from peerkit.plans import Entry, Kind
+from peerkit.sessions.agenda import Entry
+from peerkit.sessions.model import Kind
 
 if TYPE_CHECKING:
-    from peerkit.packs import Session
+    from peerkit.sessions.view import Session
 
 ScreenKind = Literal[
     "welcome", "note", "activity", "show", "questions", "text", "break", "close", "support"

@@ -18,7 +18,7 @@ from peerkit.site import SiteSettings
 PLAN_SCRIPT = "assets/peerkit/runplan.js"
 
 if TYPE_CHECKING:
-    from peerkit.packs import Session
+    from peerkit.sessions.view import Session
 
 _GLANCE = '<dl class="peerkit-glance">'
 

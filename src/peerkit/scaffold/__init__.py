@@ -38,10 +38,6 @@ class ScaffoldError(Exception):
     """Why a site or module was not made (nothing was written)."""
 
 
-def slug(text: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "our-site"
-
-
 def new_site(dest: Path, organisation: str, source: str | None = None) -> list[Path]:
     """Make a new site in `dest`, which must not exist yet; `source` is where its
     requirements.txt installs peerkit from. Returns the files written."""

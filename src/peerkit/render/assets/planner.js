@@ -81,7 +81,7 @@
     if (item.kind === "activity") {
       const activity = activities.get(item.id);
       if (!activity) return null;
-      return { kind: "activity", id: item.id, minutes: wholeMinutes(item.minutes, activity.minutes[1]) };
+      return { kind: "activity", id: item.id, minutes: wholeMinutes(item.minutes, activity.plannedMinutes) };
     }
     const kind = kinds.get(item.kind);
     if (!kind) return null;

@@ -1,33 +1,29 @@
-"""Where the breaks go: a module's own run-sheet, screen breaks online, and the checks that
-keep a run-sheet in step with what the module's steps say.
+"""Checks on sessions: a plan against the curriculum (unknown ids, days that run over, stale
+local support), and the breaks of a module's run-sheet or a plan against what the steps say.
 
-A module says where its break goes (`break_after: <activity id>`); its run-sheet puts it
-there. A step that tells the facilitator to "head into the break", or names the next
-activity, is checked against the order, and a stretch of more than 90 minutes without a break
-is reported. Online, people tire sooner at a screen: the run-sheet adds a short screen break
-so that no stretch runs past 50 minutes.
+A step that tells the facilitator to "head into the break", or names the next activity, is
+checked against the order, and a stretch of more than 90 minutes without a break is reported.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from pathlib import Path
 
-from peerkit.findings import Finding, Severity
+from peerkit.findings import Finding, Severity, did_you_mean
 from peerkit.model import Activity, Curriculum, Module, ModuleFile
-from peerkit.plans import AgendaDay, Entry, Item, Kind, Plan, PlanFile, agenda
-
-MODULE_START = dt.time(10, 0)
-"""Clock times in a module's own pack assume this start; a session plan sets its own."""
-WELCOME_MINUTES = 10
-BREAK_MINUTES = 15
-LONGEST_STRETCH = 90
-"""Minutes people can be asked to work before a break, in the room."""
-LONGEST_ONLINE_STRETCH = 50
-ONLINE_STRETCH_LEFT_WHOLE = 60
-SCREEN_BREAK_MINUTES = 5
+from peerkit.sessions.agenda import (
+    LONGEST_STRETCH,
+    Entry,
+    agenda,
+    break_position,
+    module_agenda,
+    stretches,
+)
+from peerkit.sessions.load import load_plan, plan_paths
+from peerkit.sessions.model import Item, Kind, PlanFile, field_name
+from peerkit.site import stale_message, stale_services
 
 _INTO_THE_BREAK = re.compile(
     r"\b(?:into|towards?|before) the break\b|\b(?:a|the) proper break\b", re.IGNORECASE
@@ -40,127 +36,90 @@ def leads_into_break(activity: Activity) -> int | None:
     return next((i for i, step in enumerate(activity.steps) if _INTO_THE_BREAK.search(step)), None)
 
 
-def break_position(module: Module) -> int:
-    """The index of the activity the module's break follows: the one `break_after` names,
-    else the first whose end passes halfway."""
-    ids = [a.id for a in module.activities]
-    if module.break_after in ids:
-        return ids.index(module.break_after)
-    halfway = sum(a.minutes.max for a in module.activities) / 2
-    done = 0
-    for index, activity in enumerate(module.activities[:-1]):
-        done += activity.minutes.max
-        if done >= halfway:
-            return index
-    return max(0, len(ids) - 2)
+def check_plan(plan_file: PlanFile, curriculum: Curriculum) -> list[Finding]:
+    """Unknown activities and modules, days that run over the time available, and local
+    support last checked more than 12 months ago (a warning)."""
+    plan = plan_file.plan
+    stale = [
+        Finding(
+            plan_file.path,
+            plan_file.line_of("local_support", index, "last_checked"),
+            stale_message(f"local_support#{index + 1}", service),
+            Severity.warning,
+        )
+        for index, service in stale_services(plan.local_support)
+    ]
+    return stale + _check_running_order(plan_file, curriculum)
 
 
-def module_plan(module: Module) -> Plan:
-    """A one-day plan for running one module: welcome, its activities, and the break where
-    the module says it goes, in the time the module asks for."""
-    items = [Item(welcome="Welcome, introductions and group agreement", minutes=WELCOME_MINUTES)]
-    position = break_position(module) if len(module.activities) > 1 else None
-    for index, activity in enumerate(module.activities):
-        items.append(Item(activity=activity.id))
-        if index == position:
-            items.append(Item.model_validate({"break": "Break", "minutes": BREAK_MINUTES}))
-    return Plan(
-        title=module.title,
-        summary=module.summary,
-        start=MODULE_START,
-        available=module.duration.max,
-        format=module.format,
-        items=items,
-    )
+def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Finding]:
+    findings = []
+    plan = plan_file.plan
+    activity_ids = [a.id for m in curriculum.modules for a in m.activities]
+    module_ids = [m.id for m in curriculum.modules]
+    for d, day in enumerate(plan.each_day()):
+        for i, item in enumerate(day.items):
+            line = plan_file.line_of(*plan_file.item_key(d, i), field_name(item.kind))
+            if item.kind is Kind.activity and curriculum.activity(item.value) is None:
+                hint = did_you_mean(item.value, activity_ids)
+                findings.append(Finding(plan_file.path, line, f"no activity '{item.value}'{hint}"))
+            if item.kind is Kind.module and curriculum.module(item.value) is None:
+                hint = did_you_mean(item.value, module_ids)
+                findings.append(Finding(plan_file.path, line, f"no module '{item.value}'{hint}"))
+    if findings:
+        return findings
+    for agenda_day in agenda(plan, curriculum):
+        if agenda_day.overrun:
+            d = agenda_day.number - 1
+            key = ("days", d, "available") if plan.days is not None else ("available",)
+            if plan.days is not None and plan.days[d].available is None:
+                key = ("days", d, "items")
+            where = f"{agenda_day.title}" if plan.days is not None else "the plan"
+            findings.append(
+                Finding(
+                    plan_file.path,
+                    plan_file.line_of(*key),
+                    f"{where} runs {agenda_day.minutes} minutes, {agenda_day.overrun} over the "
+                    f"{agenda_day.available} available: shorten or remove an item, or give "
+                    "more time",
+                )
+            )
+    findings.extend(check_plan_breaks(plan_file, curriculum))
+    return findings
 
 
-def stretches(entries: Iterable[Entry]) -> Iterator[tuple[list[Entry], int]]:
-    """Each run of entries between breaks, with its minutes."""
-    run: list[Entry] = []
-    for entry in entries:
-        if entry.kind is Kind.break_:
-            if run:
-                yield run, sum(e.minutes for e in run)
-            run = []
-        else:
-            run.append(entry)
-    if run:
-        yield run, sum(e.minutes for e in run)
+def check_plans(folder: Path, curriculum: Curriculum) -> tuple[list[PlanFile], list[Finding]]:
+    """Load and check every plan in `folder` (none if there is no such folder)."""
+    if not folder.is_dir():
+        return [], []
+    plans: list[PlanFile] = []
+    findings: list[Finding] = []
+    named: dict[str, Path] = {}
+    for path in plan_paths(folder):
+        same = named.setdefault(path.stem, path)
+        if same != path:
+            findings.append(
+                Finding(
+                    path,
+                    1,
+                    f"{same.name} is a plan with the same name ('{path.stem}'), and a site "
+                    "has one page per name: rename or remove one",
+                )
+            )
+            continue
+        plan_file, found = load_plan(path, folder.absolute().parent)
+        findings.extend(found)
+        if plan_file is not None:
+            findings.extend(check_plan(plan_file, curriculum))
+            plans.append(plan_file)
+    return plans, sorted(findings)
 
 
-def with_screen_breaks(day: AgendaDay, every: int = LONGEST_ONLINE_STRETCH) -> AgendaDay:
-    """The day with a short screen break wherever a stretch would pass `every` minutes.
-
-    Breaks go between items, never inside one; an item longer than `every` is followed by one.
-    A stretch of an hour or less (a whole monthly hour, say) is left as it is.
-    """
-    entries: list[Entry] = []
-    for run_entries, minutes in _stretches_and_breaks(day.entries):
-        if minutes <= ONLINE_STRETCH_LEFT_WHOLE:
-            entries += run_entries
-        else:
-            entries += _split(run_entries, every)
-    clock, timed = day.start, []
-    for entry in entries:
-        timed.append(dataclasses.replace(entry, start=clock))
-        clock = _after(clock, entry.minutes)
-    return dataclasses.replace(day, entries=timed)
-
-
-def _stretches_and_breaks(entries: list[Entry]) -> Iterator[tuple[list[Entry], int]]:
-    """Runs of entries between breaks, and each break as a run of its own (0 minutes)."""
-    run: list[Entry] = []
-    for entry in entries:
-        if entry.kind is Kind.break_:
-            if run:
-                yield run, sum(e.minutes for e in run)
-            yield [entry], 0
-            run = []
-        else:
-            run.append(entry)
-    if run:
-        yield run, sum(e.minutes for e in run)
-
-
-def _split(items: list[Entry], every: int) -> list[Entry]:
-    entries: list[Entry] = []
-    run = 0
-    for index, entry in enumerate(items):
-        following = items[index + 1] if index + 1 < len(items) else None
-        if entry.kind is Kind.break_:
-            run = 0
-        elif run and run + entry.minutes > every:
-            entries.append(_screen_break())
-            run = 0
-        entries.append(entry)
-        if entry.kind is not Kind.break_:
-            run += entry.minutes
-        if run >= every and following is not None and following.kind is not Kind.break_:
-            entries.append(_screen_break())
-            run = 0
-    return entries
-
-
-def _screen_break() -> Entry:
-    return Entry(
-        Kind.break_,
-        "Screen break: look away, stretch, get a drink",
-        MODULE_START,
-        SCREEN_BREAK_MINUTES,
-    )
-
-
-def _after(start: dt.time, minutes: int) -> dt.time:
-    total = (start.hour * 60 + start.minute + minutes) % (24 * 60)
-    return dt.time(total // 60, total % 60)
-
-
-# --- checks --------------------------------------------------------------------------
+# --- breaks ----------------------------------------------------------------------------
 
 
 def check_module_breaks(files: list[ModuleFile]) -> Iterator[Finding]:
     """A module's break data agrees with its steps, and its run-sheet has no long stretch."""
-    curriculum = Curriculum(files=files)
     for f in files:
         module = f.module
         ids = [a.id for a in module.activities]
@@ -196,7 +155,7 @@ def check_module_breaks(files: list[ModuleFile]) -> Iterator[Finding]:
                     f"activities.{activity.id}: a step leads into the break, but {where}",
                 )
             yield from _next_activity(f, module, index)
-        days = agenda(module_plan(module), curriculum)
+        days = module_agenda(module)
         for run, minutes in stretches(days[0].entries):
             if minutes > LONGEST_STRETCH:
                 yield Finding(

@@ -1,0 +1,58 @@
+"""The one Jinja environment peerkit renders its own templates in, web and print alike:
+sandboxed and autoescaping, so a template (peerkit's, or a site's override) cannot reach
+Python and every value is escaped unless a filter marks it safe; an undefined name is an
+error, not an empty string.
+
+Module bodies never come here: they render through `peerkit.render.body`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from peerkit.render.text import inline, plain
+
+TEMPLATES = Path(__file__).parent / "templates"
+"""peerkit's web fragments (a site overrides them from `overrides/peerkit/`)."""
+
+
+def _tel(number: str) -> str:
+    """A phone number as a tel: address: digits and a leading plus only."""
+    return re.sub(r"(?!^\+)\D", "", number.strip())
+
+
+def _web_label(url: str) -> str:
+    """An address as people read it aloud: no scheme, no trailing slash."""
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+
+
+FILTERS: dict[str, Callable[[str], str]] = {
+    "plain": plain,
+    "inline": inline,
+    "tel": _tel,
+    "web_label": _web_label,
+}
+"""Filters peerkit's templates use, web and print alike."""
+
+
+def sandbox(template_dirs: Sequence[Path | str]) -> ImmutableSandboxedEnvironment:
+    """An environment loading templates from `template_dirs` (first found wins), with the
+    shared filters. One per build: templates are not re-read while it lives."""
+    env = ImmutableSandboxedEnvironment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+__all__ = ["FILTERS", "TEMPLATES", "sandbox"]
