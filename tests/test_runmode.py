@@ -220,6 +220,9 @@ def test_the_monthly_hour_runs_by_keyboard_with_the_presenter_in_step(
             left = item.minutes - spend[index]
             expected_left = f"{abs(left)}:00 {'left' if left >= 0 else 'over'}"
             assert figure(presenter, "left") == expected_left
+            # The time cue is silent: the figure turns to "over" (red) once time is up.
+            cue = presenter.locator('[data-figure="left"]')
+            assert ("over" in str(cue.get_attribute("class")).split()) == (left < 0)
             figures.append((item.title[:24], late, late + over, figure(presenter, "plan")))
             for screen in mine[1:]:
                 projector.keyboard.press("ArrowRight")
@@ -275,7 +278,9 @@ def test_a_content_note_can_be_skipped_and_the_views_read_at_phone_width_in_dark
     session = module("self-care")
     screens = screens_of(session)
     note = next(s for s in screens if s.kind == "note")
-    context = browser.new_context(viewport={"width": 320, "height": 640}, color_scheme="dark")
+    context = browser.new_context(
+        viewport={"width": 320, "height": 640}, color_scheme="dark", has_touch=True
+    )
     try:
         with serve(reference_build.site) as base:
             page = context.new_page()
@@ -284,6 +289,11 @@ def test_a_content_note_can_be_skipped_and_the_views_read_at_phone_width_in_dark
                 page.keyboard.press("ArrowRight")
             assert shown(page) == note.number
             page.keyboard.press("s")
+            assert shown(page) == note.skip_to
+            # On a tablet: a tap on the right of the screen goes on, on the left goes back.
+            page.touchscreen.tap(300, 320)
+            assert shown(page) == note.skip_to + 1
+            page.touchscreen.tap(20, 320)
             assert shown(page) == note.skip_to
             assert axe_violations(page) == []
             background = page.evaluate("getComputedStyle(document.body).backgroundColor")
