@@ -341,6 +341,13 @@
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     if (dialogOpen()) {
       if (event.key === "Escape" || event.key === "?") { closeDialogs(); event.preventDefault(); }
+      if (jump && !jump.hidden && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+        const buttons = Array.from(jump.querySelectorAll("li button"));
+        const at = buttons.indexOf(document.activeElement);
+        const next = buttons[clamp(at + (event.key === "ArrowDown" ? 1 : -1), 0, buttons.length - 1)];
+        if (next) next.focus();
+        event.preventDefault();
+      }
       return;
     }
     const onControl = event.target.closest && event.target.closest("button, a, input");
