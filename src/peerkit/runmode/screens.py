@@ -33,6 +33,14 @@ GROUP_AGREEMENT = (
 )
 """The welcome screen's reminder of the group agreement (a group changes it together)."""
 
+KIND_LINES = {
+    Kind.check_in: "A quick round: a word or a sentence each. You can always pass.",
+    Kind.self_care: "One small idea to try this month, if it suits you.",
+    Kind.discussion: "Time to talk and be heard. Listening is a full way of taking part.",
+    Kind.close: "What worked well, what could be better, and what we will take forward.",
+}
+"""What a screen says under an item's title when the plan gives it no text of its own."""
+
 SCREEN_CHARACTERS = 420
 """About as much text as one screen holds at projector size; longer text runs onto more."""
 
@@ -218,7 +226,7 @@ def entry_screens(
 
 def _text(entry: Entry, item: int, label: str, kind: ScreenKind) -> list[Screen]:
     """The item's title and its text, over as many screens as the text needs."""
-    chunks = split_text(entry.text or "")
+    chunks = split_text(entry.text or KIND_LINES.get(entry.kind, ""))
     first, rest = (chunks[0], chunks[1:]) if chunks else (None, [])
     screens = [Screen(kind, item, label, entry.title, first)]
     screens += [Screen(kind, item, label, f"{entry.title} (continued)", c) for c in rest]
