@@ -94,7 +94,9 @@ def add_peerkit(root: Path, options: str = "") -> None:
     (root / "modules").mkdir(exist_ok=True)
     shutil.copy(ROOT / "modules" / "self-care.md", root / "modules" / "self-care.md")
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "  - peerkit" + options + "\n")
+    # As docs/plugin.md shows: packs follow PEERKIT_PACKS (off in these tests' builds).
+    peerkit = "  - peerkit:\n      packs: !ENV [PEERKIT_PACKS, true]" + options.removeprefix(":")
+    config.write_text(config.read_text(encoding="utf-8") + peerkit + "\n")
 
 
 def built_files(build: Build) -> set[str]:

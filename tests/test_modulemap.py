@@ -11,17 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from peerkit.colour import SLATE, WHITE, contrast
-from peerkit.findings import errors
-from peerkit.load import load_folder, parse_module
-from peerkit.model import Curriculum, Module, ModuleFile
-from peerkit.render.modulemap import (
+from peerkit.browse.modulemap import (
     MAP_CSS,
     MAX_TITLE_LINES,
     THEMES,
     module_map_list,
     module_map_svg,
 )
+from peerkit.colour import SLATE, WHITE, contrast
+from peerkit.findings import errors
+from peerkit.load import load_folder, parse_module
+from peerkit.model import Curriculum, Module, ModuleFile
 
 from conftest import FIXTURES, ROOT
 

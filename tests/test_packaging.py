@@ -72,6 +72,12 @@ def test_the_wheel_carries_both_licences_and_metadata_for_an_index(
     assert [link for link in links if not link.startswith(("https://", "#"))] == []
     assert "peerkit/reference/boundaries.md" in names  # the reference curriculum
     assert "peerkit/scaffold/site/Makefile" in names
+    # Every template, script and stylesheet a site is built with, wherever it lives in peerkit.
+    packaged = Path(__file__).resolve().parent.parent / "src" / "peerkit"
+    for suffix in ("*.html", "*.js", "*.css"):
+        for path in packaged.rglob(suffix):
+            if "scaffold" not in path.parts:
+                assert f"peerkit/{path.relative_to(packaged).as_posix()}" in names, path
     assert [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))] == []
 
 

@@ -200,7 +200,7 @@ def test_the_planner_plans_each_item_for_the_minutes_a_plan_file_gets(
 ) -> None:
     # The planner in the browser takes its default minutes from the index; a plan without
     # minutes gets the same from the agenda, and a module's own run-sheet too.
-    from peerkit.browse import curriculum_index
+    from peerkit.browse.index import curriculum_index
     from peerkit.sessions.agenda import DEFAULT_MINUTES, module_agenda
 
     index = curriculum_index(curriculum, lambda module, anchor: f"{module}/")

@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 import click
-import yaml
 
-from peerkit.curriculum import check_folder
 from peerkit.engine import (
     CHOICES,
     END_OF_LIFE_NOTICE,
@@ -29,7 +27,7 @@ from peerkit.findings import Finding, errors, summary
 from peerkit.model import slugify
 from peerkit.npm import install
 from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
-from peerkit.privacy import config_findings
+from peerkit.project import Project
 from peerkit.publish import (
     BuildLocked,
     IncompleteSite,
@@ -43,20 +41,11 @@ from peerkit.publish import (
 )
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
 from peerkit.ready import placeholders
-from peerkit.reference import for_site as reference_for_site
-from peerkit.reference import unknown_message
 from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
-from peerkit.sessions.checks import check_plan, check_plans
-from peerkit.sessions.load import load_plan, plan_paths
+from peerkit.sessions.checks import check_plan
+from peerkit.sessions.load import load_plan
 from peerkit.sessions.view import module_session, plan_session
-from peerkit.site import (
-    SiteSettings,
-    check_config,
-    read_config,
-    settings_from_config,
-    site_folders_outside,
-)
 from peerkit.upgrade import UpgradeError
 from peerkit.upgrade import upgrade as run_upgrade
 
@@ -107,28 +96,18 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
     The site's `mkdocs.yml` beside PATH, if there is one, is checked too, and the reference
     modules it chooses are checked with PATH's.
     """
-    config_file = path.parent / "mkdocs.yml"
-    reference, findings = _site_settings(config_file, path)
-    result = check_folder(path, also=reference)
-    findings += result.findings
-    files = result.files_checked
-    for where in plans or (path.parent / "sessions",):
-        if where.exists() and not where.is_dir():
-            plan_file, found = load_plan(where)
-            findings += found
-            findings += check_plan(plan_file, result.curriculum) if plan_file else []
-            files += 1
-        elif where.is_dir() or plans:
-            _, found = check_plans(where, result.curriculum)
-            findings += found
-            files += len(plan_paths(where)) if where.is_dir() else 0
-    findings = sorted(set(findings))
+    if not path.is_dir():
+        # One line: no plans or settings from around a folder that is not there.
+        click.echo(Finding(path, 1, "no such folder of modules").format())
+        sys.exit(1)
+    checked = Project.for_modules(path).check(plans)
+    findings, files = checked.findings, checked.files_checked
     for finding in findings:
         click.echo(finding.format())
     if annotations if annotations is not None else bool(os.environ.get("CI")):
         for finding in findings:
             click.echo(finding.github_annotation())
-    what = "module file" if files == result.files_checked else "file"
+    what = "module file" if checked.only_modules else "file"
     click.echo(summary(findings, files, what), err=True)
     sys.exit(1 if errors(findings) else 0)
 
@@ -142,8 +121,12 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
     help=f"Exit 1 if a module's participant text scores lower (plain English: {PLAIN_ENGLISH:g}).",
 )
 def stats(path: Path, min_reading_ease: float | None) -> None:
-    """Per module: activities, prompts, minutes and how easily participants can read it."""
-    result = check_folder(path)
+    """Per module: activities, prompts, minutes and how easily participants can read it
+    (with the reference modules that the site's mkdocs.yml beside PATH chooses)."""
+    if not path.is_dir():
+        click.echo(Finding(path, 1, "no such folder of modules").format(), err=True)
+        sys.exit(1)
+    result = Project.for_modules(path).check_modules()
     for finding in result.findings:
         click.echo(finding.format(), err=True)
     rows = [module_stats(module_file) for module_file in result.curriculum.files]
@@ -233,15 +216,11 @@ def pack(
     facilitator, participant and large-print packs, show sheets, paperwork and, when there are
     cards, a card sheet (and a participant pack per day of a course)."""
     modules_dir = modules_dir or source.resolve().parent.parent / "modules"
-    reference, findings = _site_settings(config_file, modules_dir)
-    result = check_folder(modules_dir, also=reference)
+    project = Project.from_config(config_file, modules_dir=modules_dir)
+    findings = project.config_findings()
+    result = project.check_modules()
     findings += result.findings
-    settings = SiteSettings()
-    if config_file.is_file() and _unreadable_config(config_file) is None:
-        try:
-            settings = settings_from_config(config_file)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
+    settings = project.settings
     session = None
     if source.suffix == ".md":
         module_file = next(
@@ -406,7 +385,7 @@ def _build_and_zip(
         sys.exit(1)
     click.echo(f"Built {result.site}")
     if offline:
-        name = slugify(str(read_config(config_file).get("site_name") or "site"), "site")
+        name = slugify(Project.from_config(config_file).site_name or "site", "site")
         dest = zip_path or result.site.parent / f"{name}-offline.zip"
         zip_site(result.site, dest, name)
         click.echo(f"Offline copy: {dest} (unzip it and open {name}/index.html)")
@@ -552,35 +531,6 @@ def _engine(requested: str | None, config_file: Path) -> Engine:
         return choose(requested, config_file)
     except EngineError as exc:
         raise click.ClickException(str(exc)) from None
-
-
-def _site_settings(config_file: Path, modules_dir: Path) -> tuple[list[Path], list[Finding]]:
-    """The reference modules a site's mkdocs.yml chooses, and what is wrong in its settings."""
-    if not config_file.is_file():
-        return [], []
-    unreadable = _unreadable_config(config_file)
-    if unreadable is not None:
-        return [], [unreadable]
-    _, findings = check_config(config_file)
-    findings += config_findings(config_file)
-    reference, unknown = reference_for_site(config_file, modules_dir)
-    if unknown:
-        findings.append(Finding(config_file, 1, unknown_message(unknown)))
-    findings += site_folders_outside(config_file)
-    return reference, findings
-
-
-def _unreadable_config(config_file: Path) -> Finding | None:
-    """Why the site's mkdocs.yml cannot be read as YAML at all, if it cannot."""
-    try:
-        read_config(config_file)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "unreadable YAML"
-        return Finding(config_file, mark.line + 1 if mark else 1, f"YAML syntax error: {problem}")
-    except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError) as exc:
-        return Finding(config_file, 1, f"cannot read it: {type(exc).__name__}")
-    return None
 
 
 @main.command()

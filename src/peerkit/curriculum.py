@@ -8,7 +8,7 @@ from pathlib import Path
 
 from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
-from peerkit.load import load_folder, load_module
+from peerkit.load import ModuleLoader, load_folder, load_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.render import (
     Download,
@@ -46,6 +46,7 @@ def check_folder(
     settings: SiteSettings | None = None,
     downloads_for: Callable[[ModuleFile], Sequence[Download]] = lambda _: (),
     also: Sequence[Path] = (),
+    load: ModuleLoader = load_module,
 ) -> Result:
     """Load every module in `folder`, run every check and render every page once.
 
@@ -55,12 +56,13 @@ def check_folder(
     `settings` are the organisation's (its signposting list ends every module page), and
     `downloads_for` gives the printable packs each module page links to. `also` adds module
     files from elsewhere (the reference curriculum's, for instance), checked with the rest.
+    `load` reads one module file (a `Project` passes one that reads each file once).
     """
     if not folder.is_dir() and not also:
         return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
-    files, findings, count = load_folder(folder) if folder.is_dir() else ([], [], 0)
+    files, findings, count = load_folder(folder, load) if folder.is_dir() else ([], [], 0)
     for path in also:
-        module_file, found = load_module(path)
+        module_file, found = load(path, None)
         findings.extend(found)
         if module_file is not None:
             files.append(module_file)

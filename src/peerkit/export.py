@@ -30,15 +30,15 @@ import markdown
 import yaml
 from markupsafe import escape
 
-from peerkit.browse import curriculum_index, index_json, index_script
+from peerkit.browse.index import curriculum_index, index_json, index_script
+from peerkit.browse.pages import BROWSE_PAGES, browse_page, script_files
+from peerkit.browse.pages import stylesheet as browse_stylesheet
 from peerkit.colour import brand_css
 from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors
 from peerkit.reference import for_site as reference_for_site
 from peerkit.reference import unknown_message
 from peerkit.render import Link, RenderedModule
-from peerkit.render.browse import BROWSE_PAGES, browse_page
-from peerkit.render.modulemap import MAP_CSS
 from peerkit.render.page import SLOT
 from peerkit.render.sanitize import clean_html
 from peerkit.sessions.checks import check_plans
@@ -269,7 +269,7 @@ def _assets(
     assets: dict[str, str | Path] = {
         "assets/peerkit/peerkit.css": (ASSETS / "peerkit.css").read_text(encoding="utf-8")
         + "\n"
-        + MAP_CSS,
+        + browse_stylesheet(),
         "assets/peerkit/peerkit.js": ASSETS / "peerkit.js",
     }
     if settings.brand is not None:
@@ -278,8 +278,7 @@ def _assets(
         index = curriculum_index(curriculum, root_link)
         assets["assets/peerkit/index.json"] = index_json(index)
         assets["assets/peerkit/index.js"] = index_script(index)
-        for name in ("browse.js", "planner.js"):
-            assets[f"assets/peerkit/{name}"] = ASSETS / name
+        assets.update(script_files())
     return assets
 
 

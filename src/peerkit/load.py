@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -127,13 +127,19 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
     return ModuleFile(path=path, module=module, body=body, body_line=body_line, lines=line_map), []
 
 
-def load_folder(folder: Path) -> tuple[list[ModuleFile], list[Finding], int]:
+ModuleLoader = Callable[[Path, Path | None], tuple[ModuleFile | None, list[Finding]]]
+"""`load_module`, or a stand-in that remembers what it read (see `peerkit.project`)."""
+
+
+def load_folder(
+    folder: Path, load: ModuleLoader = load_module
+) -> tuple[list[ModuleFile], list[Finding], int]:
     """Load every module file in `folder`: (the valid modules, all findings, files read)."""
     paths = module_paths(folder)
     files: list[ModuleFile] = []
     findings: list[Finding] = []
     for path in paths:
-        module_file, found = load_module(path, folder.absolute().parent)
+        module_file, found = load(path, folder.absolute().parent)
         findings.extend(found)
         if module_file is not None:
             files.append(module_file)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from peerkit.load import load_folder, load_module, module_paths
+from peerkit.load import ModuleLoader, load_folder, load_module, module_paths
 from peerkit.site import plugin_options, read_config
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -30,7 +30,9 @@ def reference_paths() -> dict[str, Path]:
 
 
 def choose(
-    wanted: Sequence[str] | str, own: Mapping[str, Sequence[str]] | None = None
+    wanted: Sequence[str] | str,
+    own: Mapping[str, Sequence[str]] | None = None,
+    load: ModuleLoader = load_module,
 ) -> tuple[list[Path], list[str]]:
     """The files for `wanted` (ids, or "all") and for the modules they build on, and the ids
     that are not in the reference curriculum. `own` maps each of the site's own modules to
@@ -50,17 +52,17 @@ def choose(
         if module_id in chosen:
             continue
         chosen.append(module_id)
-        module_file, _ = load_module(known[module_id])
+        module_file, _ = load(known[module_id], None)
         if module_file is not None:
             todo += [p for p in module_file.module.prerequisites if p in known]
     return [known[i] for i in sorted(chosen)], unknown
 
 
-def own_modules(modules_dir: Path) -> dict[str, list[str]]:
+def own_modules(modules_dir: Path, load: ModuleLoader = load_module) -> dict[str, list[str]]:
     """A site's own modules: each id with its prerequisites."""
     if not modules_dir.is_dir():
         return {}
-    files, _, _ = load_folder(modules_dir)
+    files, _, _ = load_folder(modules_dir, load)
     return {f.module.id: list(f.module.prerequisites) for f in files}
 
 

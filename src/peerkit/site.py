@@ -376,23 +376,13 @@ def settings_warnings(
 def settings_from_config(config_file: Path) -> SiteSettings:
     """The peerkit plugin's settings in a site's `mkdocs.yml`, read without MkDocs.
 
-    Raises ValueError naming the file when the settings are not valid.
+    Raises ValueError with each mistake as `path:line: message` (the same words as
+    `peerkit check` and the build) when the settings are not valid.
     """
-    data = read_config(config_file)
-    options = plugin_options(data)
-    given = {key: options[key] for key in SiteSettings.model_fields if key in options}
-    if "organisation" not in given and isinstance(data.get("site_name"), str):
-        given["organisation"] = data["site_name"]
-    try:
-        given["logo"] = _config_logo(config_file, data, given.get("logo"))
-    except ValueError as exc:
-        raise ValueError(f"{config_file}: {exc}") from None
-    try:
-        return SiteSettings.model_validate(given)
-    except ValidationError as exc:
-        raise ValueError(
-            f"{config_file}: the peerkit plugin's settings are not valid: {exc}"
-        ) from None
+    settings, findings = check_config(config_file)
+    if settings is None:
+        raise ValueError("\n".join(finding.format() for finding in findings))
+    return settings
 
 
 def site_folders_outside(config_file: Path) -> list[Finding]:
@@ -411,15 +401,21 @@ def site_folders_outside(config_file: Path) -> list[Finding]:
 
 
 def check_config(
-    config_file: Path, today: dt.date | None = None
+    config_file: Path,
+    today: dt.date | None = None,
+    options: dict[str, Any] | None = None,
 ) -> tuple[SiteSettings | None, list[Finding]]:
-    """A site's settings from its `mkdocs.yml`, with every mistake and warning at its line."""
-    data = read_config(config_file)
-    options = plugin_options(data)
+    """A site's settings from its `mkdocs.yml`, with every mistake and warning at its line:
+    the one translator of the plugin's settings into sentences, for `peerkit check`, `peerkit
+    pack`, the build and the plugin alike. `options` are the plugin's options as MkDocs read
+    them (its `!ENV` tags resolved, unset ones left out), else they are read from the file."""
+    data = read_config(config_file) if config_file.is_file() else {}
+    if options is None:
+        options = plugin_options(data)
     given = {key: options[key] for key in SiteSettings.model_fields if key in options}
     if "organisation" not in given and isinstance(data.get("site_name"), str):
         given["organisation"] = data["site_name"]
-    lines = option_lines(config_file)
+    lines = option_lines(config_file) if config_file.is_file() else {}
     try:
         given["logo"] = _config_logo(config_file, data, given.get("logo"))
     except ValueError as exc:

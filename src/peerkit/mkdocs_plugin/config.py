@@ -4,6 +4,29 @@ from __future__ import annotations
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+
+
+class OnOff(base.BaseConfigOption[bool]):
+    """A switch: true/false, or what `!ENV [NAME, default]` makes of an environment variable
+    set to on/off, yes/no, true/false or 1/0."""
+
+    def __init__(self, default: bool) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _WORDS:
+            return _WORDS[value.strip().lower()]
+        raise ValidationError(f"expected true or false (or on/off), not {value!r}")
+
+
+_WORDS: dict[str, bool] = {"0": False, "1": True, "off": False, "on": True, "no": False}
+_WORDS |= {"yes": True, "false": False, "true": True}
 
 
 class PeerkitConfig(base.Config):
@@ -29,8 +52,9 @@ class PeerkitConfig(base.Config):
     sessions_nav_section = c.Type(str, default="Sessions")
     """With an explicit `nav`, session pages fill the section with this title."""
 
-    packs = c.Type(bool, default=True)
-    """Build PDF packs into the site. `PEERKIT_PACKS=off` also turns them off (e.g. for serve)."""
+    packs = OnOff(default=True)
+    """Build PDF packs into the site. `packs: !ENV [PEERKIT_PACKS, true]` (as in peerkit's
+    own and new sites' mkdocs.yml) lets `PEERKIT_PACKS=off` turn them off (e.g. for serve)."""
 
     paper = c.Choice(("a4", "letter"), default="a4")
     """Paper size of the PDF packs."""

@@ -410,23 +410,10 @@
   const found = $("[data-planner-found]");
 
   function drawResults() {
-    const data = new FormData(filters);
-    const words = String(data.get("q") || "").toLowerCase().split(/\s+/).filter(Boolean);
-    const theme = String(data.get("theme") || "");
-    const format = String(data.get("format") || "");
-    const size = wholeMinutes(data.get("size"), 0);
-    const upTo = wholeMinutes(data.get("to"), 0);
-    const shown = index.activities.filter((a) => {
-      const module = modules.get(a.module);
-      const text = `${a.title} ${a.aim} ${module.title}`.toLowerCase();
-      return (
-        words.every((word) => text.includes(word)) &&
-        (!theme || module.themes.includes(theme)) &&
-        (!format || a.format.includes(format)) &&
-        (!size || (a.groupSize[0] <= size && size <= a.groupSize[1])) &&
-        (!upTo || a.minutes[0] <= upTo)
-      );
-    });
+    // The activity library's filter (filter.js): the same fields mean the same here.
+    const { activity, matches, wanted } = window.peerkitFilter;
+    const want = wanted(filters);
+    const shown = index.activities.filter((a) => matches(activity(a, modules), want));
     found.textContent =
       shown.length === index.activities.length
         ? `All ${shown.length} activities`

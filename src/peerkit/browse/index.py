@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TypedDict
 
 from peerkit.anchors import owned_prompts
 from peerkit.model import CHIME, PEER_VALUES, Curriculum, Format, Module, Range
@@ -22,6 +22,71 @@ RootLink = Callable[[str, str | None], str]
 """`link(module_id, anchor)`: a URL relative to the site's root."""
 
 
+class IndexModule(TypedDict):
+    id: str
+    title: str
+    summary: str
+    url: str
+    duration: list[int]
+    format: list[str]
+    formatLabel: str
+    groupSize: list[int]
+    themes: list[str]
+    values: list[str]
+    audience: list[str]
+    contentNotes: list[str]
+    prerequisites: list[str]
+    activities: list[str]
+
+
+class IndexActivity(TypedDict):
+    id: str
+    module: str
+    title: str
+    aim: str
+    url: str
+    minutes: list[int]
+    plannedMinutes: int
+    format: list[str]
+    formatLabel: str
+    groupSize: list[int]
+    materials: list[str]
+    steps: list[str]
+    onlineVariation: str | None
+    contentNotes: list[str]
+
+
+class IndexPrompt(TypedDict):
+    id: str
+    text: str
+    module: str
+    activity: str | None
+    url: str
+
+
+class IndexKind(TypedDict):
+    kind: str
+    label: str
+    minutes: int
+
+
+class IndexValues(TypedDict):
+    chime: list[str]
+    peer: list[str]
+
+
+class BrowseIndex(TypedDict):
+    """The shape of `assets/peerkit/index.json`, which browse.js, filter.js and planner.js
+    read (a `[min, max]` pair for every range)."""
+
+    version: int
+    values: IndexValues
+    kinds: list[IndexKind]
+    modules: list[IndexModule]
+    activities: list[IndexActivity]
+    prompts: list[IndexPrompt]
+
+
 def _span(value: Range) -> list[int]:
     return [value.min, value.max]
 
@@ -31,7 +96,7 @@ def _formats(value: Format) -> list[str]:
     return ["in-person", "online"] if value is Format.both else [value.value]
 
 
-def _module(module: Module, link: RootLink) -> dict[str, Any]:
+def _module(module: Module, link: RootLink) -> IndexModule:
     return {
         "id": module.id,
         "title": module.title,
@@ -50,10 +115,12 @@ def _module(module: Module, link: RootLink) -> dict[str, Any]:
     }
 
 
-def curriculum_index(curriculum: Curriculum, link: RootLink) -> dict[str, Any]:
+def curriculum_index(curriculum: Curriculum, link: RootLink) -> BrowseIndex:
     """The whole curriculum as JSON-ready data for the browse pages and the planner."""
 
-    modules, activities, prompts = [], [], []
+    modules: list[IndexModule] = []
+    activities: list[IndexActivity] = []
+    prompts: list[IndexPrompt] = []
     for module in curriculum.modules:
         modules.append(_module(module, link))
         for owner, _, owned in owned_prompts(module):
@@ -102,7 +169,7 @@ def curriculum_index(curriculum: Curriculum, link: RootLink) -> dict[str, Any]:
     }
 
 
-def index_json(index: dict[str, Any]) -> str:
+def index_json(index: BrowseIndex) -> str:
     """The index as JSON. `<`, `>` and `&` are written as \\u escapes (the same text once
     parsed), so no curriculum text can close a script or read as markup wherever the JSON
     ends up."""
@@ -110,7 +177,7 @@ def index_json(index: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def index_script(index: dict[str, Any]) -> str:
+def index_script(index: BrowseIndex) -> str:
     """The same index as a script, so pages opened from a folder (file://) can read it:
     browsers refuse to fetch one local file from another."""
     return f"window.peerkitIndex = {index_json(index)};\n"

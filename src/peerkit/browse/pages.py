@@ -2,21 +2,42 @@
 
 Each page is complete HTML without JavaScript (every item listed, every link working);
 `browse.js` and `planner.js` add filtering and planning on top, reading the curriculum
-index (`peerkit.browse`). Templates run in the renderer's sandboxed, autoescaping
-environment like every other fragment.
+index (`peerkit.browse.index`). Templates (`browse/templates/`, named `browse/<page>.html`
+so a site's `overrides/peerkit/browse/` can replace one) run in the renderer's sandboxed,
+autoescaping environment like every other fragment.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from peerkit.anchors import prompt_anchors
+from peerkit.browse.modulemap import MAP_CSS, module_map_list, module_map_svg
 from peerkit.model import CHIME, PEER_VALUES, Module, Prompt
 from peerkit.render import Link, Renderer
-from peerkit.render.modulemap import module_map_list, module_map_svg
 from peerkit.sessions.model import FREE_KINDS
+
+TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = Path(__file__).parent / "assets"
+SCRIPTS = ("filter.js", "browse.js", "planner.js")
+"""The browse pages' scripts, served from `assets/peerkit/` in the site."""
+
+
+def script_files() -> dict[str, Path]:
+    """Each browse script by its place in the site."""
+    return {f"assets/peerkit/{name}": ASSETS / name for name in SCRIPTS}
+
+
+def stylesheet() -> str:
+    """The browse pages' rules (`browse.css`, then the module map's colours, which live beside
+    the code that draws the map), appended to the site's stylesheet (`peerkit.css`)."""
+    return (ASSETS / "browse.css").read_text(encoding="utf-8") + "\n" + MAP_CSS
 
 
 @dataclass(frozen=True)
@@ -25,7 +46,7 @@ class BrowsePage:
     title: str
     description: str
     template: str
-    scripts: tuple[str, ...] = ("browse.js",)
+    scripts: tuple[str, ...] = ("filter.js", "browse.js")
 
 
 BROWSE_PAGES = (
@@ -59,7 +80,7 @@ BROWSE_PAGES = (
         "Session planner",
         "Put a session together from the activity library, timed to the clock.",
         "browse/planner.html",
-        scripts=("planner.js",),
+        scripts=("filter.js", "planner.js"),
     ),
 )
 
@@ -93,6 +114,24 @@ def _facets(modules: list[Module], kind: str) -> dict[str, Any]:
 
 _KIND = {"catalogue": "modules", "activities": "activities", "reflections": "prompts"}
 _NOUN = {"modules": "modules", "activities": "activities", "prompts": "questions"}
+
+
+_environments: weakref.WeakKeyDictionary[Renderer, jinja2.Environment] = weakref.WeakKeyDictionary()
+
+
+def _environment(renderer: Renderer) -> jinja2.Environment:
+    """The renderer's sandboxed environment, also finding `browse/...` templates here (after
+    the site's own overrides, which the renderer's loader looks in first)."""
+    env = _environments.get(renderer)
+    if env is None:
+        loader = jinja2.ChoiceLoader(
+            [
+                renderer.fragments.loader,  # type: ignore[list-item]
+                jinja2.PrefixLoader({"browse": jinja2.FileSystemLoader(str(TEMPLATES))}),
+            ]
+        )
+        env = _environments[renderer] = renderer.fragments.overlay(loader=loader)
+    return env
 
 
 def browse_page(renderer: Renderer, page: BrowsePage, link: Link, assets: str, planner: str) -> str:
@@ -136,5 +175,5 @@ def browse_page(renderer: Renderer, page: BrowsePage, link: Link, assets: str, p
         context["svg"] = module_map_svg(renderer.curriculum, lambda m: link(m, None))
         context["fallback"] = module_map_list(renderer.curriculum, lambda m: link(m, None))
     with renderer.page(None, link):
-        template = renderer.fragments.get_template(page.template)
+        template = _environment(renderer).get_template(page.template)
         return template.render(link=link, **context)

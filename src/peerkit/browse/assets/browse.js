@@ -1,4 +1,5 @@
-// Filters for the catalogue, activity library and reflection bank.
+// Filters for the catalogue, activity library and reflection bank (what matches is decided
+// by filter.js, shared with the planner).
 //
 // The page lists every item without JavaScript. This script shows the filter form at once and
 // fetches the curriculum index (window.peerkitIndex, from index.js) only when the filters are
@@ -12,7 +13,8 @@
 
   const root = document.querySelector("[data-peerkit-browse]");
   const script = document.currentScript;
-  if (!root || !script) return;
+  const filter = window.peerkitFilter; // filter.js: the same filter as the planner's
+  if (!root || !script || !filter) return;
   const form = root.querySelector("[data-peerkit-filters]");
 
   let loading = null;
@@ -51,12 +53,7 @@
 
     const items = {
       modules: () => index.modules.map((m) => ({ ...m, module: m, words: [m.title, m.summary] })),
-      activities: () =>
-        index.activities.map((a) => ({
-          ...a,
-          module: modules.get(a.module),
-          words: [a.title, a.aim, modules.get(a.module).title],
-        })),
+      activities: () => index.activities.map((a) => filter.activity(a, modules)),
       prompts: () =>
         index.prompts.map((p) => ({
           ...p,
@@ -71,55 +68,18 @@
       elements.set(element.dataset.peerkitId, element);
     }
 
-    const number = (value) => {
-      const n = Number.parseInt(String(value || ""), 10);
-      return Number.isFinite(n) && n > 0 ? n : 0;
-    };
+    const { number } = filter;
 
     // The form's fields, in the order they appear in the address bar.
     const fields = ["q", "theme", "format", "size", "fits", "from", "to", "audience", "value"];
 
-    function current() {
-      const data = new FormData(form);
-      return {
-        words: String(data.get("q") || "").toLowerCase().split(/\s+/).filter(Boolean),
-        theme: String(data.get("theme") || ""),
-        format: String(data.get("format") || ""),
-        size: number(data.get("size")),
-        fits: number(data.get("fits")),
-        from: number(data.get("from")),
-        to: number(data.get("to")),
-        audience: String(data.get("audience") || ""),
-        values: data.getAll("value").map(String),
-      };
-    }
-
-    function matches(item, want) {
-      const module = item.module;
-      const text = item.words.join(" ").toLowerCase();
-      if (!want.words.every((word) => text.includes(word))) return false;
-      if (want.theme && !module.themes.includes(want.theme)) return false;
-      if (want.audience && !module.audience.includes(want.audience)) return false;
-      if (!want.values.every((value) => module.values.includes(value))) return false;
-      const format = item.format || module.format;
-      if (want.format && !format.includes(want.format)) return false;
-      const group = item.groupSize || module.groupSize;
-      if (want.size && (want.size < group[0] || want.size > group[1])) return false;
-      // A module fits if its shortest version fits the time there is.
-      if (want.fits && module.duration[0] > want.fits) return false;
-      // An activity is in a minutes range if the two ranges overlap.
-      if (item.minutes && want.from && item.minutes[1] < want.from) return false;
-      if (item.minutes && want.to && item.minutes[0] > want.to) return false;
-      return true;
-    }
-
     function apply() {
-      const want = current();
+      const want = filter.wanted(form);
       let shown = 0;
       for (const item of items) {
         const element = elements.get(item.id);
         if (!element) continue;
-        const show = matches(item, want);
+        const show = filter.matches(item, want);
         element.hidden = !show;
         if (show) shown += 1;
       }

@@ -1,0 +1,132 @@
+"""The pages peerkit adds to a build: one per module, one per session plan, the browse pages
+(and the tags page), each a generated file whose front-matter `generated_page` writes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from markupsafe import escape
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
+
+from peerkit.browse.pages import BROWSE_PAGES, browse_page
+from peerkit.curriculum import Result
+from peerkit.mkdocs_plugin.search import tags_of
+from peerkit.packs.build import packs_for
+from peerkit.sessions.view import session_page, sessions_of
+
+if TYPE_CHECKING:
+    from peerkit.mkdocs_plugin.plugin import PeerkitPlugin
+
+
+def with_front_matter(file: File, meta: dict[str, Any], body: str = "") -> File:
+    """`file` with `meta` as its front-matter and `body` after it. Every value that reaches
+    the theme's <title> or <meta> must be escaped by the caller (Material writes them raw);
+    `render_macros: false` keeps mkdocs-macros, whose Jinja is not sandboxed, off the page."""
+    front = yaml.safe_dump({**meta, "render_macros": False}, sort_keys=False)
+    file.content_string = f"---\n{front}---\n" + (f"\n{body}" if body else "")
+    return file
+
+
+def generated_page(
+    config: MkDocsConfig, src_uri: str, meta: dict[str, Any], body: str = ""
+) -> File:
+    """A new page at `src_uri` with `meta` as its front-matter (see `with_front_matter`)."""
+    return with_front_matter(File.generated(config, src_uri, content=""), meta, body)
+
+
+def add_module_pages(
+    plugin: PeerkitPlugin, config: MkDocsConfig, files: Files, result: Result
+) -> None:
+    """A page per module, from the pages `check_folder` rendered."""
+    assert plugin.curriculum is not None
+    for module_id, page in result.pages.items():
+        module = plugin.curriculum.module(module_id)
+        assert module is not None
+        meta = {
+            # Material writes these into <title> and <meta> unescaped: escape them here.
+            "title": str(escape(page.title)),
+            "description": str(escape(page.description)),
+            # Tags pages; search weighs tags far above body text (see search.py).
+            "tags": [str(escape(tag)) for tag in tags_of(module)],
+            "search": {"boost": 2},
+        }
+        files.append(with_front_matter(plugin.page_file(module_id), meta, page.markdown))
+    plugin.module_pages = {
+        plugin.page_file(module_id).src_uri: page for module_id, page in result.pages.items()
+    }
+    fill_nav(config, plugin.config.nav_section, list(plugin.module_pages), plugin.config.nav)
+
+
+def add_session_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) -> None:
+    """A page per session plan: its running order, linked to activities, and its packs."""
+    assert plugin.curriculum is not None and plugin.renderer is not None
+    plugin.sessions = sessions_of(plugin.curriculum, plugin.plans, plugin.settings)
+    plugin.session_pages = {}
+    for session in (s for s in plugin.sessions if s.source == "session"):
+        src_uri = f"{plugin.config.sessions_path.strip('/')}/{session.id}.md"
+        meta = {"title": str(escape(session.title))}
+        if session.summary:
+            meta["description"] = str(escape(session.summary))
+        file = generated_page(config, src_uri, meta)
+        files.append(file)
+        downloads = plugin.downloads(file.url, [(p.label, p.path) for p in packs_for(session)])
+        plugin.session_pages[src_uri] = session_page(
+            plugin.renderer, session, plugin.link_from(file.url), downloads
+        )
+    nav = plugin.config.nav
+    fill_nav(config, plugin.config.sessions_nav_section, list(plugin.session_pages), nav)
+
+
+def add_browse_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) -> None:
+    """Catalogue, activity library, reflection bank, module map, planner (and tags)."""
+    assert plugin.curriculum is not None and plugin.renderer is not None
+    base = plugin.config.browse_path.strip("/")
+    plugin.browse_pages = {}
+    uris = {page.name: f"{base}/{page.name}.md" for page in BROWSE_PAGES}
+    planner = File.generated(config, uris["planner"], content="")
+    for page in BROWSE_PAGES:
+        meta = {
+            "title": page.title,
+            "description": page.description,
+            "search": {"exclude": True},  # the module pages are what search should find
+            "hide": ["toc"],
+        }
+        file = generated_page(config, uris[page.name], meta)
+        files.append(file)
+        plugin.browse_pages[file.src_uri] = browse_page(
+            plugin.renderer,
+            page,
+            plugin.link_from(file.url),
+            assets=get_relative_url("index.html", file.url).removesuffix("index.html"),
+            planner=get_relative_url(planner.url, file.url),
+        )
+    pages = list(plugin.browse_pages)
+    if any(name in config.plugins for name in ("material/tags", "tags")):
+        tags = generated_page(
+            config,
+            f"{base}/tags.md",
+            {"title": "Tags", "search": {"exclude": True}},
+            "Modules by theme and by value. Each module page lists its own tags too.\n\n"
+            "<!-- material/tags -->\n",
+        )
+        files.append(tags)
+        pages.append(tags.src_uri)
+    fill_nav(config, plugin.config.browse_nav_section, pages, plugin.config.nav)
+
+
+def fill_nav(config: MkDocsConfig, title: str, pages: list[str], add: bool) -> None:
+    """With an explicit nav, list `pages` under the section `title` (kept in its place); a
+    section the nav does not name is added only when `add` (the `nav` setting)."""
+    if config.nav is None or not pages:
+        return
+    for item in config.nav:
+        if isinstance(item, dict) and title in item:
+            existing = item[title] if isinstance(item[title], list) else [item[title]]
+            kept = [e for e in existing if e not in pages]
+            item[title] = kept + pages
+            return
+    if add:
+        config.nav.append({title: pages})

@@ -1,0 +1,116 @@
+"""Work after MkDocs has written the site: the search index weighed (and as a script for
+file://), the server header files, and every PDF pack rendered (or taken from the cache)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from mkdocs.exceptions import PluginError
+
+from peerkit.findings import summary
+from peerkit.headers import write_server_configs
+from peerkit.mkdocs_plugin.log import findings, log
+from peerkit.mkdocs_plugin.search import weigh
+from peerkit.model import Module, ModuleFile
+from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
+from peerkit.packs.prints import build_site_prints
+from peerkit.sessions.view import Session
+from peerkit.site import SiteSettings
+
+
+class Progress:
+    """Logs "peerkit: packs 12/34" as a long step goes, about every tenth of the way."""
+
+    def __init__(self, what: str, total: int) -> None:
+        self.what, self.total, self.done = what, total, 0
+        self.every = max(1, total // 10) if what == "pages" else 1
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0 or self.done == self.total:
+            log.info(f"{self.what} {self.done}/{self.total}")
+
+
+def weigh_search_index(
+    site_dir: Path, pages: Mapping[str, Module], synonyms: list[list[str]], offline: bool
+) -> None:
+    """Weigh the search index MkDocs wrote (module pages, tags, synonyms; see search.py) and,
+    for a site opened from a folder, write it again as a script."""
+    index = site_dir / "search" / "search_index.json"
+    if not index.is_file():
+        return
+    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    index.write_text(text, encoding="utf-8")
+    if offline:
+        # Material's bundle reads `__index` from this script when opened from a folder.
+        index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+
+
+def write_headers(site_dir: Path, scripts: set[str], shim: Path | None, serving: bool) -> None:
+    """`_headers`, `.htaccess` and `nginx-headers.conf`, allowing every page's inline scripts."""
+    write_server_configs(
+        site_dir,
+        frozenset(scripts),
+        shim.read_text(encoding="utf-8") if shim else None,
+        meta=not serving,
+    )
+
+
+def build_site_packs(
+    sessions: list[Session],
+    site_dir: Path,
+    cache_dir: Path,
+    settings: SiteSettings,
+    *,
+    template_dirs: list[Path],
+    paper: str,
+    card_sets: int,
+    sources: list[ModuleFile],
+) -> None:
+    """Every pack of every session (and the safety prints) into the site, rendering only
+    what the cache does not hold; cards that do not fit stop the build."""
+    packs = [pack for session in sessions for pack in packs_for(session)]
+    started = time.perf_counter()
+    done = Progress("packs", len(packs))
+    size: Literal["a4", "letter"] = "letter" if paper == "letter" else "a4"
+    try:
+        report = build_packs(
+            packs,
+            site_dir,
+            cache_dir / "packs",
+            settings,
+            template_dirs=template_dirs,
+            paper=size,
+            progress=lambda _: done.step(),
+            prune=True,
+            sets=SET_LETTERS[:card_sets],
+            sources=sources,
+        )
+    except CardsDoNotFit as exc:
+        for finding in exc.findings:
+            findings.error(finding.format())
+        raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
+    for path, boxes in sorted(report.boxes.items()):
+        for overflow in boxes.overflows:
+            log.warning(f"{path} page {overflow.page}: {overflow.describe()}")
+    prints = build_site_prints(
+        site_dir,
+        cache_dir / "prints",
+        settings,
+        template_dirs=template_dirs,
+        paper=size,
+        prune=True,
+    )
+    report.rendered += prints.rendered
+    report.cached += prints.cached
+    report.written += prints.written
+    log.info(
+        f"{len(report.written)} PDF packs in {time.perf_counter() - started:.1f} s "
+        f"({report.rendered} rendered, {report.cached} from the cache; "
+        f"{sum(b.boxes for b in report.boxes.values())} boxes of text checked on the page)"
+    )
