@@ -7,11 +7,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from peerkit.render.text import inline, plain
+from peerkit.render.env import sandbox
 from peerkit.runmode.screens import items_of, screens_of
 from peerkit.site import SiteSettings
 
@@ -31,17 +30,9 @@ def run_path(source: Literal["module", "session"], source_id: str) -> str:
 
 @cache
 def _env() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.filters.update(plain=plain, inline=inline)
+    """peerkit's one sandboxed environment (peerkit.render.env), on run mode's templates."""
+    env = sandbox([HERE / "templates"])
     env.filters["clock"] = lambda t: t.strftime("%H:%M")
-    env.filters["web_label"] = lambda url: str(url).removeprefix("https://").rstrip("/")
     return env
 
 
