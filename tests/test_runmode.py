@@ -306,6 +306,16 @@ def test_a_content_note_can_be_skipped_and_the_views_read_at_phone_width_in_dark
             presenter = context.new_page()
             presenter.goto(base + "run/modules/self-care.html#presenter")
             expect(presenter.locator("#p-now")).to_contain_text(f"screen {note.skip_to} of")
+            # Steps with their minutes, and a timer per step: N moves on (in either window).
+            steps = items_of(session)[screens[note.skip_to - 1].item].steps
+            assert figure(presenter, "step").startswith(f"1 of {len(steps)}: 0:0")
+            page.keyboard.press("n")
+            expect(presenter.locator('[data-figure="step"]')).to_contain_text(
+                f"2 of {len(steps)}: "
+            )
+            expect(presenter.locator(".presenter-steps li.current")).to_contain_text(
+                steps[1].text[:40]
+            )
             assert axe_violations(presenter) == []
             width = presenter.evaluate("document.documentElement.scrollWidth")
             assert width <= 320

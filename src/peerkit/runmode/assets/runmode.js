@@ -296,8 +296,12 @@
     leftOut.classList.toggle("over", left < 0);
     const s = item.steps[state.step];
     if (s) {
-      const minutes = s.minutes ? ` of ${s.minutes}:00` : "";
-      set("step", `${state.step + 1} of ${item.steps.length}: ${span(e - state.stepAt)}${minutes}`);
+      const inStep = e - state.stepAt;
+      const stepLeft = s.minutes ? s.minutes * MINUTE - inStep : null;
+      const minutes = s.minutes
+        ? ` of ${s.minutes}:00, ${stepLeft >= 0 ? `${span(stepLeft)} left` : `${span(-stepLeft)} over`}`
+        : "";
+      set("step", `${state.step + 1} of ${item.steps.length}: ${span(inStep)}${minutes}`);
     } else set("step", "none");
     const minutes = behind();
     const planOut = set("plan", planText(minutes), { behind: String(minutes) });
