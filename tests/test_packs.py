@@ -70,6 +70,7 @@ def mutuality_packs(request: pytest.FixtureRequest) -> dict[str, Path]:
         "participant",
         "large-print",
         "show",
+        "slides",
         "paperwork",
         "cards",
     ]
@@ -325,8 +326,9 @@ def test_first_pages_are_a4_with_their_words_inside_the_page_and_none_overprinte
     margin = 10  # points, 3.5 mm: no printer prints to the very edge of the sheet
     for kind, pdf in mutuality_packs.items():
         width, height, words = first_page_words(pdf)
-        # An A4 page: the show sheets landscape, for a screen or a wall; the rest portrait.
-        a4 = (842, 595) if kind == "show" else (595, 842)
+        # An A4 page: the show sheets landscape, for a screen or a wall; the rest portrait;
+        # the slides 16:9 (10 by 5.625 inches), for a projector.
+        a4 = {"show": (842, 595), "slides": (720, 405)}.get(kind, (595, 842))
         assert (round(width), round(height)) == a4, kind
         assert len(words) >= 5, kind
         for box, word in words:
