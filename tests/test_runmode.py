@@ -187,7 +187,11 @@ def test_the_monthly_hour_runs_by_keyboard_with_the_presenter_in_step(
     items = items_of(session)
     spend = [12, 18, 26, 8]  # minutes actually taken per item: 2 over, 2 under, 1 over, 3 over
     problems: list[str] = []
-    with serve(reference_build.site) as base:
+    # Served with the headers the build writes for a server: its Content-Security-Policy.
+    lines = (reference_build.site / "_headers").read_text(encoding="utf-8").splitlines()
+    sent = dict(line.strip().split(": ", 1) for line in lines if line.startswith("  "))
+    assert "script-src 'self'" in sent["Content-Security-Policy"]
+    with serve(reference_build.site, sent) as base:
         projector = clocked.new_page()
         projector.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         projector.goto(base + RUN_MONTHLY)
