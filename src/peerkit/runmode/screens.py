@@ -157,6 +157,9 @@ def screens_of(session: Session) -> list[Screen]:
 def entry_screens(
     title: str, entry: Entry, item: int, day_label: str, noted_modules: set[str]
 ) -> list[Screen]:
+    """The screens of one entry of the running order (the `item`-th), in a session called
+    `title`. A module's content notes come before its first activity here (`noted_modules`
+    remembers which modules have had theirs), an activity's own before that activity."""
     label = f"{day_label}{entry.kind.label}"
     if entry.kind is Kind.welcome:
         return [
