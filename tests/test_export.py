@@ -143,3 +143,24 @@ def test_links_between_pages_suit_each_kind_of_address() -> None:
     assert relative("modules/b/", "modules/a/") == "../b/"
     assert relative("modules/b/", "sessions/x/") == "../../modules/b/"
     assert relative("index.html", "browse/map.html").removesuffix("index.html") == "../"
+
+
+def test_export_reads_the_settings_as_check_does(tmp_path: Path) -> None:
+    """Through the one project loader: a brand colour below WCAG AA is a warning at its line
+    (the export still happens), and a settings mistake stops it at its line."""
+    from peerkit.export import export_site
+
+    root = copy_site(
+        tmp_path, modules={"listening.md": MINIMAL}, plugin={"brand": {"primary": "#7fb3ff"}}
+    )
+    done = export_site(tmp_path / "out", root / "modules", root / "mkdocs.yml")
+    assert done.ok and done.pages
+    assert [f for f in done.findings if "plugins.peerkit.brand.primary" in f.message]
+    root = copy_site(
+        tmp_path / "bad",
+        modules={"listening.md": MINIMAL},
+        plugin={"contact": {"email": ["not", "text"]}},
+    )
+    stopped = export_site(tmp_path / "out2", root / "modules", root / "mkdocs.yml")
+    assert not stopped.ok and not (tmp_path / "out2").exists()
+    assert [f for f in stopped.findings if f.path == root / "mkdocs.yml" and f.line > 1]

@@ -152,11 +152,11 @@ def test_a_page_over_its_time_budget_fails_the_build_with_the_module_name(
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
-    import peerkit.mkdocs_plugin.plugin as plugin
+    import peerkit.mkdocs_plugin.pages as pages
 
     root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
     monkeypatch.setenv("PEERKIT_PACKS", "off")
-    monkeypatch.setattr(plugin, "PAGE_RENDER_BUDGET", -1)  # every page is over a budget of -1 s
+    monkeypatch.setattr(pages, "PAGE_RENDER_BUDGET", -1)  # every page is over a budget of -1 s
     monkeypatch.chdir(root)
     config = load_config(str(root / "mkdocs.yml"))
     with caplog.at_level(logging.ERROR), pytest.raises(Abort):

@@ -34,16 +34,13 @@ from peerkit.browse.index import curriculum_index, index_json, index_script
 from peerkit.browse.pages import BROWSE_PAGES, browse_page, script_files
 from peerkit.browse.pages import stylesheet as browse_stylesheet
 from peerkit.colour import brand_css
-from peerkit.curriculum import check_folder
 from peerkit.findings import Finding, errors
-from peerkit.reference import for_site as reference_for_site
-from peerkit.reference import unknown_message
+from peerkit.project import Project
 from peerkit.render import Link, RenderedModule
 from peerkit.render.page import SLOT
 from peerkit.render.sanitize import clean_html
-from peerkit.sessions.checks import check_plans
 from peerkit.sessions.view import session_page, sessions_of
-from peerkit.site import SiteSettings, plugin_options, read_config, settings_from_config
+from peerkit.site import SiteSettings
 
 LinkStyle = Literal["html", "directory"]
 MARKER = ".peerkit-export"
@@ -107,21 +104,16 @@ def export_site(
     out = out.resolve()
     if out.exists() and not (out.is_dir() and ((out / MARKER).is_file() or not any(out.iterdir()))):
         raise ExportError(f"{out} is not empty and is not an earlier export: choose a new folder")
-    settings = SiteSettings()
-    reference: list[Path] = []
-    findings: list[Finding] = []
-    options: dict[str, Any] = {}
-    if config_file is not None and config_file.is_file():
-        options = plugin_options(read_config(config_file))
-        try:
-            settings = settings_from_config(config_file)
-        except ValueError as exc:
-            findings.append(Finding(config_file, 1, str(exc).removeprefix(f"{config_file}: ")))
-        reference, unknown = reference_for_site(config_file, modules_dir)
-        if unknown:
-            findings.append(Finding(config_file, 1, unknown_message(unknown)))
-    project = config_file.parent if config_file is not None else modules_dir.parent
-    overrides = project / "overrides" / "peerkit"
+    if config_file is not None:
+        project = Project.from_config(
+            config_file, modules_dir=modules_dir, sessions_dir=sessions_dir
+        )
+    else:
+        project = Project.for_modules(modules_dir)
+        project.sessions_dir = sessions_dir or project.sessions_dir
+    settings = project.settings
+    options = project.plugin_options
+    overrides = project.root / "overrides" / "peerkit"
     template_dirs = [overrides] if overrides.is_dir() else []
 
     pages_path = str(options.get("pages_path") or "modules").strip("/")
@@ -141,16 +133,10 @@ def export_site(
 
         return link
 
-    result = check_folder(
-        modules_dir,
-        template_dirs,
-        link_for=lambda f: link_from(module_src(f.module.id)),
-        settings=settings,
-        also=reference,
+    checked = project.check(
+        template_dirs=template_dirs, link_for=lambda f: link_from(module_src(f.module.id))
     )
-    findings += result.findings
-    plans, plan_findings = check_plans(sessions_dir or project / "sessions", result.curriculum)
-    findings = sorted(set(findings + plan_findings))
+    result, plans, findings = checked.result, checked.plans, checked.findings
     if errors(findings) or result.renderer is None:
         return Export(out, findings)
 

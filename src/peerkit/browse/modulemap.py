@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from peerkit.model import Curriculum, Module
+from peerkit.model import Curriculum, Module, slugify
 
 ACROSS = 3  # the most boxes side by side; a wider layer wraps onto another row
 VIEW_WIDTH = 700  # so that in a ~700px column one SVG unit is one CSS pixel
@@ -215,7 +215,7 @@ def module_map_svg(
             for n, line in enumerate(lines)
         )
         full = f"<title>{_e(title)}</title>" if " ".join(lines) != " ".join(title.split()) else ""
-        slug = re.sub("[^a-z0-9]+", "-", i.lower()).strip("-")
+        slug = slugify(i)
         out.append(
             # A name of its own: the wrapped lines would otherwise be read run together.
             f'<a class="peerkit-map-node" id="{p}-{slug}" href="{_e(link(i))}" '

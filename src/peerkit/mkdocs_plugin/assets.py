@@ -7,20 +7,27 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from peerkit.browse.index import curriculum_index, index_json, index_script
 from peerkit.browse.pages import script_files
 from peerkit.browse.pages import stylesheet as browse_stylesheet
 from peerkit.colour import brand_css
+from peerkit.headers import inline_scripts, outside_fetches
+from peerkit.mkdocs_plugin.log import log
 from peerkit.model import Curriculum
 from peerkit.render import Link
 from peerkit.site import SiteSettings
+
+if TYPE_CHECKING:
+    from peerkit.mkdocs_plugin.plugin import PeerkitPlugin
 
 STYLESHEET = "assets/peerkit/peerkit.css"
 SCRIPT = "assets/peerkit/peerkit.js"
@@ -228,3 +235,85 @@ def material_worker(config: MkDocsConfig) -> str:
 def attribute_safe(text: str) -> str:
     """`text` that cannot make markup or end an attribute (& and ' are left as they are)."""
     return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def finish_page(plugin: PeerkitPlugin, output: str, page: Page, config: MkDocsConfig) -> str:
+    """peerkit's pages (every page, with `headers`) ask browsers to send no referrer, wherever
+    the site is hosted (even from a folder, where there are no server headers); its pages
+    (every page, with `privacy_check`) are checked for anything loaded from elsewhere."""
+    where = page.file.src_uri
+    own = is_own(plugin, page)
+    check_tooltip_guard(output, where)  # every page: module titles reach every nav
+    if own and not plugin.config.every_page_assets:
+        output = link_assets(output, page.url, plugin.settings.brand is not None)
+    checked = own or plugin.config.privacy_check
+    for script in inline_scripts(page.content or ""):
+        plugin._content_scripts.add(script)  # the headers' CSP lists every page's scripts
+        if not (checked and plugin.config.headers):
+            continue
+        log.warning(
+            f"{where} has an inline <script>, which the site's "
+            "Content-Security-Policy will not run: put it in a file under extra_javascript"
+        )
+    if checked:
+        # The whole page when the site asks for the check, else what peerkit wrote into it.
+        looked_at = output if plugin.config.privacy_check else (page.content or "")
+        for address in sorted(set(outside_fetches(looked_at))):
+            log.warning(
+                f"{where} loads {address} from another site, so the privacy statement "
+                "would not be true: serve it from this site instead"
+            )
+    if own or plugin.config.headers:
+        # peerkit's pages ask browsers to send no referrer; the host's too with `headers`.
+        output = with_referrer_meta(output)
+    return page_extras(plugin, output, page, config)
+
+
+def page_extras(plugin: PeerkitPlugin, output: str, page: Page, config: MkDocsConfig) -> str:
+    """A skip link, a named search dialog and the print stylesheet on peerkit's pages (every
+    page with `every_page_assets`), and peerkit's search on every page if it is wanted."""
+    if is_own(plugin, page) or plugin.config.every_page_assets:
+        output = with_skip_link(output)
+        output = named_search_dialog(output)
+        output = with_print_stylesheet(output, get_relative_url(PRINT_STYLESHEET, page.url))
+    if peerkit_search(plugin, config):
+        output = search_scripts(output, page.url, plugin.config.offline)
+    return output
+
+
+def finish_404(plugin: PeerkitPlugin, output: str, config: MkDocsConfig) -> str:
+    """The 404 page: Material writes its links from the server's root (`/assets/…`),
+    which breaks when the site lives under a sub-path (`/our-site/`) and the server sends
+    404.html for a missing page there. Unless `site_url` says where the site lives, its
+    links are written relative to the site's root, and a small script sets `<base>` to
+    that root, found from the address asked for."""
+    if not (plugin.config.every_page_assets or plugin.config.offline):
+        return output  # the host's own 404 page, as it was
+    if not config.site_url:
+        output = relative_404(output, plugin._folders)
+    output = with_referrer_meta(output)
+    output = with_skip_link(output)
+    output = named_search_dialog(output)
+    output = with_print_stylesheet(output, PRINT_STYLESHEET)
+    if search_enabled(config):
+        output = search_scripts(output, "404.html", plugin.config.offline)
+    return output
+
+
+def is_own(plugin: PeerkitPlugin, page: Page) -> bool:
+    """A page peerkit made: a module, session or browse page (or the tags page)."""
+    uri = page.file.src_uri
+    if uri in plugin.module_pages or uri in plugin.session_pages or uri in plugin.browse_pages:
+        return True
+    return plugin.config.browse and uri == f"{plugin.config.browse_path.strip('/')}/tags.md"
+
+
+def peerkit_search(plugin: PeerkitPlugin, config: MkDocsConfig) -> bool:
+    """peerkit's search (stemming, synonyms, and from a folder with `offline`) in place of
+    Material's, on every page alike: with `every_page_assets` or `offline`."""
+    wanted = plugin.config.every_page_assets or plugin.config.offline
+    return wanted and search_enabled(config)
+
+
+def search_enabled(config: MkDocsConfig) -> bool:
+    return any(name in config.plugins for name in ("material/search", "search"))

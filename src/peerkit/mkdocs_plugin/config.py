@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
 
-class OnOff(base.BaseConfigOption[bool]):
+class OnOff(base.BaseConfigOption[bool | Literal["auto"]]):
     """A switch: true/false, or what `!ENV [NAME, default]` makes of an environment variable
-    set to on/off, yes/no, true/false or 1/0."""
+    set to on/off, yes/no, true/false or 1/0; `auto` leaves the choice to the plugin."""
 
-    def __init__(self, default: bool) -> None:
+    def __init__(self, default: bool | Literal["auto"]) -> None:
         super().__init__()
         self.default = default
 
-    def run_validation(self, value: object) -> bool:
+    def run_validation(self, value: object) -> bool | Literal["auto"]:
         if isinstance(value, bool):
             return value
+        if isinstance(value, str) and value.strip().lower() == "auto":
+            return "auto"
         if value in (0, 1):
             return bool(value)
         if isinstance(value, str) and value.strip().lower() in _WORDS:
             return _WORDS[value.strip().lower()]
-        raise ValidationError(f"expected true or false (or on/off), not {value!r}")
+        raise ValidationError(f"expected true, false or auto (or on/off), not {value!r}")
 
 
 _WORDS: dict[str, bool] = {"0": False, "1": True, "off": False, "on": True, "no": False}
@@ -52,9 +56,10 @@ class PeerkitConfig(base.Config):
     sessions_nav_section = c.Type(str, default="Sessions")
     """With an explicit `nav`, session pages fill the section with this title."""
 
-    packs = OnOff(default=True)
-    """Build PDF packs into the site. `packs: !ENV [PEERKIT_PACKS, true]` (as in peerkit's
-    own and new sites' mkdocs.yml) lets `PEERKIT_PACKS=off` turn them off (e.g. for serve)."""
+    packs = OnOff(default="auto")
+    """Build PDF packs into the site. `auto` (the default): on for `mkdocs build`, off for
+    `mkdocs serve`, so editing stays quick. `packs: !ENV [PEERKIT_PACKS, true]` (as in
+    peerkit's own and new sites' mkdocs.yml) lets `PEERKIT_PACKS=off` turn them off."""
 
     paper = c.Choice(("a4", "letter"), default="a4")
     """Paper size of the PDF packs."""

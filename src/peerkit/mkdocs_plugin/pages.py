@@ -3,18 +3,25 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 import yaml
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from peerkit.browse.pages import BROWSE_PAGES, browse_page
 from peerkit.curriculum import Result
+from peerkit.findings import Finding, summary
+from peerkit.mkdocs_plugin.log import findings as findings_log
 from peerkit.mkdocs_plugin.search import tags_of
+from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.packs.build import packs_for
+from peerkit.render import PageError, RenderedModule
 from peerkit.sessions.view import session_page, sessions_of
 
 if TYPE_CHECKING:
@@ -130,3 +137,38 @@ def fill_nav(config: MkDocsConfig, title: str, pages: list[str], add: bool) -> N
             return
     if add:
         config.nav.append({title: pages})
+
+
+PAGE_RENDER_BUDGET = 10
+"""Seconds Markdown may take over one module page (the reference modules take about 0.01 s)."""
+
+
+def finish_module_page(
+    plugin: PeerkitPlugin, rendered: RenderedModule, html: str, page: Page
+) -> str:
+    """A module page's HTML from Markdown's: stopped if it took too long to convert, the
+    author's HTML cleaned, peerkit's fragments in their slots, its table of contents."""
+    started = plugin._render_started.pop(page.file.src_uri, None)
+    took = time.perf_counter() - started if started is not None else 0.0
+    if took > PAGE_RENDER_BUDGET:
+        # The body's limits (peerkit.bodylimits) should make this impossible; if a page
+        # still finds a slow path through Markdown, say which module it was.
+        source = rendered.source
+        too_slow = Finding(
+            source.path,
+            source.body_line,
+            f"the page of module '{source.module.id}' took {took:.1f} s to convert, more "
+            f"than the {PAGE_RENDER_BUDGET} s a page may take: simplify its text (fewer "
+            "brackets, less nesting)",
+        )
+        findings_log.error(too_slow.format())
+        raise PluginError(f"peerkit: module '{source.module.id}' is too slow to build")
+    # Cleans the author's HTML and puts peerkit's fragments into their slots.
+    try:
+        html = rendered.finish(html)
+    except PageError as exc:
+        for finding in exc.findings:
+            findings_log.error(finding.format())
+        raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
+    page.toc = toc_from_html(html)
+    return html

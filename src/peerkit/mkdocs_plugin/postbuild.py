@@ -7,12 +7,14 @@ import json
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from peerkit.findings import summary
 from peerkit.headers import write_server_configs
+from peerkit.mkdocs_plugin import configure
 from peerkit.mkdocs_plugin.log import findings, log
 from peerkit.mkdocs_plugin.search import weigh
 from peerkit.model import Module, ModuleFile
@@ -20,6 +22,9 @@ from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_f
 from peerkit.packs.prints import build_site_prints
 from peerkit.sessions.view import Session
 from peerkit.site import SiteSettings
+
+if TYPE_CHECKING:
+    from peerkit.mkdocs_plugin.plugin import PeerkitPlugin
 
 
 class Progress:
@@ -113,4 +118,28 @@ def build_site_packs(
         f"{len(report.written)} PDF packs in {time.perf_counter() - started:.1f} s "
         f"({report.rendered} rendered, {report.cached} from the cache; "
         f"{sum(b.boxes for b in report.boxes.values())} boxes of text checked on the page)"
+    )
+
+
+def post_build(plugin: PeerkitPlugin, config: MkDocsConfig) -> None:
+    """Weigh the search index (and write it as a script for file://), write the header
+    files, and every pack into the site, rendering only what the cache does not hold."""
+    site_dir = Path(config.site_dir)
+    if plugin.curriculum is not None:
+        module_urls = {plugin.page_file(m.id).url: m for m in plugin.curriculum.modules}
+        weigh_search_index(site_dir, module_urls, plugin.config.synonyms, plugin.config.offline)
+    if plugin.config.headers:
+        shim = configure.shim(plugin.config, config) if plugin.config.offline else None
+        write_headers(site_dir, plugin._content_scripts, shim, plugin._serving)
+    if not plugin.packs_enabled or plugin.curriculum is None:
+        return
+    build_site_packs(
+        plugin.sessions,
+        site_dir,
+        Path(config.config_file_path or ".").parent / plugin.config.cache_dir,
+        plugin.settings,
+        template_dirs=configure.template_dirs(config),
+        paper=plugin.config.paper,
+        card_sets=plugin.config.card_sets,
+        sources=plugin.curriculum.files,
     )
