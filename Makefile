@@ -5,7 +5,8 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 UV_VERSION := 0.13.9
 ADDR ?= 127.0.0.1:8000
-SIZES ?= 10,50
+# Sizes (numbers of modules) `make bench` measures: SIZES=8,100,500,1000 for the whole table.
+SIZES ?= 8,100
 # Test processes (pytest-xdist): one per core. `make test JOBS=0` runs them in one process.
 JOBS ?= auto
 
@@ -61,6 +62,7 @@ check: setup ## Check every module in modules/
 schema: setup ## Regenerate the JSON Schemas in schema/ from the model
 	$(VENV)/bin/peerkit schema module -o schema/module.schema.json
 	$(VENV)/bin/peerkit schema session -o schema/session.schema.json
+	$(VENV)/bin/peerkit schema self-care-ideas -o schema/self-care-ideas.schema.json
 
 lint: setup
 	$(VENV)/bin/ruff check src tests bench tools macros.py hatch_build.py
@@ -98,8 +100,8 @@ run-previews: build ## Screenshots of run mode, the presenter view and a slide f
 	$(VENV)/bin/python tools/runmode_previews.py --site site --out docs/assets/facilitate
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
-	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3
-	$(VENV)/bin/python bench/packs.py
+	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3 --json bench/results.json
+	$(VENV)/bin/python bench/packs.py --write docs/benchmarks.md
 	CHROME_PATH=/usr/bin/chromium $(VENV)/bin/python bench/lighthouse.py --repeat 3
 
 look: build ## Every page of every pack as small PNGs, and a contact sheet per pack, in look/

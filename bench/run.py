@@ -1,25 +1,33 @@
-"""peerkit's build cost against plain MkDocs, measured in the same run.
+"""peerkit's cost against plain tools doing the same work, measured in the same run.
 
 For each size N it makes a curriculum of N modules (copies of the reference module with
-their ids renamed), then times, as the median of a few runs:
+their ids renamed) and measures, alternating subject and baseline, as the median of a few
+runs of each (CPU seconds, user + system, of the process and its children; the machine may
+be shared, so CPU time is the figure compared, wall time is shown beside it):
 
-- `peerkit check` on it (in this process);
-- `mkdocs build` of the site with peerkit (loading, checking, rendering, cleaning);
-- the baseline: `mkdocs build` of the same pages already rendered to Markdown (peerkit's
-  HTML inline), with the peerkit and macros plugins switched off: what MkDocs and Material
-  cost for those pages anyway.
+- check: `peerkit check modules` against a Python process that reads each module's YAML
+  front-matter with PyYAML's libyaml parser (`yaml.CSafeLoader`), and with its pure-Python
+  one (`yaml.safe_load`);
+- build: `mkdocs build` of the site with peerkit (loading, checking, rendering, privacy scan,
+  search weighting; PDF packs off) against the baseline, `mkdocs build` of the same pages
+  already rendered to Markdown (peerkit's HTML inline) with plain Material (nav sections and
+  prune) and no peerkit or macros plugin; with each build's peak memory (RSS);
+- serve (sizes up to --serve-max): seconds from saving an edit to one module until
+  `mkdocs serve --dirty` serves the page with it, against plain Material's `serve --dirty`
+  doing the same for the same page's Markdown; and the same for peerkit without --dirty.
 
-It prints each time with its ratio to the baseline, and the builds' peak memory.
+It prints a table of ratios and, with --json, writes every figure to a file.
 
-    python bench/run.py --sizes 10,50 --repeat 3
+    python bench/run.py --sizes 8,100 --repeat 3 --json bench-results.json
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -27,14 +35,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from serve import edit_to_reload  # bench/serve.py (the script's folder is on the path)
 
 from peerkit import safeyaml
 from peerkit.curriculum import check_folder
 from peerkit.render import RenderedModule
+from peerkit.site import read_config
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "modules" / "mutuality.md"
@@ -44,6 +55,8 @@ def renamed(front: dict[str, Any], n: int) -> dict[str, Any]:
     """The reference module's data with every id made unique to copy `n`."""
     suffix = f"-{n}"
     data = dict(front, id=front["id"] + suffix, title=f"{front['title']} ({n})", prerequisites=[])
+    if front.get("break_after"):
+        data["break_after"] = front["break_after"] + suffix
     data["handouts"] = [dict(h, id=h["id"] + suffix) for h in front.get("handouts", [])]
     data["activities"] = [
         dict(a, id=a["id"] + suffix, handouts=[h + suffix for h in a.get("handouts", [])])
@@ -86,7 +99,7 @@ def make_baseline(site: Path, dest: Path) -> Path:
     (dest / "docs" / "modules").mkdir()
     for module_id, page in result.pages.items():
         (dest / "docs" / "modules" / f"{module_id}.md").write_text(inlined(page))
-    config = yaml.safe_load((site / "mkdocs.yml").read_text())
+    config = read_config(site / "mkdocs.yml")  # its tags (`!ENV`) are in peerkit's options
     config["plugins"] = ["search"]
     config["nav"] = [
         {"Home": "index.md"},
@@ -98,54 +111,164 @@ def make_baseline(site: Path, dest: Path) -> Path:
     return dest
 
 
-def timed_build(site: Path) -> float:
-    """Seconds for one `mkdocs build` of the pages (PDF packs are timed by bench/packs.py)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PEERKIT_PACKS": "off"}
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet"], cwd=site, env=env, check=True
+ENV = {"NO_MKDOCS_2_WARNING": "1", "PEERKIT_PACKS": "off"}
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mib: float
+
+
+# A small process between this one and each measured command: a child's peak memory counts
+# the memory of the process it was forked from, and this one's is far smaller than the bench's.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_utime + usage.ru_stime} "
+              f"{usage.ru_maxrss}")
+"""
+
+
+def run(argv: list[str], cwd: Path) -> Run:
+    """Run `argv` to the end: its wall time, CPU time and its own peak memory."""
+    with tempfile.NamedTemporaryFile("r") as usage:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, usage.name, *argv],
+            cwd=cwd,
+            env={**os.environ, **ENV},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+        wall = time.perf_counter() - started
+        status, cpu, peak = usage.read().split()
+    if int(status) or done.returncode:
+        raise RuntimeError(f"{argv} failed:\n{done.stderr.decode()[-3000:]}")
+    return Run(wall, float(cpu), int(peak) / 1024)
+
+
+def median_run(runs: list[Run]) -> Run:
+    return Run(
+        statistics.median(r.wall for r in runs),
+        statistics.median(r.cpu for r in runs),
+        max(r.peak_mib for r in runs),
     )
-    return time.perf_counter() - started
 
 
-def median_of(repeat: int, run: Callable[[], float]) -> float:
-    return statistics.median(run() for _ in range(repeat))
+def alternate(repeat: int, **commands: Callable[[], Run]) -> dict[str, Run]:
+    """Each command `repeat` times, in turn (a, b, a, b…), and the median of each."""
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            runs[name].append(command())
+    return {name: median_run(found) for name, found in runs.items()}
 
 
-def timed_check(site: Path) -> float:
-    started = time.perf_counter()
-    check_folder(site / "modules")
-    return time.perf_counter() - started
+YAML_PARSE = """
+import sys, yaml
+from pathlib import Path
+loader = getattr(yaml, sys.argv[2])
+for path in sorted(Path(sys.argv[1]).glob("*.md")):
+    _, front, _ = path.read_text(encoding="utf-8").split("---\\n", 2)
+    yaml.load(front, Loader=loader)
+"""
 
 
-def measure(size: int, repeat: int) -> tuple[float, float, float]:
-    """Median seconds for (baseline build, peerkit build, peerkit check) at `size` modules."""
+def measure(size: int, repeat: int, serve: bool) -> dict[str, Any]:
+    """Every figure at `size` modules."""
+    python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "site").mkdir()
         site = make_site(Path(tmp) / "site", size)
         baseline = make_baseline(site, Path(tmp) / "baseline")
-        return (
-            median_of(repeat, lambda: timed_build(baseline)),
-            median_of(repeat, lambda: timed_build(site)),
-            median_of(repeat, lambda: timed_check(site)),
+        figures: dict[str, Any] = {"modules": size}
+        checks = alternate(
+            repeat,
+            check=lambda: run([python, "-m", "peerkit", "check", "modules"], site),
+            yaml_c=lambda: run([python, "-c", YAML_PARSE, "modules", "CSafeLoader"], site),
+            yaml_py=lambda: run([python, "-c", YAML_PARSE, "modules", "SafeLoader"], site),
         )
+        builds = alternate(
+            repeat,
+            build=lambda: run([python, "-m", "mkdocs", "build", "--quiet"], site),
+            material=lambda: run([python, "-m", "mkdocs", "build", "--quiet"], baseline),
+        )
+        for name, found in {**checks, **builds}.items():
+            figures[name] = vars(found)
+        if serve:
+            page = "modules/mutuality-1.html"
+            edited = Path("modules") / "module-0001.md"
+            figures["serve_dirty"] = edit_to_reload(site, site / edited, page, dirty=True)
+            figures["material_dirty"] = edit_to_reload(
+                baseline, baseline / "docs" / "modules" / "mutuality-1.md", page, dirty=True
+            )
+            figures["serve"] = edit_to_reload(site, site / edited, page, dirty=False)
+        return figures
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "-"
+
+
+def report(all_figures: list[dict[str, Any]]) -> str:
+    """The figures as a Markdown table of ratios (CPU seconds; wall and memory beside)."""
+    lines = [
+        "| modules | check / YAML (libyaml) | check / YAML (Python) | build / Material (CPU)"
+        " | build / Material (wall) | peak memory build / Material"
+        " | serve --dirty edit-to-reload / Material --dirty | serve (not dirty) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for f in all_figures:
+        check, build, material = f["check"], f["build"], f["material"]
+        cells = [
+            str(f["modules"]),
+            f"{ratio(check['cpu'], f['yaml_c']['cpu'])} ({check['cpu']:.2f} s vs "
+            f"{f['yaml_c']['cpu']:.2f} s)",
+            f"{ratio(check['cpu'], f['yaml_py']['cpu'])} ({f['yaml_py']['cpu']:.2f} s)",
+            f"{ratio(build['cpu'], material['cpu'])} ({build['cpu']:.1f} s vs "
+            f"{material['cpu']:.1f} s)",
+            f"{ratio(build['wall'], material['wall'])}",
+            f"{ratio(build['peak_mib'], material['peak_mib'])} ({build['peak_mib']:.0f} vs "
+            f"{material['peak_mib']:.0f} MiB)",
+        ]
+        if "serve_dirty" in f:
+            ours, theirs = (
+                statistics.median(f["serve_dirty"]),
+                statistics.median(f["material_dirty"]),
+            )
+            cells.append(f"{ratio(ours, theirs)} ({ours:.2f} s vs {theirs:.2f} s)")
+            cells.append(f"{statistics.median(f['serve']):.2f} s")
+        else:
+            cells += ["-", "-"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10,50", help="numbers of modules, comma-separated")
+    parser.add_argument("--sizes", default="8,100", help="numbers of modules, comma-separated")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
+    parser.add_argument(
+        "--serve-max", type=int, default=200, help="time serve edit-to-reload up to this size"
+    )
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
-
-    print(f"{'modules':>7}  {'baseline build':>14}  {'peerkit build':>19}  {'peerkit check':>19}")
+    figures = []
     for size in (int(s) for s in args.sizes.split(",")):
-        base, build, checked = measure(size, args.repeat)
-        print(
-            f"{size:>7}  {base:>12.2f} s  {build:>7.2f} s ({build / base:4.2f}x)"
-            f"  {checked:>7.2f} s ({checked / base:4.2f}x)"
-        )
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    print(f"Peak memory of the largest build: {peak} MiB")
+        figures.append(measure(size, args.repeat, serve=size <= args.serve_max))
+        print(f"{size} modules: {json.dumps(figures[-1])}", file=sys.stderr, flush=True)
+    machine = f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"{machine}, load average {os.getloadavg()[0]:.1f}\n")
+    print(report(figures))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine, "sizes": figures}, indent=1))
 
 
 if __name__ == "__main__":

@@ -32,9 +32,11 @@ CHROMIUM_ARGS = [
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 
 
-def axe_violations(page: Page) -> list[tuple[str, list[object]]]:
-    """What axe-core finds against WCAG_TAGS on the page as it is now: (rule, elements)."""
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+def axe_violations(page: Page, rules: list[str] | None = None) -> list[tuple[str, list[object]]]:
+    """What axe-core finds against WCAG_TAGS (or only `rules`, by axe's rule ids) on the page
+    as it is now: (rule, elements)."""
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_TAGS}
+    options = {"runOnly": only}
     violations = Axe().run(page, options=options).response["violations"]
     return [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
 

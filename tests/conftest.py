@@ -28,6 +28,7 @@ import yaml
 from peerkit.load import load_folder
 from peerkit.model import ModuleFile
 from peerkit.render import Renderer
+from peerkit.site import plugin_options
 
 pytest_plugins = ["browser"]  # the browser tests' fixtures: base_url, browser, page
 
@@ -282,15 +283,23 @@ def write_config(path: Path, data: dict[str, Any]) -> None:
 
 
 def peerkit_options(config: dict[str, Any]) -> dict[str, Any]:
-    """The peerkit plugin's options in a config read by `read_config`."""
-    for entry in config.get("plugins", []):
-        if isinstance(entry, dict) and "peerkit" in entry:
-            options = entry["peerkit"]
-            if options is None:
-                options = entry["peerkit"] = {}
-            assert isinstance(options, dict)
-            return options
-    raise AssertionError("no peerkit plugin in mkdocs.yml")
+    """The peerkit plugin's options in a config read by `read_config`, found as peerkit finds
+    them (`peerkit.site.plugin_options`): the dict itself, to change."""
+    plugins = config.get("plugins", [])
+    entries = [e for e in plugins if isinstance(e, dict) and "peerkit" in e]
+    assert entries, "no peerkit plugin in mkdocs.yml"
+    if entries[0]["peerkit"] is None:  # `- peerkit:` with no options: a dict to fill
+        entries[0]["peerkit"] = {}
+    return plugin_options(config)
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based number of the one line in `path` that holds `text` (a test's expected
+    `path:line`, found in the file as a person would find it, not by peerkit's own code)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [n for n, line in enumerate(lines, start=1) if text in line]
+    assert len(found) == 1, f"{text!r} is on lines {found} of {path}"
+    return found[0]
 
 
 @contextmanager
@@ -311,7 +320,9 @@ def copy_site(
 ) -> Path:
     """A copy of the reference site's config, docs and overrides, its modules replaced by
     `modules` (file name: text) if given. `plugin` sets options of the peerkit plugin and
-    `config` top-level keys of mkdocs.yml; a value of None removes the key."""
+    `config` top-level keys of mkdocs.yml; a value of None removes the key. A site with its
+    own `modules` leaves out the reference site's vocabulary of audiences and themes (which
+    lists only the reference modules' terms) unless `plugin` sets one."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("mkdocs.yml", "macros.py"):
         shutil.copy(ROOT / name, dest / name)
@@ -326,6 +337,8 @@ def copy_site(
         (dest / "modules").mkdir()
         for filename, text in modules.items():
             (dest / "modules" / filename).write_text(text, encoding="utf-8")
+    if modules is not None:
+        plugin = {"vocabulary": None, **(plugin or {})}
     if plugin or config:
         with site_config(dest) as data:
             _update(peerkit_options(data), plugin or {})
@@ -339,6 +352,14 @@ def _update(data: dict[str, Any], changes: dict[str, Any]) -> None:
             data.pop(key, None)
         else:
             data[key] = value
+
+
+def netlify_headers(site: Path) -> dict[str, str]:
+    """The headers a built site's `_headers` file (Netlify, Cloudflare Pages) sets on every
+    page, as those hosts read it."""
+    lines = (site / "_headers").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if not line.startswith(("#", " "))] == ["/*"], lines
+    return dict(line.strip().split(": ", 1) for line in lines if line.startswith("  "))
 
 
 # --- made once per test run, shared by the xdist workers ------------------------------------

@@ -72,6 +72,17 @@ class Page:
         body = self.body
         return len({w.line for w in body}) == 1 and min(w.y1 - w.y0 for w in body) >= HEADING_PT
 
+    def words_outside(self, margin: float = 0.0) -> list[Word]:
+        """Words that run off the page (or into a `margin` of that many points at its edges)."""
+        return [
+            w
+            for w in self.words
+            if w.x0 < margin
+            or w.y0 < margin
+            or w.x1 > self.width - margin
+            or w.y1 > self.height - margin
+        ]
+
     def overlapping_pairs(self) -> list[tuple[Word, Word]]:
         words = sorted(self.words, key=lambda w: w.y0)
         pairs = []

@@ -123,7 +123,7 @@ def test_search_weighs_front_matter_and_skips_the_browse_pages(
     for module in MODULES:
         first = next(e for e in entries if e["location"] == f"modules/{module.id}.html")
         assert {t.casefold() for t in module.themes} <= {t.casefold() for t in first["tags"]}
-        assert {v.value for v in module.values} <= {t.lower() for t in first["tags"]}
+        assert {v.label.lower() for v in module.values} <= {t.lower() for t in first["tags"]}
         assert first["keywords"] == " ".join(module.summary.split())
         assert first["boost"] == 2
         for activity in module.activities:
@@ -745,7 +745,7 @@ def test_search_tags_are_escaped_for_material_but_keep_quotes_searchable() -> No
     weighed = weigh(index, {"m.html": module})
     first, other = weighed["docs"]
     assert first["tags"][:2] == ['"quoted" &lt;b&gt;bold&lt;/b&gt; &amp; co', "Hope"]
-    assert first["tags"][2:] == ["Connection"]  # the value hope is already a theme
+    assert first["tags"][2:] == ["Connectedness"]  # the value hope is already a theme
     assert first["keywords"] == "A &lt;i&gt;short&lt;/i&gt; one"
     assert "tags" not in other and "keywords" not in other
     assert weighed["config"]["fields"]["keywords"]["boost"] == KEYWORDS_BOOST

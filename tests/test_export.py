@@ -16,20 +16,9 @@ from markupsafe import escape
 from peerkit.export import page_url, relative
 from peerkit.load import load_folder
 
-from conftest import FIXTURES, ROOT, copy_site
+from conftest import FIXTURES, ROOT, copy_site, run_peerkit
 
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
-
-
-def peerkit(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "peerkit", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def plain_mkdocs_build(docs: Path, theme: str, directory_urls: bool) -> Path:
@@ -64,7 +53,7 @@ def test_the_export_builds_with_plain_mkdocs_and_has_every_activity(
     tmp_path: Path, theme: str, links: str
 ) -> None:
     root = copy_site(tmp_path / "project")
-    proc = peerkit(root, "export", "exported", "--links", links)
+    proc = run_peerkit("export", "exported", "--links", links, cwd=root, process=True)
     assert proc.returncode == 0, proc.stderr
     assert "Exported" in proc.stdout
     site = plain_mkdocs_build(root / "exported", theme, links == "directory")
@@ -106,7 +95,7 @@ def test_prose_with_raw_html_is_exported_cleaned_and_plain_prose_stays_markdown(
         '<p onclick="steal()">Hello <script>alert(1)</script><a href="javascript:x()">x</a></p>\n'
     )
     root = copy_site(tmp_path, modules={"listening.md": module})
-    proc = peerkit(root, "export", "out")
+    proc = run_peerkit("export", "out", cwd=root, process=True)
     assert proc.returncode == 0, proc.stderr
     text = (root / "out" / "modules" / "listening.md").read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: Listening well\n")
@@ -121,16 +110,16 @@ def test_prose_with_raw_html_is_exported_cleaned_and_plain_prose_stays_markdown(
 
 def test_a_mistake_exports_nothing_and_a_folder_of_other_files_is_refused(tmp_path: Path) -> None:
     root = copy_site(tmp_path, modules={"listening.md": MINIMAL})
-    assert peerkit(root, "export", "out").returncode == 0
+    assert run_peerkit("export", "out", cwd=root, process=True).returncode == 0
     before = sorted(p.name for p in (root / "out" / "modules").iterdir())
     (root / "modules" / "listening.md").write_text(MINIMAL.replace("60-90", "90-60"))
-    broken = peerkit(root, "export", "out")
+    broken = run_peerkit("export", "out", cwd=root, process=True)
     assert broken.returncode == 1
     assert "modules/listening.md:6:" in broken.stderr and "Nothing was exported" in broken.stderr
     assert sorted(p.name for p in (root / "out" / "modules").iterdir()) == before
     (root / "mine").mkdir()
     (root / "mine" / "notes.txt").write_text("mine")
-    refused = peerkit(root, "export", "mine")
+    refused = run_peerkit("export", "mine", cwd=root, process=True)
     assert refused.returncode == 1 and "not an earlier export" in refused.stderr
     assert (root / "mine" / "notes.txt").read_text() == "mine"
 

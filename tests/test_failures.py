@@ -20,20 +20,9 @@ from peerkit.cli import main
 from peerkit.publish import explain_failure
 from peerkit.scaffold import ORGANISATION_MAX
 
-from conftest import FIXTURES, copy_site
+from conftest import FIXTURES, copy_site, run_peerkit
 
 MINIMAL = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
-
-
-def peerkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "peerkit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def one_error(stderr: str) -> str:
@@ -177,7 +166,7 @@ def test_stopping_a_build_stops_mkdocs_and_removes_its_folder(
 def test_new_refuses_a_file(tmp_path: Path) -> None:
     target = tmp_path / "notes.txt"
     target.write_text("ours", encoding="utf-8")
-    made = peerkit("new", str(target), "--name", "Riverside")
+    made = run_peerkit("new", str(target), "--name", "Riverside", process=True)
     assert made.returncode == 1
     assert one_error(made.stderr) == (
         f"Error: {target} already exists: choose a new folder (nothing was changed)"
@@ -189,7 +178,7 @@ def test_new_keeps_a_partial_folder_it_did_not_make_just_now(tmp_path: Path) -> 
     partial = tmp_path / ".our-site.partial"
     partial.mkdir()
     (partial / "notes.txt").write_text("ours", encoding="utf-8")
-    made = peerkit("new", str(tmp_path / "our-site"), "--name", "Riverside")
+    made = run_peerkit("new", str(tmp_path / "our-site"), "--name", "Riverside", process=True)
     assert made.returncode == 1
     assert one_error(made.stderr) == (
         f"Error: {partial} exists, perhaps from a `peerkit new` that was stopped: look inside, "
@@ -218,11 +207,11 @@ def test_new_in_a_folder_that_may_not_be_written_is_one_sentence(
 
 def test_an_emoji_in_the_name_gives_a_site_that_passes_its_own_check(tmp_path: Path) -> None:
     folder = tmp_path / "our-site"
-    made = peerkit("new", str(folder), "--name", "Riverside 🌊 Peers")
+    made = run_peerkit("new", str(folder), "--name", "Riverside 🌊 Peers", process=True)
     assert made.returncode == 0, made.stderr
     config = (folder / "mkdocs.yml").read_text(encoding="utf-8")
     assert 'organisation: "Riverside 🌊 Peers"' in config and "\\ud83c" not in config
-    checked = peerkit("check", "modules", cwd=folder)
+    checked = run_peerkit("check", "modules", cwd=folder, process=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -241,20 +230,22 @@ def test_an_emoji_in_the_name_gives_a_site_that_passes_its_own_check(tmp_path: P
 def test_new_refuses_a_name_its_own_check_would_refuse(
     tmp_path: Path, name: str, message: str
 ) -> None:
-    made = peerkit("new", str(tmp_path / "our-site"), "--name", name)
+    made = run_peerkit("new", str(tmp_path / "our-site"), "--name", name, process=True)
     assert made.returncode == 1
     assert one_error(made.stderr) == message
     assert list(tmp_path.iterdir()) == []
 
 
 def test_new_module_refuses_an_id_too_long_for_its_activities(tmp_path: Path) -> None:
-    made = peerkit("new-module", "a" * 67, "--dir", str(tmp_path))
+    made = run_peerkit("new-module", "a" * 67, "--dir", str(tmp_path), process=True)
     assert made.returncode == 1
     assert one_error(made.stderr) == (
         "Error: 'aaaaaaaaaaaaaaaaaaaa…' is 67 characters long: a new module's id may have at "
         "most 66, so that its activities' ids fit in 80"
     )
-    made = peerkit("new-module", "a" * 66, "--title", "Ways 🌱 we grow", "--dir", str(tmp_path))
+    made = run_peerkit(
+        "new-module", "a" * 66, "--title", "Ways 🌱 we grow", "--dir", str(tmp_path), process=True
+    )
     assert made.returncode == 0, made.stderr
-    checked = peerkit("check", str(tmp_path), "--plans", str(tmp_path))
+    checked = run_peerkit("check", str(tmp_path), "--plans", str(tmp_path), process=True)
     assert checked.returncode == 0, checked.stdout

@@ -9,15 +9,13 @@ open, and the smaller fixes (tags, 404, session pages, the module map, landmarks
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, expect
 
 from peerkit.load import load_folder
 
-from browser import serve
+from browser import axe_violations, serve
 from conftest import ROOT, Build
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
 MODULES = [f.module for f in load_folder(ROOT / "modules")[0]]
 FIRST = MODULES[0].activities[0]
 PLANNER = "browse/planner.html"
@@ -36,12 +34,6 @@ PAGE_TYPES = [
     "browse/tags.html",
     "404.html",
 ]
-
-
-def violations(page: Page, rules: list[str] | None = None) -> list[tuple[str, list[object]]]:
-    options = {"runOnly": {"type": "rule", "values": rules}} if rules else WCAG
-    found = Axe().run(page, options=options).response["violations"]
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
 
 
 def in_context(browser: Browser, width: int, scheme: str = "light", js: bool = True) -> Page:
@@ -66,7 +58,7 @@ def test_every_page_type_passes_axe(
     for path in PAGE_TYPES:
         page.goto(base_url + path)
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        if problems := violations(page):
+        if problems := axe_violations(page):
             found[path] = problems
     # With search open and showing results (tags included).
     page.goto(base_url + "modules/boundaries.html")
@@ -76,13 +68,13 @@ def test_every_page_type_passes_axe(
     search.click()
     page.keyboard.type("boundaries")
     expect(page.locator(".md-search-result__meta")).to_contain_text("matching")
-    if problems := violations(page):
+    if problems := axe_violations(page):
         found["search open"] = problems
     if width < 1000:  # the phone menu
         page.goto(base_url + "modules/boundaries.html")
         page.locator("label.md-header__button[for=__drawer]").click()
         expect(page.locator(".md-nav--primary").first).to_be_visible()
-        if problems := violations(page):
+        if problems := axe_violations(page):
             found["menu open"] = problems
     page.context.close()
     assert found == {}
@@ -96,7 +88,7 @@ def test_sidebar_links_are_never_covered_by_the_sticky_title(page: Page, base_ur
     top and cover the links above, leaving them too small a target (WCAG 2.5.8)."""
     for path in ["glossary.html", "sessions/network-gathering.html", "writing-modules.html"]:
         page.goto(base_url + path)
-        assert violations(page, ["target-size"]) == [], path
+        assert axe_violations(page, ["target-size"]) == [], path
         title = page.locator(".md-nav--primary > .md-nav__title")
         assert title.evaluate("t => getComputedStyle(t).position") != "sticky"
 
@@ -110,7 +102,7 @@ def test_search_count_and_result_tags_are_readable(
     page.locator("input[data-md-component=search-query]").click()
     page.keyboard.type("mutuality")
     expect(page.locator(".md-search-result .md-tag").first).to_be_visible()
-    assert violations(page, ["color-contrast"]) == []
+    assert axe_violations(page, ["color-contrast"]) == []
     page.context.close()
 
 

@@ -12,7 +12,7 @@ import yaml
 
 from peerkit.headers import CONFIG_FILES
 
-from conftest import ROOT, Build, mkdocs_build
+from conftest import ROOT, Build, Tagged, mkdocs_build, read_config, site_config
 
 # A tenants' association's existing site: Google-hosted fonts (Material's default, left on
 # as the host chose), admonitions, content tabs, a page that redirects, no minify plugin.
@@ -82,21 +82,22 @@ _NAV = re.compile(
 )
 
 
-def host_site(root: Path, plugin: str = "") -> Path:
+def host_site(root: Path) -> Path:
     (root / "docs").mkdir(parents=True)
     for name, text in HOST_PAGES.items():
         (root / "docs" / name).write_text(text, encoding="utf-8")
-    (root / "mkdocs.yml").write_text(HOST_CONFIG + plugin, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(HOST_CONFIG, encoding="utf-8")
     return root
 
 
-def add_peerkit(root: Path, options: str = "") -> None:
+def add_peerkit(root: Path, **options: object) -> None:
+    """peerkit added to the host's plugins, with `options`."""
     (root / "modules").mkdir(exist_ok=True)
     shutil.copy(ROOT / "modules" / "self-care.md", root / "modules" / "self-care.md")
-    config = root / "mkdocs.yml"
     # As docs/plugin.md shows: packs follow PEERKIT_PACKS (off in these tests' builds).
-    peerkit = "  - peerkit:\n      packs: !ENV [PEERKIT_PACKS, true]" + options.removeprefix(":")
-    config.write_text(config.read_text(encoding="utf-8") + peerkit + "\n")
+    packs = Tagged("!ENV", ["PEERKIT_PACKS", True])
+    with site_config(root) as config:
+        config["plugins"].append({"peerkit": {"packs": packs, **options}})
 
 
 def built_files(build: Build) -> set[str]:
@@ -161,10 +162,13 @@ def test_each_addition_to_the_hosts_pages_is_a_setting(tmp_path: Path) -> None:
     (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
     add_peerkit(
         root,
-        ":\n      organisation: Riverside Tenants' Association\n"
-        "      licence: Shared under CC BY-SA 4.0.\n"
-        "      offline: true\n      headers: true\n      footer: true\n"
-        "      privacy_check: true\n      every_page_assets: true\n",
+        organisation="Riverside Tenants' Association",
+        licence="Shared under CC BY-SA 4.0.",
+        offline=True,
+        headers=True,
+        footer=True,
+        privacy_check=True,
+        every_page_assets=True,
     )
     build = mkdocs_build(root)
     assert build.returncode == 0, build.output
@@ -180,12 +184,12 @@ def test_each_addition_to_the_hosts_pages_is_a_setting(tmp_path: Path) -> None:
 
 
 def test_peerkit_adds_nav_sections_only_when_asked(tmp_path: Path) -> None:
-    nav = "nav:\n  - Home: index.md\n  - Join: join.md\n  - Modules: []\n"
+    nav = [{"Home": "index.md"}, {"Join": "join.md"}, {"Modules": []}]
     for asked in (False, True):
         root = host_site(tmp_path / f"nav-{asked}")
-        config = root / "mkdocs.yml"
-        add_peerkit(root, ":\n      nav: true" if asked else "")
-        config.write_text(config.read_text(encoding="utf-8") + nav, encoding="utf-8")
+        add_peerkit(root, **({"nav": True} if asked else {}))
+        with site_config(root) as config:
+            config["nav"] = nav
         build = mkdocs_build(root)
         assert build.returncode == 0, build.output
         home = (build.site / "index.html").read_text(encoding="utf-8")
@@ -210,5 +214,4 @@ def test_docs_plugin_md_lists_every_setting_with_its_default() -> None:
             assert default == "not set", name
         else:
             assert yaml.safe_load(default.strip("`")) == expected, name
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:")[1])
-    assert {"Plugin settings": "plugin.md"} in config
+    assert {"Plugin settings": "plugin.md"} in read_config(ROOT / "mkdocs.yml")["nav"]

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from peerkit.headers import inline_script_hashes, inline_scripts, policy
 
 from browser import serve
-from conftest import ROOT, Build, copy_site, free_port
+from conftest import ROOT, Build, copy_site, free_port, netlify_headers
 
 PAGES = [
     "index.html",
@@ -30,12 +30,6 @@ PAGES = [
     "browse/tags.html",
     "browse/planner.html?item=welcome~10~Hello&item=activity~boundaries-saying-no~20",
 ]
-
-
-def netlify_headers(site: Path) -> dict[str, str]:
-    lines = (site / "_headers").read_text(encoding="utf-8").splitlines()
-    assert lines[1] == "/*"
-    return dict(line.strip().split(": ", 1) for line in lines[2:])
 
 
 @pytest.fixture(scope="module")

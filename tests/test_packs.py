@@ -6,7 +6,6 @@ import html
 import itertools
 import re
 import shutil
-import struct
 import subprocess
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from pypdf import PdfReader
 from peerkit.load import load_folder, parse_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.packs.build import Pack, build_packs, card_decks, packs_for
-from peerkit.sessions.load import parse_plan
+from peerkit.sessions.load import parse_plan, plan_paths
 from peerkit.sessions.view import module_session, plan_session
 from peerkit.site import Service, SiteSettings
 
@@ -252,7 +251,7 @@ def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> Non
     failed = pack("sessions/broken.yml")
     assert failed.returncode == 1
     assert failed.stderr.startswith(
-        "sessions/broken.yml:9: the plan runs 110 minutes, 20 over the 90 available"
+        "sessions/broken.yml:10: the plan runs 120 minutes, 30 over the 90 available"
     )
     assert not (tmp_path / "packs" / "sessions" / "broken-facilitator-pack.pdf").exists()
 
@@ -271,7 +270,7 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
             assert (
                 reference_build.site / "packs" / "modules" / f"{module.id}-{kind}.pdf"
             ).is_file()
-    for plan in sorted((ROOT / "sessions").glob("*.yml")):
+    for plan in plan_paths(ROOT / "sessions"):
         page = reference_build.page(f"sessions/{plan.stem}.html")
         for kind in (
             "facilitator-pack",
@@ -365,17 +364,47 @@ def test_card_sheets_start_with_the_first_cards_to_cut_out(
         assert squash(card) in text, card
 
 
-def test_the_printing_guide_shows_previews_of_real_pages() -> None:
+def preview_sources() -> dict[str, tuple[str, int]]:
+    """What `make previews` renders: each preview's file name, with the pack (in a built
+    site) and the page it is made from, read from the Makefile's recipe."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    recipe = makefile[makefile.index("\npreviews:") :].split("\n\n")[0]
+    sources = {}
+    for line in recipe.splitlines():
+        found = re.search(r"(site/packs/\S+\.pdf) \$\(PREVIEWS\)/([\w-]+)-(\$\$page|\d+)", line)
+        if found:
+            pdf, name, page = found.groups()
+            pages = re.search(r"for page in ([\d ]+);", line) if page == "$$page" else None
+            for number in pages[1].split() if pages else [page]:
+                sources[f"{name}-{number}.png"] = (pdf.removeprefix("site/"), int(number))
+    return sources
+
+
+def test_the_printing_guides_previews_are_the_pages_the_packs_print(
+    reference_build: Build, tmp_path: Path
+) -> None:
+    """Each preview in docs/printing.md is, pixel for pixel (near enough), the page of the
+    pack it was made from as the packs print it now: not another page, not a stale one."""
+    from PIL import Image, ImageChops
+
     docs = (ROOT / "docs" / "printing.md").read_text(encoding="utf-8")
-    previews = re.findall(r"\]\((assets/pack-previews/[^)]+\.png)\)", docs)
-    assert len(previews) >= 5
-    for preview in previews:
-        png = (ROOT / "docs" / preview).read_bytes()
-        assert png.startswith(b"\x89PNG\r\n\x1a\n"), preview
-        width, height = struct.unpack(">II", png[16:24])
-        # A whole A4 page: portrait, or landscape for show sheets.
-        ratio = max(height, width) / min(height, width)
-        assert abs(ratio - 297 / 210) < 0.02, preview
+    previews = re.findall(r"\]\(assets/pack-previews/([^)]+\.png)\)", docs)
+    sources = preview_sources()
+    assert len(previews) >= 5 and set(previews) <= set(sources), set(previews) - set(sources)
+    for name in previews:
+        pdf, page = sources[name]
+        fresh = tmp_path / name.removesuffix(".png")
+        command = ["pdftoppm", "-png", "-r", "40", "-f", str(page), "-l", str(page)]
+        subprocess.run([*command, "-singlefile", reference_build.site / pdf, fresh], check=True)
+        shown = Image.open(ROOT / "docs" / "assets" / "pack-previews" / name).convert("L")
+        printed = Image.open(fresh.with_suffix(".png")).convert("L")
+        assert shown.size == printed.size, name
+        difference = ImageChops.difference(shown, printed)
+        differing = sum(difference.point(lambda v: 255 if v > 64 else 0).histogram()[255:])
+        # Ink on a page covers a tenth of it or more: another page differs in many percent.
+        assert differing / (shown.width * shown.height) < 0.002, (
+            f"{name} is not page {page} of {pdf} as it prints now: run `make previews`"
+        )
 
 
 def test_with_packs_off_the_site_has_no_pdfs_and_no_links_to_them(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from peerkit.sessions.agenda import (
     with_screen_breaks,
 )
 from peerkit.sessions.checks import check_plan
-from peerkit.sessions.load import load_plan, parse_plan
+from peerkit.sessions.load import load_plan, parse_plan, plan_paths
 from peerkit.sessions.model import Kind
 from peerkit.sessions.view import module_session, plan_session
 from peerkit.site import Brand, Service, SiteSettings
@@ -216,7 +216,7 @@ def test_plan_check_flags_breaks_that_disagree_with_the_module() -> None:
         for m in messages
     ), messages
     assert any("105 minutes without a break" in m for m in messages), messages
-    for path in sorted((ROOT / "sessions").glob("*.yml")):
+    for path in plan_paths(ROOT / "sessions"):
         plan_file, findings = load_plan(path)
         assert plan_file is not None and not findings
         assert check_plan(plan_file, CURRICULUM) == []
@@ -297,13 +297,13 @@ def test_monthly_hour_packs_print_the_idea_and_no_empty_section(
         assert_no_blank_or_heading_only_page(pdf)
         assert_no_overprinted_words(pdf)
     participant = " ".join(pages(monthly["monthly-peer-support-hour-participant-pack.pdf"]))
-    assert "This month: three small things." in participant
+    assert "Three small things" in participant and "(3 min)" in participant
     assert "What did you notice when you looked back over the week?" in participant
     for empty in ("Reflection sheets", "About this material", "Preparation", "times assume"):
         assert empty not in participant, empty
     assert "Length 1 hour" in participant
     facilitator = " ".join(pages(monthly["monthly-peer-support-hour-facilitator-pack.pdf"]))
-    assert "What each part shares" in facilitator and "three small things" in facilitator
+    assert "What each part shares" in facilitator and "Three small things" in facilitator
     for empty in ("Preparation", "About this material", "Online run-sheet"):
         assert empty not in facilitator, empty
     assert _page_count(monthly["monthly-peer-support-hour-participant-pack.pdf"]) == 6
@@ -314,7 +314,7 @@ def test_show_sheets_one_landscape_page_each_then_the_support_list(
 ) -> None:
     show = pages(monthly["monthly-peer-support-hour-show-sheets.pdf"])
     assert len(show) == 1 + 3 + 1  # a list of sheets, three sets of questions, support
-    assert show[1].startswith("Self-care idea Self-care idea: one small thing")
+    assert show[1].startswith("Self-care idea Three small things")
     assert "Where to find support" in show[-1] and "Samaritans: 116 123" in show[-1]
     m = module("boundaries")
     session = module_session(m, CURRICULUM, SETTINGS)

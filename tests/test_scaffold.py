@@ -402,8 +402,8 @@ def test_a_new_site_is_not_ready_to_publish_until_its_placeholders_are_replaced(
         page.write_text(re.sub(r"^\*[A-Z].*$", "Our own words.", text, flags=re.M), "utf-8")
     module = folder / "modules" / "getting-started.md"
     module.write_text(module.read_text(encoding="utf-8").replace("Getting started", "Welcome"))
-    config = folder / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("hello@", "training@riverside."))
+    with site_config(folder) as config:
+        peerkit_options(config)["contact"]["email"] = "training@riverside.example.org"
     (folder / "docs" / "assets" / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><title>Riverside</title></svg>'
     )

@@ -11,6 +11,7 @@ import pytest
 from peerkit import safeyaml
 from peerkit.npm import package_json, package_lock
 from peerkit.schema import module_schema, module_schema_text, schema, schema_text
+from peerkit.sessions.load import plan_paths
 
 from conftest import FIXTURES, ROOT, run_peerkit
 
@@ -64,13 +65,28 @@ def test_committed_session_schema_matches_the_model() -> None:
     assert committed == schema_text("session"), "out of date: run 'make schema'"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "sessions").glob("*.yml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", plan_paths(ROOT / "sessions"), ids=lambda p: p.stem)
 def test_session_schema_accepts_the_reference_plans_and_editors_find_it(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/session.schema.json"
     data, _, problems = safeyaml.load(text)
     assert not problems
     jsonschema.Draft202012Validator(schema("session")).validate(data)
+
+
+def test_self_care_bank_schema_is_the_models_and_accepts_the_reference_bank() -> None:
+    committed = (ROOT / "schema" / "self-care-ideas.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text("self-care-ideas"), "out of date: run 'make schema'"
+    text = (ROOT / "sessions" / "_self-care-ideas.yml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == (
+        "# yaml-language-server: $schema=../schema/self-care-ideas.schema.json"
+    )
+    data, _, problems = safeyaml.load(text)
+    assert not problems
+    validator = jsonschema.Draft202012Validator(schema("self-care-ideas"))
+    validator.validate(data)
+    data["ideas"][0]["cost"] = "£2"
+    assert list(validator.iter_errors(data))  # the bank holds free ideas only
 
 
 def test_session_schema_rejects_an_item_of_two_kinds_and_unknown_keys() -> None:

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from browser import serve
-from conftest import FIXTURES, Build, copy_site, mkdocs_build
+from conftest import FIXTURES, Build, copy_site, mkdocs_build, netlify_headers
 
 RUN = "<img src='x' onerror=window.__pwned=1>"  # runs script when inserted as HTML
 GO = "<meta http-equiv='refresh' content='0;url=https://example.org/'>"  # navigates
@@ -98,11 +98,6 @@ def tooltips(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture
 def hostile_build(builds: dict[bool, Build], tooltips: bool) -> Build:
     return builds[tooltips]
-
-
-def netlify_headers(site: Path) -> dict[str, str]:
-    lines = (site / "_headers").read_text(encoding="utf-8").splitlines()
-    return dict(line.strip().split(": ", 1) for line in lines[2:])
 
 
 @pytest.fixture(params=["http", "http-with-headers", "file"])

@@ -1,5 +1,5 @@
 """`python -m peerkit`: the same as the `peerkit` command."""
 
-from peerkit.cli import main
+from peerkit.launch import main
 
 main()

@@ -15,6 +15,7 @@ from peerkit.anchors import page_anchors
 from peerkit.findings import Finding, did_you_mean
 from peerkit.model import ModuleFile
 from peerkit.packs.cards import cards_fit
+from peerkit.prompt_repeats import prompts_not_repeated
 from peerkit.sessions.checks import check_module_breaks
 
 Check = Callable[[list[ModuleFile]], Iterable[Finding]]
@@ -236,8 +237,23 @@ CHECKS: tuple[Check, ...] = (
     activities_fit_duration,
     cards_fit,
     check_module_breaks,
+    prompts_not_repeated,
 )
 
 
-def run_checks(files: list[ModuleFile]) -> list[Finding]:
-    return [finding for check in CHECKS for finding in check(files)]
+PER_MODULE: frozenset[Check] = frozenset({anchors_unique, cards_fit, check_module_breaks})
+"""Checks that look at each module on its own (and take a while): a build kept by `serve`
+runs them only on the modules that changed."""
+
+PerModule = Callable[[str, Check, list[ModuleFile]], list[Finding]]
+
+
+def run_checks(files: list[ModuleFile], per_module: PerModule | None = None) -> list[Finding]:
+    """Every check on `files`; `per_module` runs those in `PER_MODULE` (a `BuildCache`'s)."""
+    found: list[Finding] = []
+    for check in CHECKS:
+        if per_module is not None and check in PER_MODULE:
+            found += per_module(check.__name__, check, files)
+        else:
+            found += check(files)
+    return found

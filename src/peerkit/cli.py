@@ -100,7 +100,9 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
         # One line: no plans or settings from around a folder that is not there.
         click.echo(Finding(path, 1, "no such folder of modules").format())
         sys.exit(1)
-    checked = Project.for_modules(path).check(plans)
+    project = Project.for_modules(path)
+    project.parallel = True  # a large folder is read on every core
+    checked = project.check(plans)
     findings, files = checked.findings, checked.files_checked
     for finding in findings:
         click.echo(finding.format())
@@ -406,14 +408,20 @@ def os_error_sentence(exc: OSError) -> str:
     metavar="HOST:PORT",
     help="Where to serve the site (make serve ADDR=...).",
 )
+@click.option(
+    "--dirty",
+    is_flag=True,
+    help="Rebuild only the pages that changed (the others' navigation may lag behind).",
+)
 @ENGINE_OPTION
-def serve(config_file: Path, address: str, engine_name: str | None) -> None:
+def serve(config_file: Path, address: str, dirty: bool, engine_name: str | None) -> None:
     """Serve the site while you edit, rebuilding on every change (no PDF packs)."""
     engine = _engine(engine_name, config_file)
     problem = address_problem(address)
     if problem:
         raise click.ClickException(problem)
     argv = command(engine, "serve", "--dev-addr", address, "--config-file", str(config_file))
+    argv += ["--dirty"] if dirty else []
     click.echo(f"Serving with {NAMES[engine]} on http://{address}/ (Ctrl+C to stop)", err=True)
     sys.stderr.flush()
     # The engine takes this process's place, so Ctrl+C and kill reach it directly.

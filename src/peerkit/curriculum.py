@@ -8,6 +8,7 @@ from pathlib import Path
 
 from peerkit.checks import run_checks
 from peerkit.findings import Finding, errors
+from peerkit.incremental import BuildCache
 from peerkit.load import ModuleLoader, load_folder, load_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.render import (
@@ -20,6 +21,7 @@ from peerkit.render import (
     default_link,
 )
 from peerkit.site import SiteSettings
+from peerkit.vocabulary import check_terms
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ def check_folder(
     downloads_for: Callable[[ModuleFile], Sequence[Download]] = lambda _: (),
     also: Sequence[Path] = (),
     load: ModuleLoader = load_module,
+    cache: BuildCache | None = None,
+    setting: str = "",
+    parallel: bool = False,
 ) -> Result:
     """Load every module in `folder`, run every check and render every page once.
 
@@ -57,10 +62,26 @@ def check_folder(
     `downloads_for` gives the printable packs each module page links to. `also` adds module
     files from elsewhere (the reference curriculum's, for instance), checked with the rest.
     `load` reads one module file (a `Project` passes one that reads each file once).
+
+    With a `cache` (kept by `serve` between builds), only files whose text changed are parsed
+    again, and only pages whose module, or a module they show, changed are rendered again;
+    `setting` names everything else a page depends on (the site's settings, its addresses).
+    `parallel` loads a large folder with one process per core (see `load_folder`).
     """
+    if cache is not None:
+        cache.start()
     if not folder.is_dir() and not also:
         return Result(Curriculum(files=[]), [Finding(folder, 1, "no such folder of modules")], 0)
-    files, findings, count = load_folder(folder, load) if folder.is_dir() else ([], [], 0)
+    if cache is not None:
+        load = cache.load
+    files, findings, count = (
+        load_folder(folder, load, parallel=parallel and cache is None)
+        if folder.is_dir()
+        else ([], [], 0)
+    )
+    if settings is not None and settings.vocabulary is not None:
+        # The site's own modules; reference modules it includes keep their own terms.
+        findings.extend(check_terms(files, settings.vocabulary))
     for path in also:
         module_file, found = load(path, None)
         findings.extend(found)
@@ -69,15 +90,24 @@ def check_folder(
     count += len(also)
     if count == 0:
         findings.append(Finding(folder, 1, "no module files (*.md) in this folder"))
-    findings.extend(run_checks(files))
+    findings.extend(run_checks(files, cache.per_module if cache is not None else None))
     curriculum = Curriculum(files=files)
     renderer = Renderer(curriculum, template_dirs, settings)
+    if cache is not None:
+        cache.curriculum(curriculum)
     pages: dict[str, RenderedModule] = {}
     for module_file in files:
+        downloads = downloads_for(module_file)
+        key = f"{setting}\n{downloads!r}"
+        kept = cache.page(module_file, key) if cache is not None else None
+        if isinstance(kept, RenderedModule):
+            pages[module_file.module.id] = kept
+            continue
         try:
-            pages[module_file.module.id] = renderer.module_page(
-                module_file, link_for(module_file), downloads_for(module_file)
-            )
+            page = renderer.module_page(module_file, link_for(module_file), downloads)
+            pages[module_file.module.id] = page
+            if cache is not None:
+                cache.keep(module_file, key, set(page.uses), page)
         except PageError as exc:
             findings.extend(exc.findings)
         except (MacroError, RecursionError, ValueError, TypeError) as exc:

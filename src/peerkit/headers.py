@@ -102,13 +102,63 @@ _LINK_FETCHES = re.compile(
 
 
 def outside_fetches(html: str) -> list[str]:
-    """Addresses on other sites that a page would make the browser fetch by itself."""
-    found = [next(g for g in m.groups() if g) for m in _FETCHES.finditer(html)]
-    for link in _LINK.findall(html):
-        href = _LINK_HREF.search(link)
-        if href and _LINK_FETCHES.search(link):
-            found.append(href[1])
+    """Addresses on other sites that a page would make the browser fetch by itself.
+
+    The same as running the patterns above over the whole page, but only where they could
+    match: every address they find has `//` in it, and a page has few of those (a module page
+    at 1,000 modules: 400 KB, a few dozen). Each pattern's text before the `//` holds at most
+    one quote mark and its address ends at the next, so the text from the second quote mark
+    before a `//` to the first after it holds every match through that `//`; a `<link>` tag
+    holds no `>`. Those stretches (joined where they overlap) are scanned as the whole page
+    would be, with the same results in the same order."""
+    marks = _slashes(html)
+    if not marks:
+        return []
+    found = [
+        next(g for g in m.groups() if g)
+        for start, end in _stretches(html, marks)
+        for m in _FETCHES.finditer(html, start, end)
+    ]
+    tags: list[tuple[int, int]] = []
+    for mark in marks:
+        start = html.rfind(">", 0, mark) + 1
+        if not tags or tags[-1][0] != start:
+            end = html.find(">", mark)
+            tags.append((start, len(html) if end == -1 else end + 1))
+    for start, end in tags:
+        for link in _LINK.findall(html, start, end):
+            href = _LINK_HREF.search(link)
+            if href and _LINK_FETCHES.search(link):
+                found.append(href[1])
     return found
+
+
+def _slashes(html: str) -> list[int]:
+    """Where each `//` in `html` starts (overlapping ones too: `///` gives two)."""
+    marks, at = [], html.find("//")
+    while at != -1:
+        marks.append(at)
+        at = html.find("//", at + 1)
+    return marks
+
+
+def _quote_before(html: str, end: int) -> int:
+    """The position of the last quote mark before `end`, or -1."""
+    return max(html.rfind('"', 0, end), html.rfind("'", 0, end))
+
+
+def _stretches(html: str, marks: list[int]) -> list[tuple[int, int]]:
+    """Stretches of `html` that hold every match of `_FETCHES` (see `outside_fetches`)."""
+    stretches: list[tuple[int, int]] = []
+    for mark in marks:
+        start = max(0, _quote_before(html, max(0, _quote_before(html, mark))))
+        after = [i for i in (html.find('"', mark), html.find("'", mark)) if i != -1]
+        end = min(after, default=len(html))
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], max(end, stretches[-1][1]))
+        else:
+            stretches.append((start, end))
+    return stretches
 
 
 def policy(script_hashes: list[str], *, meta: bool = False) -> str:

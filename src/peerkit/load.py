@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -131,19 +132,56 @@ ModuleLoader = Callable[[Path, Path | None], tuple[ModuleFile | None, list[Findi
 """`load_module`, or a stand-in that remembers what it read (see `peerkit.project`)."""
 
 
+PARALLEL_FROM = 64
+"""Folders with at least this many modules are loaded by one process per core (`parallel`)."""
+
+
 def load_folder(
-    folder: Path, load: ModuleLoader = load_module
+    folder: Path, load: ModuleLoader = load_module, *, parallel: bool = False
 ) -> tuple[list[ModuleFile], list[Finding], int]:
-    """Load every module file in `folder`: (the valid modules, all findings, files read)."""
+    """Load every module file in `folder`: (the valid modules, all findings, files read).
+
+    With `parallel`, a large folder is read with `load_module` by one process per core
+    (forked: only from a process with no other threads, such as `peerkit check`)."""
     paths = module_paths(folder)
+    root = folder.absolute().parent
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if parallel and cores > 1 and len(paths) >= PARALLEL_FROM:
+        loaded = _load_in_parallel(paths, root, cores)
+    else:
+        loaded = [load(path, root) for path in paths]
     files: list[ModuleFile] = []
     findings: list[Finding] = []
-    for path in paths:
-        module_file, found = load(path, folder.absolute().parent)
+    for module_file, found in loaded:
         findings.extend(found)
         if module_file is not None:
             files.append(module_file)
     return files, findings, len(paths)
+
+
+def _load_many(paths: list[Path], root: Path) -> list[tuple[ModuleFile | None, list[Finding]]]:
+    return [load_module(path, root) for path in paths]
+
+
+def _load_in_parallel(
+    paths: list[Path], root: Path, cores: int
+) -> list[tuple[ModuleFile | None, list[Finding]]]:
+    """`load_module` for each of `paths`, in order, in a pool of forked processes."""
+    import multiprocessing  # only a large `peerkit check` needs these
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(cores, 8)
+    chunks = [paths[i::workers] for i in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        done = list(pool.map(_load_many, chunks, [root] * workers))
+    order = {path: n for n, path in enumerate(paths)}
+    pairs = [
+        (path, result)
+        for chunk, results in zip(chunks, done, strict=True)
+        for path, result in zip(chunk, results, strict=True)
+    ]
+    return [result for _, result in sorted(pairs, key=lambda pair: order[pair[0]])]
 
 
 # --- turning pydantic's errors into sentences a module author can act on -----------------

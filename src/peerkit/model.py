@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -86,6 +87,12 @@ class Value(StrEnum):
     authenticity = "authenticity"
     responsibility = "responsibility"
     mutuality = "mutuality"
+
+    @property
+    def label(self) -> str:
+        """How the value is shown: CHIME's first term is "Connectedness" (Leamy et al., 2011);
+        the id stays `connection`."""
+        return "Connectedness" if self is Value.connection else self.value.capitalize()
 
 
 CHIME = (Value.connection, Value.hope, Value.identity, Value.meaning, Value.empowerment)
@@ -231,6 +238,29 @@ class Source(Strict):
     publisher: ShortText | None = None
 
 
+WebAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s<>\"']+$", max_length=500),
+]
+
+
+class Credit(Strict):
+    """Published training this module is modelled on. The site and the packs show it in fixed
+    words: "Inspired by <title> (<publisher>). Inspired by, not endorsed by: <publisher> has
+    not reviewed or approved this material." """
+
+    title: ShortText = Field(description="The training's title, e.g. a module set's name.")
+    publisher: ShortText = Field(description="Who published it.")
+    url: WebAddress | None = Field(default=None, description="Where to find it (http or https).")
+    part: ShortText | None = Field(
+        default=None,
+        description=(
+            'Which part of it this module draws on, when not the whole, e.g. "the how we'
+            ' connect card activity".'
+        ),
+    )
+
+
 class Handout(Strict):
     """A participant handout. `body` is plain text: a blank line starts a paragraph and lines
     starting with `- ` or `1. ` make lists."""
@@ -343,6 +373,14 @@ class Module(Strict):
     prerequisites: UniqueIds = Field(default_factory=list, max_length=MAX_LIST)
     licence: ShortText
     adapted_from: Text | None = None
+    inspired_by: list[Credit] = Field(
+        default_factory=list,
+        max_length=10,
+        description=(
+            "Published training this module is modelled on (title, publisher, optional url and"
+            " part), shown as inspired by, not endorsed by."
+        ),
+    )
     sources: list[Source] = Field(default_factory=list, max_length=MAX_LIST)
     facilitator_notes: Text | None = None
     easy_read: list[Text] = Field(
@@ -406,16 +444,29 @@ class Curriculum(BaseModel):
 
     files: list[ModuleFile]
 
-    @property
+    @cached_property
     def modules(self) -> list[Module]:
         return [f.module for f in self.files]
 
-    def module(self, module_id: str) -> Module | None:
-        return next((m for m in self.modules if m.id == module_id), None)
+    @cached_property
+    def _by_id(self) -> dict[str, Module]:
+        """Each module by id (the first of any that share one: the checks report the rest)."""
+        found: dict[str, Module] = {}
+        for module in self.modules:
+            found.setdefault(module.id, module)
+        return found
 
-    def activity(self, activity_id: str) -> tuple[Module, Activity] | None:
+    @cached_property
+    def _activities(self) -> dict[str, tuple[Module, Activity]]:
+        """Each activity, with its module, by id (the first of any that share one)."""
+        found: dict[str, tuple[Module, Activity]] = {}
         for module in self.modules:
             for activity in module.activities:
-                if activity.id == activity_id:
-                    return module, activity
-        return None
+                found.setdefault(activity.id, (module, activity))
+        return found
+
+    def module(self, module_id: str) -> Module | None:
+        return self._by_id.get(module_id)
+
+    def activity(self, activity_id: str) -> tuple[Module, Activity] | None:
+        return self._activities.get(activity_id)

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from peerkit.findings import Finding
-from peerkit.site import _ConfigLoader
+from peerkit.site import compose_config
 
 _ELSEWHERE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.I)
 _PROMISE = "so the privacy statement would not be true"
@@ -48,7 +48,7 @@ def repo_api_host(repo_url: str) -> str | None:
 def config_findings(config_file: Path) -> list[Finding]:
     """What in `config_file` would fetch from another site, each at its line."""
     try:
-        root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+        root = compose_config(config_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return []  # reported by whatever reads the settings
     found: list[Finding] = []

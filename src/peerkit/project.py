@@ -20,6 +20,7 @@ import yaml
 from peerkit.colour import brand_problems
 from peerkit.curriculum import Result, check_folder
 from peerkit.findings import Finding, Severity, errors
+from peerkit.incremental import BuildCache
 from peerkit.load import load_module
 from peerkit.model import ModuleFile
 from peerkit.privacy import config_findings
@@ -69,6 +70,12 @@ class Project:
     """The plugin's options as MkDocs read them (its `!ENV` tags resolved); None: read them
     from `config_file` without MkDocs."""
     today: dt.date | None = None
+    parallel: bool = False
+    """Load a large folder of modules with one process per core (`peerkit check`)."""
+    cache: BuildCache | None = None
+    """What `serve` keeps between builds (see `peerkit.incremental`), with `setting`: what
+    else a module page depends on."""
+    setting: str = ""
     _loaded: dict[tuple[Path, Path | None], tuple[ModuleFile | None, list[Finding]]] = field(
         default_factory=dict, repr=False
     )
@@ -229,6 +236,9 @@ class Project:
             downloads_for=downloads_for,
             also=self.reference_modules,
             load=self.load,
+            parallel=self.parallel,
+            cache=self.cache,
+            setting=self.setting,
         )
 
     def check(

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from peerkit.model import Module
+from peerkit.sessions.ideas import IdeaBank
 from peerkit.sessions.model import Plan
 
 SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
@@ -20,6 +21,12 @@ SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
         Plan,
         "peerkit session plan",
         "A session plan in sessions/: a running order of activities, modules and other items.",
+    ),
+    "self-care-ideas": (
+        IdeaBank,
+        "peerkit self-care bank",
+        "sessions/_self-care-ideas.yml: free self-care ideas, 15 to 20 minutes each, that a"
+        " plan's self-care item names with `idea:`.",
     ),
 }
 

@@ -7,7 +7,9 @@ peerkit plugin; the model here keeps it independent of MkDocs so packs use the s
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +21,7 @@ from peerkit.findings import Finding, Severity
 from peerkit.load import describe_errors
 from peerkit.model import ShortText, Strict, Text, deepest_line
 from peerkit.safefiles import linked_outside
+from peerkit.vocabulary import Vocabulary
 
 WebAddress = Annotated[
     str,
@@ -175,6 +178,13 @@ class SiteSettings(Strict):
         default_factory=list,
         description="Services near the venues, printed beside the national list.",
     )
+    vocabulary: Vocabulary | None = Field(
+        default=None,
+        description=(
+            "The audiences and themes modules may use (the catalogue's filters); without it,"
+            " any term."
+        ),
+    )
     logo: ShortText | None = Field(
         default=None,
         description=(
@@ -250,10 +260,23 @@ _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
+@lru_cache(maxsize=8)
+def _config_data(text: str) -> Any:
+    return yaml.load(text, Loader=_ConfigLoader)
+
+
+@lru_cache(maxsize=8)
+def compose_config(text: str) -> Node | None:
+    """The node tree of `mkdocs.yml`'s text (read once however often it is asked for: a build
+    reads it several times, and `serve` again on every rebuild). Its nodes are not to be
+    changed."""
+    return yaml.compose(text, Loader=_ConfigLoader)
+
+
 def read_config(config_file: Path) -> dict[str, Any]:
     """A site's `mkdocs.yml` as plain data, read without MkDocs (and without its tags)."""
-    data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    return data if isinstance(data, dict) else {}
+    data = _config_data(config_file.read_text(encoding="utf-8"))
+    return copy.deepcopy(data) if isinstance(data, dict) else {}
 
 
 def plugin_options(data: dict[str, Any]) -> dict[str, Any]:
@@ -269,7 +292,7 @@ def option_lines(config_file: Path) -> dict[tuple[str | int, ...], int]:
     """The 1-based line of every key (and list item) under the peerkit plugin's options in
     `mkdocs.yml`, by key path, so a mistake in the settings is reported where it is."""
     try:
-        root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+        root = compose_config(config_file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return {}
     plugins = _value_of(root, "plugins")

@@ -22,6 +22,7 @@ from peerkit.browse.modulemap import MAP_CSS, module_map_list, module_map_svg
 from peerkit.model import CHIME, PEER_VALUES, Module, Prompt
 from peerkit.render import Link, Renderer
 from peerkit.sessions.model import FREE_KINDS
+from peerkit.vocabulary import Vocabulary, listed
 
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
@@ -90,7 +91,7 @@ def _counted(names: list[str]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: item[0].casefold())
 
 
-def _facets(modules: list[Module], kind: str) -> dict[str, Any]:
+def _facets(modules: list[Module], kind: str, vocabulary: Vocabulary | None) -> dict[str, Any]:
     def weight(module: Module) -> int:
         if kind == "activities":
             return len(module.activities)
@@ -102,12 +103,16 @@ def _facets(modules: list[Module], kind: str) -> dict[str, Any]:
     audiences = [a for m in modules for a in m.audience for _ in range(weight(m))]
     longest = max((m.duration.max for m in modules), default=60)
     return {
-        "themes": _counted(themes),
-        "audiences": _counted(audiences),
+        "themes": listed(dict(Counter(themes)), vocabulary.themes)
+        if vocabulary
+        else _counted(themes),
+        "audiences": listed(dict(Counter(audiences)), vocabulary.audience)
+        if vocabulary
+        else _counted(audiences),
         "durations": list(range(60, longest + 30, 30)),
         "value_groups": [
-            ("Recovery (CHIME)", [v.value for v in CHIME]),
-            ("Peer values", [v.value for v in PEER_VALUES if v not in CHIME]),
+            ("Recovery (CHIME)", list(CHIME)),
+            ("Peer values", [v for v in PEER_VALUES if v not in CHIME]),
         ],
     }
 
@@ -149,7 +154,7 @@ def browse_page(renderer: Renderer, page: BrowsePage, link: Link, assets: str, p
     context: dict[str, Any] = {
         "modules": modules,
         "kind": kind,
-        "facets": _facets(modules, kind),
+        "facets": _facets(modules, kind, renderer.settings.vocabulary),
         "total": totals.get(kind, 0),
         "noun_plural": _NOUN.get(kind, ""),
         "assets": assets,

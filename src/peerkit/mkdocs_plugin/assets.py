@@ -89,11 +89,21 @@ def add_assets(
         files.append(File.generated(config, BRAND_STYLESHEET, content=brand_css(settings.brand)))
 
 
-def add_index(files: Files, config: MkDocsConfig, curriculum: Curriculum, link: Link) -> None:
-    """The curriculum index the browse pages read: JSON for tools, a script for file://."""
-    index = curriculum_index(curriculum, link)
-    files.append(File.generated(config, f"{INDEX}.json", content=index_json(index)))
-    files.append(File.generated(config, f"{INDEX}.js", content=index_script(index)))
+def add_index(
+    files: Files,
+    config: MkDocsConfig,
+    curriculum: Curriculum,
+    link: Link,
+    kept: tuple[str, str] | None = None,
+) -> tuple[str, str]:
+    """The curriculum index the browse pages read: JSON for tools, a script for file://.
+    `kept` is both as an earlier build made them from the same modules (while serving)."""
+    if kept is None:
+        index = curriculum_index(curriculum, link)
+        kept = (index_json(index), index_script(index))
+    files.append(File.generated(config, f"{INDEX}.json", content=kept[0]))
+    files.append(File.generated(config, f"{INDEX}.js", content=kept[1]))
+    return kept
 
 
 # --- each finished page ---------------------------------------------------------------------

@@ -129,6 +129,11 @@ class PeerkitConfig(base.Config):
     `[[burnout, compassion fatigue], [breakout, small group]]`: search finds a section that
     holds one term of a group by any other term of it."""
 
+    vocabulary = c.Optional(c.Type(dict))
+    """The audiences and themes modules may use, as `audience:` and `themes:` lists: the
+    catalogue's filters list them in this order, and `peerkit check` and the build report a
+    module's term that is not listed, with the closest one. Without it, any term goes."""
+
     # --- what peerkit adds to the host's own pages: each off unless the site turns it on, so
     # adding `- peerkit` to an existing site leaves its other pages as they were.
 

@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
 from peerkit.findings import Severity, errors, summary
+from peerkit.incremental import digest
 from peerkit.mkdocs_plugin import assets
 from peerkit.mkdocs_plugin.assets import BRAND_STYLESHEET, SCRIPT, STYLESHEET, TOOLTIPS
 from peerkit.mkdocs_plugin.config import PeerkitConfig
@@ -168,6 +169,9 @@ def check_project(plugin: PeerkitPlugin, config: MkDocsConfig) -> Check:
     refuse_outside_links(config)
     if plugin.project.unknown_reference:
         raise PluginError(f"peerkit: {unknown_message(plugin.project.unknown_reference)}")
+    # Only while serving: a one-off build keeps nothing it does not need.
+    plugin.project.cache = plugin.cache if plugin.cache_in_use else None
+    plugin.project.setting = plugin.setting = render_setting(plugin, config)
     checked = plugin.project.check(
         config=False,  # mkdocs.yml's findings were reported by on_config
         template_dirs=template_dirs(config),
@@ -177,6 +181,11 @@ def check_project(plugin: PeerkitPlugin, config: MkDocsConfig) -> Check:
             module_pack_paths(module_file.module),
         ),
     )
+    if plugin.cache_in_use:
+        log.info(
+            f"module pages: {len(plugin.cache.rendered)} rendered, "
+            f"{len(plugin.cache.reused)} unchanged"
+        )
     for finding in checked.findings:
         if finding.severity is Severity.error:
             findings_log.error(finding.format())
@@ -187,6 +196,27 @@ def check_project(plugin: PeerkitPlugin, config: MkDocsConfig) -> Check:
     if errors(checked.findings):
         raise PluginError(f"peerkit: {summary(checked.findings, checked.files_checked, 'file')}")
     return checked
+
+
+def render_setting(plugin: PeerkitPlugin, config: MkDocsConfig) -> str:
+    """What a module page depends on besides the curriculum (for the serve cache): the
+    organisation's settings, peerkit's and the site's templates, and where pages are."""
+    templates = sorted(
+        (str(path), path.stat().st_mtime_ns)
+        for folder in [
+            *template_dirs(config),
+            Path(__file__).parent.parent / "render" / "templates",
+        ]
+        if folder.is_dir()
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
+    return digest(
+        plugin.settings.model_dump_json(),
+        repr(templates),
+        plugin.config.pages_path,
+        str(config.use_directory_urls),
+    )
 
 
 def refuse_outside_links(config: MkDocsConfig) -> None:

@@ -17,12 +17,13 @@ from mkdocs.utils import get_relative_url
 from peerkit.browse.pages import BROWSE_PAGES, browse_page
 from peerkit.curriculum import Result
 from peerkit.findings import Finding, summary
+from peerkit.incremental import digest
 from peerkit.mkdocs_plugin.log import findings as findings_log
 from peerkit.mkdocs_plugin.search import tags_of
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.packs.build import packs_for
 from peerkit.render import PageError, RenderedModule
-from peerkit.sessions.view import session_page, sessions_of
+from peerkit.sessions.view import plan_session, session_page, sessions_of
 
 if TYPE_CHECKING:
     from peerkit.mkdocs_plugin.plugin import PeerkitPlugin
@@ -37,11 +38,22 @@ def with_front_matter(file: File, meta: dict[str, Any], body: str = "") -> File:
     return file
 
 
+class GeneratedPageFile(File):
+    """A generated module or browse page. MkDocs counts every generated file as changed, so
+    `serve --dirty` would build them all again: this one counts as unchanged when its page
+    came from the cache and is already in the site."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged and super().is_modified()
+
+
 def generated_page(
     config: MkDocsConfig, src_uri: str, meta: dict[str, Any], body: str = ""
 ) -> File:
     """A new page at `src_uri` with `meta` as its front-matter (see `with_front_matter`)."""
-    return with_front_matter(File.generated(config, src_uri, content=""), meta, body)
+    return with_front_matter(GeneratedPageFile.generated(config, src_uri, content=""), meta, body)
 
 
 def add_module_pages(
@@ -50,27 +62,42 @@ def add_module_pages(
     """A page per module, from the pages `check_folder` rendered."""
     assert plugin.curriculum is not None
     for module_id, page in result.pages.items():
-        module = plugin.curriculum.module(module_id)
-        assert module is not None
-        meta = {
-            # Material writes these into <title> and <meta> unescaped: escape them here.
-            "title": str(escape(page.title)),
-            "description": str(escape(page.description)),
-            # Tags pages; search weighs tags far above body text (see search.py).
-            "tags": [str(escape(tag)) for tag in tags_of(module)],
-            "search": {"boost": 2},
-        }
-        files.append(with_front_matter(plugin.page_file(module_id), meta, page.markdown))
+        file = plugin.page_file(module_id)
+        kept = plugin.front_matter.get(module_id)
+        if kept is None or kept[0] is not page:  # not the same page (from the cache) as before
+            module = page.source.module
+            meta = {
+                # Material writes these into <title> and <meta> unescaped: escape them here.
+                "title": str(escape(page.title)),
+                "description": str(escape(page.description)),
+                # Tags pages; search weighs tags far above body text (see search.py).
+                "tags": [str(escape(tag)) for tag in tags_of(module)],
+                "search": {"boost": 2},
+            }
+            kept = (page, with_front_matter(file, meta).content_string)
+            if plugin.cache_in_use:
+                plugin.front_matter[module_id] = kept
+        file.content_string = f"{kept[1]}\n{page.markdown}"
+        files.append(file)
     plugin.module_pages = {
         plugin.page_file(module_id).src_uri: page for module_id, page in result.pages.items()
     }
+    for module_id in plugin.cache.reused if plugin.cache_in_use else []:
+        file = plugin.page_file(module_id)
+        if isinstance(file, GeneratedPageFile):
+            file.unchanged = plugin.unchanged(file)
     fill_nav(config, plugin.config.nav_section, list(plugin.module_pages), plugin.config.nav)
 
 
 def add_session_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) -> None:
     """A page per session plan: its running order, linked to activities, and its packs."""
     assert plugin.curriculum is not None and plugin.renderer is not None
-    plugin.sessions = sessions_of(plugin.curriculum, plugin.plans, plugin.settings)
+    if plugin.packs_enabled:
+        plugin.sessions = sessions_of(plugin.curriculum, plugin.plans, plugin.settings)
+    else:  # a module's own session is for its packs only: the plans' pages need the plans'
+        plugin.sessions = [
+            plan_session(p, plugin.curriculum, plugin.settings) for p in plugin.plans
+        ]
     plugin.session_pages = {}
     for session in (s for s in plugin.sessions if s.source == "session"):
         src_uri = f"{plugin.config.sessions_path.strip('/')}/{session.id}.md"
@@ -103,13 +130,22 @@ def add_browse_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) 
         }
         file = generated_page(config, uris[page.name], meta)
         files.append(file)
-        plugin.browse_pages[file.src_uri] = browse_page(
-            plugin.renderer,
-            page,
-            plugin.link_from(file.url),
-            assets=get_relative_url("index.html", file.url).removesuffix("index.html"),
-            planner=get_relative_url(planner.url, file.url),
-        )
+        # Only the modules' front-matter reaches a browse page: while serving, an edit to a
+        # module's text leaves them as they were.
+        assets = get_relative_url("index.html", file.url).removesuffix("index.html")
+        links = get_relative_url(planner.url, file.url)
+        key = digest(plugin.cache.fronts, plugin.setting, file.url, assets, links)
+        kept = plugin.browse_kept.get(file.src_uri) if plugin.cache_in_use else None
+        if kept is not None and kept[0] == key and isinstance(file, GeneratedPageFile):
+            file.unchanged = plugin.unchanged(file)
+        else:
+            html = browse_page(
+                plugin.renderer, page, plugin.link_from(file.url), assets=assets, planner=links
+            )
+            kept = (key, html)
+            if plugin.cache_in_use:
+                plugin.browse_kept[file.src_uri] = kept
+        plugin.browse_pages[file.src_uri] = kept[1]
     pages = list(plugin.browse_pages)
     if any(name in config.plugins for name in ("material/tags", "tags")):
         tags = generated_page(
@@ -170,5 +206,8 @@ def finish_module_page(
         for finding in exc.findings:
             findings_log.error(finding.format())
         raise PluginError(f"peerkit: {summary(exc.findings, 1)}") from None
+    if not plugin.cache_in_use:
+        # Done with: a build of 1,000 modules would otherwise hold every page twice.
+        rendered.fragments, rendered.markdown = {}, ""
     page.toc = toc_from_html(html)
     return html

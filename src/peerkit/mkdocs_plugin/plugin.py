@@ -8,6 +8,7 @@ serves (`assets`) and, after the build, the weighed search index, header files a
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
+from peerkit.incremental import BuildCache, digest
 from peerkit.mkdocs_plugin import assets, configure, pages, postbuild, runmode
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.postbuild import Progress
@@ -60,11 +62,21 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self._folders: list[str] = []
         self._safety_file: File | None = None
         self._serving = False
+        self._dirty = False
+        # Kept while `mkdocs serve` runs (MkDocs keeps a plugin with on_startup between
+        # builds): an edit re-checks and re-renders only the module and what shows it.
+        self.cache = BuildCache()
+        self.setting = ""
+        self.synonyms_memo: dict[tuple[str, ...], str] = {}
+        self.front_matter: dict[str, tuple[RenderedModule, str]] = {}
+        self.browse_kept: dict[str, tuple[str, str]] = {}
+        self.index_kept: tuple[str, tuple[str, str]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` adds an inline live-reload script to every page it serves, which a
         # policy in the page would block: pages built for serving carry none.
         self._serving = command == "serve"
+        self._dirty = dirty
 
     # --- configuration and loading ----------------------------------------------------
 
@@ -89,7 +101,14 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         shim = configure.shim(self.config, config) if self.config.offline else None
         search = assets.peerkit_search(self, config)
         assets.add_assets(files, config, self.settings, search=search, shim=shim)
-        assets.add_index(files, config, self.curriculum, self.link_from("index.html"))
+        # The index shows only the modules' front-matter: while serving, kept until it changes.
+        key = digest(self.cache.fronts, self.setting)
+        known = self.index_kept
+        texts = known[1] if self.cache_in_use and known is not None and known[0] == key else None
+        texts = assets.add_index(
+            files, config, self.curriculum, self.link_from("index.html"), texts
+        )
+        self.index_kept = (key, texts) if self.cache_in_use else None
         pages.add_module_pages(self, config, files, result)
         pages.add_session_pages(self, config, files)
         runmode.add_run_pages(self, config, files)
@@ -97,6 +116,15 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             pages.add_browse_pages(self, config, files)
         self._folders = sorted({f.dest_uri.split("/")[0] for f in files if "/" in f.dest_uri})
         return files
+
+    @property
+    def cache_in_use(self) -> bool:
+        """The build cache is used (and kept) only while serving."""
+        return self._serving
+
+    def unchanged(self, file: File) -> bool:
+        """`serve --dirty`: whether `file`, a page the cache gave back, is already written."""
+        return self._dirty and os.path.isfile(file.abs_dest_path)
 
     @property
     def packs_enabled(self) -> bool:
@@ -123,15 +151,22 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             if self._mkdocs_config is None:
                 raise PluginError("peerkit: module pages are made only during a build")
             src_uri = f"{self.config.pages_path.strip('/')}/{module_id}.md"
-            self._page_files[module_id] = File.generated(self._mkdocs_config, src_uri, content="")
+            self._page_files[module_id] = pages.GeneratedPageFile.generated(
+                self._mkdocs_config, src_uri, content=""
+            )
         return self._page_files[module_id]
 
     def link_from(self, page_url: str) -> Link:
         """Hrefs from the page at `page_url` to module pages (and anchors on them)."""
 
+        hrefs: dict[str, str] = {}
+
         def link(module_id: str, anchor: str | None = None) -> str:
-            target = self.page_file(module_id).url
-            href = get_relative_url(target, page_url) if target != page_url else ""
+            href = hrefs.get(module_id)
+            if href is None:
+                target = self.page_file(module_id).url
+                href = get_relative_url(target, page_url) if target != page_url else ""
+                hrefs[module_id] = href
             return href + (f"#{anchor}" if anchor else "") if href or anchor else "./"
 
         return link

@@ -41,19 +41,26 @@ class Progress:
 
 
 def weigh_search_index(
-    site_dir: Path, pages: Mapping[str, Module], synonyms: list[list[str]], offline: bool
+    site_dir: Path,
+    pages: Mapping[str, Module],
+    synonyms: list[list[str]],
+    offline: bool,
+    memo: dict[tuple[str, ...], str] | None = None,
 ) -> None:
     """Weigh the search index MkDocs wrote (module pages, tags, synonyms; see search.py) and,
-    for a site opened from a folder, write it again as a script."""
+    for a site opened from a folder, write it again as a script. `memo` keeps each section's
+    synonyms between `serve` builds."""
     index = site_dir / "search" / "search_index.json"
     if not index.is_file():
         return
-    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms)
+    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms, memo)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     index.write_text(text, encoding="utf-8")
     if offline:
         # Material's bundle reads `__index` from this script when opened from a folder.
-        index.with_suffix(".js").write_text(f"var __index = {text}", encoding="utf-8")
+        with index.with_suffix(".js").open("w", encoding="utf-8") as script:
+            script.write("var __index = ")  # not one more copy of a large index
+            script.write(text)
 
 
 def write_headers(site_dir: Path, scripts: set[str], shim: Path | None, serving: bool) -> None:
@@ -127,8 +134,15 @@ def post_build(plugin: PeerkitPlugin, config: MkDocsConfig) -> None:
     site_dir = Path(config.site_dir)
     if plugin.curriculum is not None:
         module_urls = {plugin.page_file(m.id).url: m for m in plugin.curriculum.modules}
-        weigh_search_index(site_dir, module_urls, plugin.config.synonyms, plugin.config.offline)
-    if plugin.config.headers:
+        weigh_search_index(
+            site_dir,
+            module_urls,
+            plugin.config.synonyms,
+            plugin.config.offline,
+            plugin.synonyms_memo,
+        )
+    if plugin.config.headers and not plugin._serving:
+        # Not for `serve`: its pages carry no policy, and no server reads these files.
         shim = configure.shim(plugin.config, config) if plugin.config.offline else None
         write_headers(site_dir, plugin._content_scripts, shim, plugin._serving)
     if not plugin.packs_enabled or plugin.curriculum is None:

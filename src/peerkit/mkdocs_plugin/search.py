@@ -55,7 +55,7 @@ def tags_of(module: Module) -> list[str]:
     tag with one heading on the tags page."""
     tags: list[str] = []
     seen: set[str] = set()
-    for tag in [*module.themes, *(v.value for v in module.values)]:
+    for tag in [*module.themes, *(v.label for v in module.values)]:
         if tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag[:1].upper() + tag[1:])
@@ -85,9 +85,12 @@ def weigh(
     index: dict[str, Any],
     pages: dict[str, Module],
     synonyms: list[list[str]] | None = None,
+    memo: dict[tuple[str, ...], str] | None = None,
 ) -> dict[str, Any]:
     """`index` is Material's search_index.json; `pages` maps each module page's URL (as the
-    index writes locations) to its module; `synonyms` are groups of terms that mean the same."""
+    index writes locations) to its module; `synonyms` are groups of terms that mean the same.
+    `memo`, kept between builds while `serve` runs, holds each section's synonyms by its
+    text, so that only sections that changed are searched for them again."""
     config = index.setdefault("config", {})
     if config.get("separator") in (None, _MATERIAL_SEPARATOR):
         config["separator"] = SEPARATOR
@@ -100,38 +103,58 @@ def weigh(
         keywords[url] = _text(module.summary)
         for activity in module.activities:
             keywords[f"{url}#{activity.id}"] = _text(activity.aim)
+    tags = {url: [_text(tag) for tag in tags_of(module)] for url, module in pages.items()}
     for doc in index.get("docs", []):
         location = doc.get("location", "")
-        owner = pages.get(location.partition("#")[0])
-        if owner is not None:
-            doc["tags"] = [_text(tag) for tag in tags_of(owner)]
+        owner = location.partition("#")[0]
+        if owner in tags:
+            doc["tags"] = list(tags[owner])
             if location in keywords:
                 doc["keywords"] = keywords[location]
     if synonyms:
         fields.setdefault("synonyms", {"boost": SYNONYMS_BOOST})
-        _add_synonyms(index.get("docs", []), synonyms)
+        _add_synonyms(index.get("docs", []), synonyms, {} if memo is None else memo)
     return index
 
 
-def _add_synonyms(docs: list[dict[str, Any]], groups: list[list[str]]) -> None:
+def _add_synonyms(
+    docs: list[dict[str, Any]], groups: list[list[str]], memo: dict[tuple[str, ...], str]
+) -> None:
     """Each section that holds a term of a group gets the group's other terms."""
-    patterns = [[(term, _term_pattern(term)) for term in group] for group in groups]
+    patterns = [
+        [(term, _first_word(term), _term_pattern(term)) for term in group] for group in groups
+    ]
+    groups_key = repr(groups)
     for doc in docs:
-        text = " ".join(
-            [
-                _plain(doc.get("title", "")),
-                _plain(doc.get("text", "")),
-                _plain(doc.get("keywords", "")),
-                *(_plain(tag) for tag in doc.get("tags", [])),
-            ]
-        )
-        found: list[str] = []
-        for group in patterns:
-            held = [term for term, pattern in group if pattern.search(text)]
-            if held:
-                found += [term for term, _ in group if term not in held and term not in found]
-        if found:
-            doc["synonyms"] = _text(" ".join(found))
+        parts = [
+            doc.get("title", ""),
+            doc.get("text", ""),
+            doc.get("keywords", ""),
+            *doc.get("tags", []),
+        ]
+        key = (groups_key, *parts)
+        if key not in memo:
+            memo[key] = _synonyms_of(" ".join(_plain(part) for part in parts), patterns)
+        if memo[key]:
+            doc["synonyms"] = memo[key]
+
+
+def _synonyms_of(text: str, groups: list[list[tuple[str, str, re.Pattern[str]]]]) -> str:
+    """The terms of each group that holds a term in `text`, less those it holds."""
+    folded = text.casefold()
+    found: list[str] = []
+    for group in groups:
+        # A term's first word must be in the text (case folded) for its pattern to match:
+        # a quick test that spares most of the searches.
+        held = [term for term, first, pattern in group if first in folded and pattern.search(text)]
+        if held:
+            found += [term for term, _, _ in group if term not in held and term not in found]
+    return _text(" ".join(found)) if found else ""
+
+
+def _first_word(term: str) -> str:
+    words = re.findall(r"\w+", term.casefold())
+    return words[0] if words else ""
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -254,24 +253,6 @@ class CardsDoNotFit(Exception):
         self.findings = findings
 
 
-def _render(html: str, target: str) -> tuple[str, dict[str, object]]:
-    """Render one PDF (in a worker process) to `target`, written atomically, with the report
-    of its marked boxes (also kept beside it as JSON, for when it comes from the cache)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # only where PDFs are made
-
-    from peerkit.packs.layout import check_boxes
-
-    partial = f"{target}.{os.getpid()}.part"
-    document = HTML(string=html, base_url=".").render(pdf_tags=True)
-    report = check_boxes(document)
-    document.write_pdf(partial, pdf_tags=True)
-    data = {"boxes": report.boxes, "overflows": [vars(o) for o in report.overflows]}
-    Path(f"{partial}.json").write_text(json.dumps(data), encoding="utf-8")
-    os.replace(f"{partial}.json", Path(target).with_suffix(".json"))
-    os.replace(partial, target)
-    return target, data
-
-
 def _box_report(data: dict[str, object]) -> BoxReport:
     overflows = data.get("overflows", [])
     assert isinstance(overflows, list)
@@ -303,65 +284,76 @@ def build_packs(
     its line in `sources`, when given). With `prune`, cached PDFs that none of `packs` uses
     are deleted afterwards, so the cache holds one site's packs and does not grow.
     """
+    from peerkit.packs import pdf  # WeasyPrint's side: only where PDFs are made
+
     templates = PrintTemplates(template_dirs)
     cache.mkdir(parents=True, exist_ok=True)
     report = Report()
     used: set[str] = set()
     floors: dict[str, int] = {}
     failed: dict[str, Overflow] = {}
-    pending = list(packs)
-    workers = max(1, min(len(pending), jobs or os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        while pending:
-            todo: dict[str, list[tuple[Pack, dict[str, Deck]]]] = {}
-            html_of: dict[str, str] = {}
-            done: list[tuple[Pack, dict[str, Deck], str, dict[str, object]]] = []
-            for pack in pending:
-                decks = card_decks(pack.printed, paper, floors) if pack.kind == "cards" else {}
-                html = templates.html(
-                    pack.kind, pack.printed, settings, paper, decks=decks, sets=sets
-                )
-                key = hashlib.sha256(f"{_ENGINE}\0{paper}\0{html}".encode()).hexdigest()
-                cached, boxes = cache / f"{key}.pdf", cache / f"{key}.json"
-                if cached.exists() and boxes.exists():
-                    data = json.loads(boxes.read_text(encoding="utf-8"))
-                    done.append((pack, decks, key, data))
-                    report.cached += 1
-                else:
-                    todo.setdefault(key, []).append((pack, decks))
-                    html_of[key] = html
-            futures = {
-                pool.submit(_render, html_of[key], str(cache / f"{key}.pdf")): key for key in todo
-            }
-            for future in as_completed(futures):
-                _, data = future.result()
-                for pack, decks in todo[futures[future]]:
-                    report.rendered += 1
-                    done.append((pack, decks, futures[future], data))
-            pending = []
-            for pack, decks, key, data in done:
-                boxes_report = _box_report(data)
-                retry = False
-                for overflow in boxes_report.overflows:
-                    activity_id = overflow.box.split("/", 1)[0]
-                    if activity_id not in decks:
-                        continue
-                    index = FITS.index(decks[activity_id].fit)
-                    if index + 1 < len(FITS):
-                        floors[activity_id] = max(floors.get(activity_id, 0), index + 1)
-                        retry = True
-                    else:
-                        failed.setdefault(overflow.box, overflow)
-                if retry:
-                    pending.append(pack)
-                    continue
-                if failed:
-                    continue  # the build fails: no pack with a card off its card is placed
-                used.update({f"{key}.pdf", f"{key}.json"})
-                report.boxes[pack.path] = boxes_report
-                _place(cache / f"{key}.pdf", output / pack.path, report)
-                if progress:
-                    progress(pack)
+    workers = pdf.workers_for(jobs)
+    # Packs waiting for the render of their HTML (key), and the render each future is.
+    waiting: dict[str, list[tuple[Pack, dict[str, Deck]]]] = {}
+    rendering: dict[Future[tuple[str, dict[str, object]]], str] = {}
+    queued: list[tuple[str, str]] = []  # (key, html) to render, submitted longest first
+
+    def start(pack: Pack) -> None:
+        """Lay out `pack` as HTML: from the cache, with a render already under way, or queued."""
+        decks = card_decks(pack.printed, paper, floors) if pack.kind == "cards" else {}
+        html = templates.html(pack.kind, pack.printed, settings, paper, decks=decks, sets=sets)
+        key = hashlib.sha256(f"{_ENGINE}\0{paper}\0{html}".encode()).hexdigest()
+        cached, boxes = cache / f"{key}.pdf", cache / f"{key}.json"
+        if key in waiting:
+            waiting[key].append((pack, decks))
+        elif cached.exists() and boxes.exists():
+            report.cached += 1
+            finish(pack, decks, key, json.loads(boxes.read_text(encoding="utf-8")))
+        else:
+            waiting[key] = [(pack, decks)]
+            queued.append((key, html))
+
+    def finish(pack: Pack, decks: dict[str, Deck], key: str, data: dict[str, object]) -> None:
+        """Place a rendered pack, or lay its cards out again one size smaller if they overflow."""
+        boxes_report = _box_report(data)
+        retry = False
+        for overflow in boxes_report.overflows:
+            activity_id = overflow.box.split("/", 1)[0]
+            if activity_id not in decks:
+                continue
+            index = FITS.index(decks[activity_id].fit)
+            if index + 1 < len(FITS):
+                floors[activity_id] = max(floors.get(activity_id, 0), index + 1)
+                retry = True
+            else:
+                failed.setdefault(overflow.box, overflow)
+        if retry:
+            start(pack)
+        elif not failed:  # when the build fails, no pack with a card off its card is placed
+            used.update({f"{key}.pdf", f"{key}.json"})
+            report.boxes[pack.path] = boxes_report
+            _place(cache / f"{key}.pdf", output / pack.path, report)
+            if progress:
+                progress(pack)
+
+    def submit_queued() -> None:
+        # The longest first, so that the last to finish is a short one and no core waits.
+        for key, html in sorted(queued, key=lambda item: -len(item[1])):
+            rendering[pdf.submit(workers, html, cache / f"{key}.pdf")] = key
+        queued.clear()
+
+    for pack in packs:
+        start(pack)
+    submit_queued()
+    while rendering:
+        finished, _ = wait(rendering, return_when=FIRST_COMPLETED)
+        for future in finished:
+            key = rendering.pop(future)
+            _, data = future.result()
+            for pack, decks in waiting.pop(key):
+                report.rendered += 1
+                finish(pack, decks, key, data)
+        submit_queued()
     if failed:
         raise CardsDoNotFit([_where(o, sources) for o in failed.values()])
     if prune:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from peerkit.findings import Finding
 from peerkit.model import ModuleFile
@@ -86,6 +87,7 @@ _NARROW = set("'ijlIJ,.:;!|()[]ftr-/\\\"")
 _WIDE = set("mwMW@%")
 
 
+@lru_cache(maxsize=1024)
 def _char_em(char: str) -> float:
     if char in _NARROW:
         return 0.42
@@ -96,9 +98,15 @@ def _char_em(char: str) -> float:
     return 0.64
 
 
+@lru_cache(maxsize=8192)
+def _em(text: str) -> float:
+    """The width of `text` in em (words recur: each is measured once)."""
+    return sum(_char_em(c) for c in text)
+
+
 def _width_mm(text: str, font_pt: float, bold: bool) -> float:
     scale = 1.12 if bold else 1.0
-    return sum(_char_em(c) for c in text) * font_pt * PT_MM * scale
+    return _em(text) * font_pt * PT_MM * scale
 
 
 def lines_needed(text: str, font_pt: float, width_mm: float, bold: bool = False) -> int | None:

@@ -5,14 +5,12 @@ a poster of the support list. Built once per site, cached by content hash like t
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peerkit.packs.build import _ENGINE, Paper, PrintTemplates, Report, _place, _render
+from peerkit.packs.build import _ENGINE, Paper, PrintTemplates, Report, _place
 from peerkit.site import Service, SiteSettings
 
 
@@ -130,17 +128,17 @@ def build_site_prints(
         else:
             todo.setdefault(key, (html, []))[1].append(item)
     if todo:
-        workers = max(1, min(len(todo), os.cpu_count() or 1))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {
-                key: pool.submit(_render, html, str(cache / f"{key}.pdf"))
-                for key, (html, _) in todo.items()
-            }
-            for key, future in futures.items():
-                future.result()
-                for item in todo[key][1]:
-                    report.rendered += 1
-                    _place(cache / f"{key}.pdf", output / item.path, report)
+        from peerkit.packs import pdf  # WeasyPrint's side: only where PDFs are made
+
+        workers = pdf.workers_for(None)
+        futures = {
+            key: pdf.submit(workers, html, cache / f"{key}.pdf") for key, (html, _) in todo.items()
+        }
+        for key, future in futures.items():
+            future.result()
+            for item in todo[key][1]:
+                report.rendered += 1
+                _place(cache / f"{key}.pdf", output / item.path, report)
     if prune:  # each render also leaves its layout report beside the PDF (key.json)
         for old in [*cache.glob("*.pdf"), *cache.glob("*.json")]:
             if old.with_suffix(".pdf").name not in used:

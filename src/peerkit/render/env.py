@@ -55,4 +55,29 @@ def sandbox(template_dirs: Sequence[Path | str]) -> ImmutableSandboxedEnvironmen
     return env
 
 
-__all__ = ["FILTERS", "TEMPLATES", "sandbox"]
+_SHARED: dict[tuple[str, ...], tuple[str, ImmutableSandboxedEnvironment]] = {}
+
+
+def shared_sandbox(template_dirs: Sequence[Path | str]) -> ImmutableSandboxedEnvironment:
+    """`sandbox(template_dirs)`, the same one again while no file in those folders changed:
+    while `serve` runs, each rebuild would otherwise compile every template again. For
+    callers that add nothing to the environment (the web fragments' `Renderer`)."""
+    dirs = tuple(str(d) for d in template_dirs)
+    stamp = repr(
+        sorted(
+            (str(path), path.stat().st_mtime_ns)
+            for folder in map(Path, dirs)
+            if folder.is_dir()
+            for path in folder.rglob("*")
+            if path.is_file()
+        )
+    )
+    known = _SHARED.get(dirs)
+    if known is None or known[0] != stamp:
+        if len(_SHARED) >= 8:
+            _SHARED.clear()  # a process building many sites keeps only a few
+        known = _SHARED[dirs] = (stamp, sandbox(dirs))
+    return known[1]
+
+
+__all__ = ["FILTERS", "TEMPLATES", "sandbox", "shared_sandbox"]

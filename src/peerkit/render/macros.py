@@ -21,8 +21,9 @@ from markupsafe import Markup
 
 from peerkit.anchors import prompt_anchors, section_anchors
 from peerkit.findings import did_you_mean
+from peerkit.incremental import ALL as EVERY_MODULE
 from peerkit.model import Curriculum, Module
-from peerkit.render.env import TEMPLATES, sandbox
+from peerkit.render.env import TEMPLATES, shared_sandbox
 from peerkit.site import SiteSettings
 
 MACRO_NAMES = ("activity", "reflection", "handout", "module_card", "module_cards", "signposting")
@@ -68,6 +69,9 @@ class _PageState:
     placed_signposting: bool = False
     downloads: Sequence[Download] = ()
     """Files a docs page links to (the safety prints), relative to the page."""
+    uses: set[str] = field(default_factory=set)
+    """Ids of the modules whose data the page shows (`EVERY_MODULE` for all): while `serve`
+    runs, the page is rendered again when one of them changes."""
 
 
 class Macros:
@@ -81,7 +85,7 @@ class Macros:
     ) -> None:
         self.curriculum = curriculum
         self.settings = settings or SiteSettings()
-        self.fragments = sandbox([*template_dirs, TEMPLATES])
+        self.fragments = shared_sandbox([*template_dirs, TEMPLATES])
         self._state: _PageState | None = None
         # Slot names are unguessable, so a body cannot forge one.
         self._nonce = secrets.token_hex(8)
@@ -130,6 +134,7 @@ class Macros:
                 f"{did_you_mean(str(activity_id), known)}"
             )
         module, activity = found
+        self.state.uses.add(module.id)
         if activity.id in self.state.placed_activities:
             raise MacroError(f"activity('{activity_id}') is already on this page")
         self.state.placed_activities.append(activity.id)
@@ -154,6 +159,7 @@ class Macros:
             of = self.state.module.id
         module = self.curriculum.module(str(of))
         if module is not None:
+            self.state.uses.add(module.id)
             self._place_prompts(module.id, True)
             return self._fragment(
                 "reflection.html",
@@ -165,6 +171,7 @@ class Macros:
         found = self.curriculum.activity(str(of))
         if found is None:
             raise MacroError(f"reflection('{of}'): no module or activity with that id")
+        self.state.uses.add(found[0].id)
         _, activity = found
         if not activity.reflection:
             raise MacroError(f"reflection('{of}'): that activity has no reflection prompts")
@@ -190,6 +197,7 @@ class Macros:
         for module in [*here, *self.curriculum.modules]:
             found = module.handout(str(handout_id))
             if found is not None:
+                self.state.uses.add(module.id)
                 if found.id in self.state.placed_handouts:
                     raise MacroError(f"handout('{handout_id}') is already on this page")
                 self.state.placed_handouts.append(found.id)
@@ -201,10 +209,12 @@ class Macros:
         if module is None:
             hint = did_you_mean(str(module_id), [m.id for m in self.curriculum.modules])
             raise MacroError(f"module_card('{module_id}'): no module with that id{hint}")
+        self.state.uses.add(module.id)
         return self._fragment("module_card.html", module=module, level=_level(level))
 
     def module_cards(self, level: int = 3) -> Markup:
         """A card for every module, in curriculum order."""
+        self.state.uses.add(EVERY_MODULE)
         return self._fragment(
             "module_cards.html", modules=self.curriculum.modules, level=_level(level)
         )

@@ -43,6 +43,8 @@ class RenderedModule:
     source: ModuleFile
     markdown: str
     fragments: dict[str, str]
+    uses: frozenset[str] = frozenset()
+    """Ids of the other modules whose data the page shows (`EVERY_MODULE` for all)."""
 
     @property
     def title(self) -> str:
@@ -121,6 +123,7 @@ class Renderer(Macros):
             except BodyProblem as problem:
                 line = module_file.body_line + max(problem.line, 1) - 1
                 raise PageError([Finding(module_file.path, line, problem.message)]) from None
+            state.uses.update(module.prerequisites)
             # An id used twice is reported by the checks; the page shows the first.
             rest = [
                 a for a in _first_of_each(module.activities) if a.id not in state.placed_activities
@@ -158,6 +161,7 @@ class Renderer(Macros):
             source=module_file,
             markdown="\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n",
             fragments=fragments,
+            uses=frozenset(state.uses),
         )
 
 

@@ -237,12 +237,12 @@ duration: 60-75
 # What a participant will take away.
 outcomes:
   - Replace this with one thing a participant will be able to do or say afterwards.
-# Short topic words. Reuse the words other modules use: they are the theme filter and tags.
+# Short topic words from the site's vocabulary (mkdocs.yml): they are the theme filter and tags.
 themes: [peer support]
-# From this list only: connection, hope, identity, meaning, empowerment (CHIME) and
-# experience, authenticity, responsibility, mutuality (peer values).
+# From this list only: connection (shown as Connectedness), hope, identity, meaning and
+# empowerment (CHIME), and experience, authenticity, responsibility, mutuality (peer values).
 values: [connection, mutuality]
-# Who the module is for.
+# Who the module is for, in the words of the site's vocabulary (mkdocs.yml).
 audience: [new peer supporters]
 # in-person, online or both.
 format: both
@@ -257,6 +257,11 @@ prerequisites: []
 licence: CC BY-SA 4.0
 # What the module was adapted from, if anything (remove the # to use it).
 # adapted_from: Adapted from our 2024 workshop notes, with thanks to the group.
+# Published training the module is modelled on, shown as "inspired by, not endorsed by"
+# (remove the #s to use it; url and part are optional).
+# inspired_by:
+#   - title: Let's do Peer2Peer
+#     publisher: Scottish Recovery Network
 # Works whose facts the module uses: author, title, year and, if you like, publisher.
 sources: []
 # Notes for facilitators, folded away on the page.

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from peerkit.model import Activity, Curriculum, Module
-from peerkit.sessions.model import MAX_DAY_MINUTES, Item, Kind, Plan
+from peerkit.sessions.ideas import SelfCareIdea
+from peerkit.sessions.model import MAX_DAY_MINUTES, Breakout, Item, Kind, Plan
 
 MODULE_START = dt.time(10, 0)
 """Clock times in a module's own pack assume this start; a session plan sets its own."""
@@ -57,11 +58,13 @@ class Entry:
     activity: Activity | None = None
     text: str | None = None
     questions: tuple[str, ...] = ()
+    idea: SelfCareIdea | None = None
+    breakouts: tuple[Breakout, ...] = ()
 
     @property
     def has_content(self) -> bool:
         """True when the item names what it shares (an idea, a brief, questions)."""
-        return bool(self.text or self.questions)
+        return bool(self.text or self.questions or self.idea or self.breakouts)
 
     @property
     def end(self) -> dt.time:
@@ -124,8 +127,12 @@ def _entries(item: Item, curriculum: Curriculum) -> Iterator[tuple[Kind, str, in
         yield item.kind, item.value, item.minutes or 0, None, None
 
 
-def agenda(plan: Plan, curriculum: Curriculum) -> list[AgendaDay]:
-    """Each day of the plan with clock times. Unknown ids are left out (`check_plan` says so)."""
+def agenda(
+    plan: Plan, curriculum: Curriculum, ideas: dict[str, SelfCareIdea] | None = None
+) -> list[AgendaDay]:
+    """Each day of the plan with clock times. Unknown ids are left out (`check_plan` says so);
+    a self-care item's idea comes from `ideas` (the bank)."""
+    ideas = ideas or {}
     days = []
     for number, day in enumerate(plan.each_day(), start=1):
         clock = start = day.start or plan.start
@@ -143,6 +150,8 @@ def agenda(plan: Plan, curriculum: Curriculum) -> list[AgendaDay]:
                         activity,
                         item.text,
                         tuple(item.questions),
+                        ideas.get(item.idea) if item.idea else None,
+                        tuple(item.breakouts),
                     )
                 )
                 clock = _add(clock, minutes)

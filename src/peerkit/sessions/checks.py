@@ -21,6 +21,7 @@ from peerkit.sessions.agenda import (
     module_agenda,
     stretches,
 )
+from peerkit.sessions.ideas import BANK_FILE, load_bank
 from peerkit.sessions.load import load_plan, plan_paths
 from peerkit.sessions.model import Item, Kind, PlanFile, field_name
 from peerkit.site import stale_message, stale_services
@@ -66,6 +67,8 @@ def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Fi
             if item.kind is Kind.module and curriculum.module(item.value) is None:
                 hint = did_you_mean(item.value, module_ids)
                 findings.append(Finding(plan_file.path, line, f"no module '{item.value}'{hint}"))
+            if item.idea is not None:
+                findings.extend(_check_idea(plan_file, d, i, item))
     if findings:
         return findings
     for agenda_day in agenda(plan, curriculum):
@@ -88,12 +91,32 @@ def _check_running_order(plan_file: PlanFile, curriculum: Curriculum) -> list[Fi
     return findings
 
 
+def _check_idea(plan_file: PlanFile, day: int, index: int, item: Item) -> list[Finding]:
+    """A self-care item's idea is in the bank, and the item gives it the minutes it needs."""
+    line = plan_file.line_of(*plan_file.item_key(day, index), "idea")
+    idea = plan_file.ideas.get(item.idea or "")
+    if idea is None:
+        hint = did_you_mean(item.idea or "", plan_file.ideas)
+        has_bank = plan_file.ideas or (plan_file.path.parent / BANK_FILE).exists()
+        where = "in the self-care bank" if has_bank else f"(there is no {BANK_FILE} beside it)"
+        return [Finding(plan_file.path, line, f"no self-care idea '{item.idea}' {where}{hint}")]
+    if item.minutes is not None and item.minutes < idea.minutes.min:
+        return [
+            Finding(
+                plan_file.path,
+                plan_file.line_of(*plan_file.item_key(day, index), "minutes"),
+                f"'{idea.id}' takes {idea.minutes} minutes; this item gives it {item.minutes}",
+            )
+        ]
+    return []
+
+
 def check_plans(folder: Path, curriculum: Curriculum) -> tuple[list[PlanFile], list[Finding]]:
     """Load and check every plan in `folder` (none if there is no such folder)."""
     if not folder.is_dir():
         return [], []
     plans: list[PlanFile] = []
-    findings: list[Finding] = []
+    _, findings = load_bank(folder, folder.absolute().parent)
     named: dict[str, Path] = {}
     for path in plan_paths(folder):
         same = named.setdefault(path.stem, path)

@@ -3,6 +3,7 @@ of each key so that every finding points at its line."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 from peerkit import safeyaml
 from peerkit.findings import Finding
 from peerkit.load import describe_errors, read_text
+from peerkit.sessions.ideas import load_bank
 from peerkit.sessions.model import PLAN_SUFFIXES, Plan, PlanFile
 
 
@@ -49,4 +51,11 @@ def parse_plan(path: Path, text: str) -> tuple[PlanFile | None, list[Finding]]:
 def load_plan(path: Path, root: Path | None = None) -> tuple[PlanFile | None, list[Finding]]:
     """Read one plan file (inside the project `root`)."""
     text, findings = read_text(path, root)
-    return parse_plan(path, text) if text is not None else (None, findings)
+    if text is None:
+        return None, findings
+    plan_file, findings = parse_plan(path, text)
+    if plan_file is not None:
+        bank, _ = load_bank(path.parent, root)  # its own mistakes: check_plans reports them
+        if bank is not None:
+            plan_file = replace(plan_file, ideas=bank.by_id())
+    return plan_file, findings

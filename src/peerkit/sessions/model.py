@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -36,6 +36,7 @@ from peerkit.model import (
     Text,
     deepest_line,
 )
+from peerkit.sessions.ideas import SelfCareIdea
 from peerkit.site import LocalService
 
 PLAN_SUFFIXES = (".yml", ".yaml")
@@ -107,6 +108,16 @@ PlanMinutes = Annotated[int, Field(ge=1, le=8 * 60)]
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
 
+class Breakout(Strict):
+    """A brief for one breakout room or table: what the group talks about and how."""
+
+    title: ShortText
+    text: Text | None = Field(
+        default=None, description="The brief: a blank line starts a paragraph, `- ` a list."
+    )
+    questions: list[Question] = Field(default_factory=list, max_length=6)
+
+
 class Item(Strict):
     """One line of a running order: exactly one of the kinds, e.g. `break: Tea and coffee`."""
 
@@ -140,6 +151,21 @@ class Item(Strict):
             " packs and on one show sheet."
         ),
     )
+    idea: Slug | None = Field(
+        default=None,
+        description=(
+            "With `self_care`: the id of an idea in the bank (sessions/_self-care-ideas.yml);"
+            " the packs print its steps and timings."
+        ),
+    )
+    breakouts: list[Breakout] = Field(
+        default_factory=list,
+        max_length=6,
+        description=(
+            "With `discussion`: briefs for small groups meeting at the same time (one brief a"
+            " room or table), each printed on its own page for the group's host."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> Item:
@@ -155,6 +181,10 @@ class Item(Strict):
                 f"'{given[0].value}' takes its content from the module: 'text' and 'questions'"
                 " are for the plan's own items"
             )
+        if self.idea is not None and given[0] is not Kind.self_care:
+            raise ValueError("'idea' names a self-care idea: use it with 'self_care'")
+        if self.breakouts and given[0] is not Kind.discussion:
+            raise ValueError("'breakouts' are briefs for small groups: use them with 'discussion'")
         return self
 
     @property
@@ -182,6 +212,24 @@ class Day(Strict):
         default=None, description="Overrides the plan's minutes available."
     )
     items: list[Item] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+class BoardArea(Strict):
+    """One column or area of a shared board, and what goes in it."""
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    prompt: Question | None = Field(default=None, description="What people add here.")
+
+
+class Board(Strict):
+    """The layout of the shared board an online (or mixed) session uses: a digital
+    whiteboard or a shared document set up before the day."""
+
+    title: ShortText = Field(description='What the board is called, e.g. "Our gathering board".')
+    areas: list[BoardArea] = Field(
+        min_length=1, max_length=8, description="Its columns or areas, left to right."
+    )
+    notes: Text | None = Field(default=None, description="How to set it up and use it.")
 
 
 PaperworkPart = Literal["sign-in", "certificates", "feedback", "action-log"]
@@ -227,6 +275,10 @@ class Plan(Strict):
         max_length=MAX_LIST,
         description="Services near this session's venue, printed beside the national list.",
     )
+    board: Board | None = Field(
+        default=None,
+        description="The shared board's layout (columns or areas), printed for the hosts.",
+    )
     items: list[Item] | None = Field(
         default=None, max_length=MAX_ITEMS, description="A one-day plan's running order."
     )
@@ -257,6 +309,8 @@ class PlanFile:
     path: Path
     plan: Plan
     lines: dict[tuple[str | int, ...], int]
+    ideas: dict[str, SelfCareIdea] = field(default_factory=dict)
+    """The self-care bank beside the plan, by id (empty without one)."""
 
     @property
     def id(self) -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from peerkit.model import Activity, Curriculum, Format, Handout, Module
 from peerkit.sessions.agenda import AgendaDay, Entry, agenda, module_agenda, with_screen_breaks
-from peerkit.sessions.model import Kind, PaperworkPart, PlanFile
+from peerkit.sessions.model import Board, Kind, PaperworkPart, PlanFile
 from peerkit.site import LocalService, SiteSettings
 
 if TYPE_CHECKING:  # a session page is rendered with the site's renderer
@@ -87,6 +87,18 @@ class Session:
                 found.append(
                     ShowItem(entry.title, questions=entry.questions, activity=entry.kind.label)
                 )
+            elif entry.idea is not None and entry.idea.questions:
+                idea = entry.idea
+                found.append(
+                    ShowItem(idea.title, questions=tuple(idea.questions), activity=entry.kind.label)
+                )
+            if entry.activity is None and entry.breakouts and entry.title not in seen:
+                seen.add(entry.title)
+                found += [
+                    ShowItem(brief.title, questions=tuple(brief.questions), activity=entry.title)
+                    for brief in entry.breakouts
+                    if brief.questions
+                ]
         return found
 
     @property
@@ -95,7 +107,8 @@ class Session:
         found: dict[tuple[str, str | None], Entry] = {}
         for entry in self.entries:
             if entry.activity is None and entry.has_content:
-                found.setdefault((entry.title, entry.text), entry)
+                key = entry.text or (entry.idea.id if entry.idea else None)
+                found.setdefault((entry.title, key), entry)
         return list(found.values())
 
     @property
@@ -115,6 +128,8 @@ class Session:
 
     local_support: tuple[LocalService, ...] = ()
     """Services near the venue: the site's for this venue, then the plan's own."""
+    board: Board | None = None
+    """The shared board's layout, for a plan that has one."""
 
     @property
     def modules(self) -> list[Module]:
@@ -201,7 +216,7 @@ def module_session(module: Module, curriculum: Curriculum, settings: SiteSetting
 
 def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSettings) -> Session:
     plan = plan_file.plan
-    days = agenda(plan, curriculum)
+    days = agenda(plan, curriculum, plan_file.ideas)
     uses_modules = any(e.activity is not None for day in days for e in day.entries)
     extra: PaperworkPart = "certificates" if uses_modules else "action-log"
     default = (*DEFAULT_PAPERWORK, extra)
@@ -218,6 +233,7 @@ def plan_session(plan_file: PlanFile, curriculum: Curriculum, settings: SiteSett
         attendees=list(plan.attendees),
         paperwork=tuple(plan.paperwork) if plan.paperwork is not None else default,
         local_support=(*settings.local_support_for(plan.venue), *plan.local_support),
+        board=plan.board,
     )
 
 

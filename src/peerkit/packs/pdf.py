@@ -1,0 +1,93 @@
+"""WeasyPrint, kept warm: the process pool that renders every PDF of a build.
+
+Starting a worker costs more than rendering a small pack: importing WeasyPrint (and the page
+reader) takes about 1.5 s of CPU here, and each document would otherwise set up fonts from
+nothing. So one pool serves the whole process (the packs, then the site's own prints, and
+every rebuild of `peerkit serve`): WeasyPrint is imported once before the workers are forked,
+so they start with it, and each worker keeps one font configuration for all its documents, so
+Pango's fonts and glyph shapes are loaded once per worker, not once per pack.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+_pool: ProcessPoolExecutor | None = None
+_workers = 0
+_fonts: Any = None  # each worker's weasyprint FontConfiguration, made once
+
+
+def workers_for(jobs: int | None) -> int:
+    """How many workers render: `jobs`, or one per core (the same number every time, so the
+    pool stays the one already started)."""
+    return max(1, jobs or os.cpu_count() or 1)
+
+
+def pool(workers: int) -> ProcessPoolExecutor:
+    """The warm pool with `workers` processes (a new one only when the number changes or the
+    last one broke)."""
+    global _pool, _workers
+    broken = _pool is not None and getattr(_pool, "_broken", False)
+    if _pool is None or workers != _workers or broken:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+        # Imported here, before the workers fork from this process, so they start with it.
+        import weasyprint  # type: ignore[import-untyped]  # noqa: F401
+
+        from peerkit.packs import layout  # noqa: F401  # the page reader the workers use
+
+        _pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        _workers = workers
+    return _pool
+
+
+def submit(workers: int, html: str, target: Path) -> Future[tuple[str, dict[str, object]]]:
+    """Render `html` to the PDF `target` in the warm pool. Paths are made absolute here: the
+    workers keep the folder they started in, which need not be this call's."""
+    args = (html, str(target.absolute()), Path.cwd().as_uri() + "/")
+    try:
+        return pool(workers).submit(render, *args)
+    except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh once
+        shutdown()
+        return pool(workers).submit(render, *args)
+
+
+def shutdown() -> None:
+    """Stop the warm pool's workers (the next render starts a new pool)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+def _start_worker() -> None:
+    global _fonts
+    from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
+    _fonts = FontConfiguration()
+
+
+def render(html: str, target: str, base_url: str = ".") -> tuple[str, dict[str, object]]:
+    """Render one PDF (in a worker process) to `target`, written atomically, with the report
+    of its marked boxes (also kept beside it as JSON, for when it comes from the cache).
+    Relative addresses in `html` are read from `base_url`."""
+    from weasyprint import HTML
+
+    from peerkit.packs.layout import check_boxes
+
+    if _fonts is None:  # called outside the pool
+        _start_worker()
+    partial = f"{target}.{os.getpid()}.part"
+    document = HTML(string=html, base_url=base_url).render(pdf_tags=True, font_config=_fonts)
+    report = check_boxes(document)
+    document.write_pdf(partial, pdf_tags=True)
+    data = {"boxes": report.boxes, "overflows": [vars(o) for o in report.overflows]}
+    Path(f"{partial}.json").write_text(json.dumps(data), encoding="utf-8")
+    os.replace(f"{partial}.json", Path(target).with_suffix(".json"))
+    os.replace(partial, target)
+    return target, data
