@@ -10,7 +10,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from peerkit.runmode.site import assets, plan_page, run_pages, with_plan_run_link, with_run_link
-from peerkit.sessions.view import Session
+from peerkit.sessions.view import Session, sessions_of
 
 if TYPE_CHECKING:
     from peerkit.mkdocs_plugin.plugin import PeerkitPlugin
@@ -31,8 +31,12 @@ def add_run_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) -> 
         module = session.modules[0].id if session.modules else session.id
         return plugin.page_file(module).url
 
+    sessions = plugin.sessions
+    if not any(s.source == "module" for s in sessions):
+        # Without packs the build makes only the plans' sessions; run mode wants every module.
+        sessions = sessions_of(plugin.curriculum, plugin.plans, plugin.settings)
     plugin.run_links = {}
-    for run in run_pages(plugin.sessions, plugin.settings, page_url):
+    for run in run_pages(sessions, plugin.settings, page_url):
         files.append(File.generated(config, run.path, content=run.html))
         plugin.run_links.setdefault(run.page_url, []).append((run.label, run.path))
     plugin.planner_uri = None

@@ -162,17 +162,15 @@ def entry_screens(
     remembers which modules have had theirs), an activity's own before that activity."""
     label = f"{day_label}{entry.kind.label}"
     if entry.kind is Kind.welcome:
-        return [
-            Screen(
-                "welcome",
-                item,
-                label,
-                f"Welcome to {title}",
-                entry.text,
-                points=GROUP_AGREEMENT,
-            ),
-            *_questions(entry, item, label),
-        ]
+        agreement = Screen("welcome", item, label, f"Welcome to {title}", points=GROUP_AGREEMENT)
+        if entry.text:  # the plan's own welcome first, then the agreement on a screen of its own
+            agreement = dataclasses.replace(agreement, heading="Our group agreement")
+            welcome = [
+                Screen("text", item, label, f"Welcome to {title}", chunk)
+                for chunk in split_text(entry.text)
+            ]
+            return [*welcome, agreement, *_questions(entry, item, label)]
+        return [agreement, *_questions(entry, item, label)]
     if entry.kind is Kind.break_:
         return [Screen("break", item, label, entry.title, back_at=entry.end)]
     if entry.activity is not None and entry.module is not None:
