@@ -23,7 +23,7 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium p
 	nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup system-deps serve build offline check schema lint test test-fast fuzz bench previews look clean
+.PHONY: setup system-deps serve build offline check schema lint test test-fast fuzz bench previews run-previews look clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -97,6 +97,9 @@ previews: build ## Render first pages of some packs to PNG for the docs' visual 
 		site/packs/modules/boundaries-participant-pack.pdf $(PREVIEWS)/participant-$$page; done
 	for page in 1 3; do pdftoppm -png -r 40 -f $$page -l $$page -singlefile \
 		site/packs/modules/boundaries-cards.pdf $(PREVIEWS)/cards-$$page; done
+
+run-previews: build ## Screenshots of run mode, the presenter view and a slide for docs/run-mode.md
+	$(VENV)/bin/python tools/runmode_previews.py --site site --out docs/assets/facilitate
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
 	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3 --json bench/results.json

@@ -70,6 +70,7 @@ def mutuality_packs(request: pytest.FixtureRequest) -> dict[str, Path]:
         "participant",
         "large-print",
         "show",
+        "slides",
         "paperwork",
         "cards",
     ]
@@ -239,8 +240,9 @@ def test_pack_command_makes_a_plans_pdfs_and_fails_closed(tmp_path: Path) -> Non
         "packs/sessions/monthly-peer-support-hour-paperwork.pdf",
         "packs/sessions/monthly-peer-support-hour-participant-pack.pdf",
         "packs/sessions/monthly-peer-support-hour-show-sheets.pdf",
+        "packs/sessions/monthly-peer-support-hour-slides.pdf",
     ]
-    assert "Making packs" in done.stderr and "5 rendered, 0 from the cache" in done.stderr
+    assert "Making packs" in done.stderr and "6 rendered, 0 from the cache" in done.stderr
     text = text_of(tmp_path / made[0])
     assert "peerkit reference curriculum" in text and "18:30" in text and "Breathing Space" in text
 
@@ -261,6 +263,7 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
         page = reference_build.page(f"modules/{module.id}.html")
         kinds = ["facilitator-pack", "participant-pack", "large-print-pack", "paperwork"]
         kinds += ["show-sheets"] if any(a.show for a in module.activities) else []
+        kinds += ["slides"]
         kinds += ["cards"] if any(a.cards for a in module.activities) else []
         for kind in kinds:
             href = f"../packs/modules/{module.id}-{kind}.pdf"
@@ -270,7 +273,13 @@ def test_site_links_every_module_and_session_page_to_its_packs(reference_build: 
             ).is_file()
     for plan in plan_paths(ROOT / "sessions"):
         page = reference_build.page(f"sessions/{plan.stem}.html")
-        for kind in ("facilitator-pack", "participant-pack", "large-print-pack", "paperwork"):
+        for kind in (
+            "facilitator-pack",
+            "participant-pack",
+            "large-print-pack",
+            "slides",
+            "paperwork",
+        ):
             assert f'href="../packs/sessions/{plan.stem}-{kind}.pdf" download' in page
             assert (
                 reference_build.site / "packs" / "sessions" / f"{plan.stem}-{kind}.pdf"
@@ -317,8 +326,9 @@ def test_first_pages_are_a4_with_their_words_inside_the_page_and_none_overprinte
     margin = 10  # points, 3.5 mm: no printer prints to the very edge of the sheet
     for kind, pdf in mutuality_packs.items():
         width, height, words = first_page_words(pdf)
-        # An A4 page: the show sheets landscape, for a screen or a wall; the rest portrait.
-        a4 = (842, 595) if kind == "show" else (595, 842)
+        # An A4 page: the show sheets landscape, for a screen or a wall; the rest portrait;
+        # the slides 16:9 (10 by 5.625 inches), for a projector.
+        a4 = {"show": (842, 595), "slides": (720, 405)}.get(kind, (595, 842))
         assert (round(width), round(height)) == a4, kind
         assert len(words) >= 5, kind
         for box, word in words:

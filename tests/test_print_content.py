@@ -291,6 +291,7 @@ def test_monthly_hour_packs_print_the_idea_and_no_empty_section(
         "monthly-peer-support-hour-paperwork.pdf",
         "monthly-peer-support-hour-participant-pack.pdf",
         "monthly-peer-support-hour-show-sheets.pdf",
+        "monthly-peer-support-hour-slides.pdf",
     ]
     for pdf in monthly.values():
         assert_no_blank_or_heading_only_page(pdf)

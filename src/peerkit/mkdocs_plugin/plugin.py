@@ -24,7 +24,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from peerkit.incremental import BuildCache, digest
-from peerkit.mkdocs_plugin import assets, configure, pages, postbuild
+from peerkit.mkdocs_plugin import assets, configure, pages, postbuild, runmode
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.postbuild import Progress
 from peerkit.mkdocs_plugin.toc import toc_from_html
@@ -53,6 +53,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.sessions: list[Session] = []
         self.session_pages: dict[str, str] = {}
         self.browse_pages: dict[str, str] = {}
+        self.run_links: dict[str, list[tuple[str | None, str]]] = {}
+        self.planner_uri: str | None = None
         self._mkdocs_site_name = ""
         self._content_scripts: set[str] = set()
         self._render_started: dict[str, float] = {}
@@ -109,6 +111,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.index_kept = (key, texts) if self.cache_in_use else None
         pages.add_module_pages(self, config, files, result)
         pages.add_session_pages(self, config, files)
+        runmode.add_run_pages(self, config, files)
         if self.config.browse:
             pages.add_browse_pages(self, config, files)
         self._folders = sorted({f.dest_uri.split("/")[0] for f in files if "/" in f.dest_uri})
@@ -194,15 +197,16 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
     ) -> str | None:
         browse_html = self.browse_pages.get(page.file.src_uri)
         if browse_html is not None:
-            return browse_html
+            return runmode.with_run_links(self, browse_html, page)
         session_html = self.session_pages.get(page.file.src_uri)
         if session_html is not None:
             page.toc = toc_from_html(session_html)
-            return self._link_safety(session_html, page)
+            return self._link_safety(runmode.with_run_links(self, session_html, page), page)
         rendered = self.module_pages.get(page.file.src_uri)
         if rendered is None:
             return html
-        return self._link_safety(pages.finish_module_page(self, rendered, html, page), page)
+        finished = pages.finish_module_page(self, rendered, html, page)
+        return self._link_safety(runmode.with_run_links(self, finished, page), page)
 
     def _link_safety(self, html: str, page: Page) -> str:
         """Mentions of "your organisation's procedures" link to the safety page, if any."""

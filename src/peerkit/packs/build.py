@@ -37,6 +37,7 @@ from peerkit.packs.layout import BoxReport, Overflow
 from peerkit.render.env import TEMPLATES as WEB_TEMPLATES
 from peerkit.render.env import sandbox
 from peerkit.render.safetylinks import link_procedures
+from peerkit.runmode.page import slides_html
 from peerkit.sessions.model import Kind
 from peerkit.sessions.versions import module_versions
 from peerkit.sessions.view import Session
@@ -44,7 +45,7 @@ from peerkit.site import SiteSettings
 
 TEMPLATES = Path(__file__).parent / "templates"
 PackKind = Literal[
-    "facilitator", "crib", "participant", "large-print", "show", "paperwork", "cards"
+    "facilitator", "crib", "participant", "large-print", "show", "slides", "paperwork", "cards"
 ]
 Paper = Literal["a4", "letter"]
 PACK_KINDS: tuple[PackKind, ...] = (
@@ -53,6 +54,7 @@ PACK_KINDS: tuple[PackKind, ...] = (
     "participant",
     "large-print",
     "show",
+    "slides",
     "paperwork",
     "cards",
 )
@@ -62,6 +64,7 @@ LABELS = {
     "participant": "Participant pack",
     "large-print": "Large-print participant pack",
     "show": "Show sheets",
+    "slides": "Slides (16:9)",
     "paperwork": "Paperwork",
     "cards": "Cards to cut out",
 }
@@ -100,6 +103,8 @@ class PrintTemplates:
     ) -> str:
         """A pack's print HTML; card sheets lay each deck out as `decks` says (by default,
         at the size its texts need by estimate) in the lettered `sets`."""
+        if kind == "slides":
+            return slides_html(session, settings)  # run mode's screens, one a page
         template = self.env.get_template(f"{TEMPLATE_OF.get(kind, kind)}.html")
         if kind == "cards" and decks is None:
             decks = card_decks(session, paper, {})
@@ -198,6 +203,7 @@ def pack_path(
     suffix = {
         "cards": "cards",
         "show": "show-sheets",
+        "slides": "slides",
         "paperwork": "paperwork",
         "crib": "crib-sheet",
     }.get(kind, f"{kind}-pack")
