@@ -7,6 +7,8 @@ UV_VERSION := 0.13.9
 ADDR ?= 127.0.0.1:8000
 # Sizes (numbers of modules) `make bench` measures: SIZES=8,100,500,1000 for the whole table.
 SIZES ?= 8,100
+# Modules in the site bench/frontend.py measures in Chromium (search, nav, browse pages).
+FRONTEND_SIZE ?= 1000
 # Test processes (pytest-xdist): one per core. `make test JOBS=0` runs them in one process.
 JOBS ?= auto
 
@@ -103,6 +105,7 @@ bench: setup system-deps ## Time builds, checks and PDF packs against baselines 
 	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3 --json bench/results.json
 	$(VENV)/bin/python bench/packs.py --write docs/benchmarks.md
 	CHROME_PATH=/usr/bin/chromium $(VENV)/bin/python bench/lighthouse.py --repeat 3
+	$(VENV)/bin/python bench/frontend.py --size $(FRONTEND_SIZE) --repeat 3 --markdown docs/benchmarks.md --json bench/frontend-$(FRONTEND_SIZE).json
 
 look: build ## Every page of every pack as small PNGs, and a contact sheet per pack, in look/
 	$(VENV)/bin/python tools/look.py site/packs --out look

@@ -490,14 +490,19 @@ def words(text: str) -> set[str]:
 def aim_words(build: Build) -> list[tuple[str, str, str]]:
     """(module id, activity id, word) for each activity whose aim has a word that the site's
     search index holds in that activity's section and nowhere else."""
-    entries = [(e["location"], words(e["title"] + " " + e["text"])) for e in search_index(build)]
+    entries = [
+        (e["location"], words(f"{e['title']} {e.get('keywords', '')} {e['text']}"))
+        for e in search_index(build)
+    ]
     found = []
     files, _, _ = load_folder(ROOT / "modules")
     for module_file in files:
         for activity in module_file.module.activities:
             here = f"modules/{module_file.module.id}.html#{activity.id}"
             elsewhere = set().union(*(w for location, w in entries if location != here))
-            own = sorted(words(activity.aim) - elsewhere)
+            # Search stems words ("rewriting" finds "rewrite"): compare their beginnings.
+            stems = {w[:5] for w in elsewhere}
+            own = sorted(w for w in words(activity.aim) - elsewhere if w[:5] not in stems)
             if own:
                 found.append((module_file.module.id, activity.id, own[0]))
     return found

@@ -30,7 +30,13 @@ import markdown
 import yaml
 from markupsafe import escape
 
-from peerkit.browse.index import curriculum_index, index_json, index_script
+from peerkit.browse.index import (
+    BROWSE_KINDS,
+    browse_script,
+    curriculum_index,
+    index_json,
+    index_script,
+)
 from peerkit.browse.pages import BROWSE_PAGES, browse_page, script_files
 from peerkit.browse.pages import stylesheet as browse_stylesheet
 from peerkit.colour import brand_css
@@ -264,6 +270,8 @@ def _assets(
         index = curriculum_index(curriculum, root_link)
         assets["assets/peerkit/index.json"] = index_json(index)
         assets["assets/peerkit/index.js"] = index_script(index)
+        for kind in BROWSE_KINDS:
+            assets[f"assets/peerkit/index-{kind}.js"] = browse_script(index, kind)
         assets.update(script_files())
     return assets
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TypedDict
+from typing import Any, TypedDict, cast
 
 from peerkit.anchors import owned_prompts
 from peerkit.model import CHIME, PEER_VALUES, Curriculum, Format, Module, Range
@@ -213,7 +213,11 @@ def index_json(index: BrowseIndex) -> str:
     """The index as JSON. `<`, `>` and `&` are written as \\u escapes (the same text once
     parsed), so no curriculum text can close a script or read as markup wherever the JSON
     ends up."""
-    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    return _escaped_json(index)
+
+
+def _escaped_json(data: object) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -221,3 +225,34 @@ def index_script(index: BrowseIndex) -> str:
     """The same index as a script, so pages opened from a folder (file://) can read it:
     browsers refuse to fetch one local file from another."""
     return f"window.peerkitIndex = {index_json(index)};\n"
+
+
+BROWSE_KINDS = ("modules", "activities", "prompts")
+"""The lists the catalogue, activity library and reflection bank filter."""
+
+_FILTERED = {
+    "modules": ("id", "title", "duration", "format", "groupSize", "themes", "values", "audience"),
+    "activities": ("id", "module", "title", "aim", "minutes", "format", "groupSize"),
+    "prompts": ("id", "module", "text"),
+}
+"""What the filters of each list read: an item's words and its facets, nothing else."""
+
+
+def browse_index(full: BrowseIndex, kind: str) -> dict[str, Any]:
+    """The part of the curriculum index that one browse page filters with (`kind`: modules,
+    activities or prompts), so a page of 4,000 activities fetches what its filters read
+    (a tenth of the index or less), not every step of every activity."""
+    index = cast(dict[str, Any], full)
+    modules = [{key: m[key] for key in _FILTERED["modules"]} for m in index["modules"]]
+    if kind == "modules":
+        for slim, module in zip(modules, index["modules"], strict=True):
+            slim["summary"] = module["summary"]
+    slim_index: dict[str, Any] = {"version": index["version"], "modules": modules}
+    if kind != "modules":
+        slim_index[kind] = [{key: item[key] for key in _FILTERED[kind]} for item in index[kind]]
+    return slim_index
+
+
+def browse_script(index: BrowseIndex, kind: str) -> str:
+    """`browse_index` as a script (it works from a folder too), for browse.js."""
+    return f"window.peerkitBrowse = {_escaped_json(browse_index(index, kind))};\n"

@@ -16,13 +16,20 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from peerkit.browse.index import curriculum_index, index_json, index_script
+from peerkit.browse.index import (
+    BROWSE_KINDS,
+    browse_script,
+    curriculum_index,
+    index_json,
+    index_script,
+)
 from peerkit.browse.pages import script_files
 from peerkit.browse.pages import stylesheet as browse_stylesheet
 from peerkit.colour import brand_css
 from peerkit.headers import inline_scripts, outside_fetches
 from peerkit.mkdocs_plugin.log import log
 from peerkit.model import Curriculum
+from peerkit.pagesize import compact_navigation
 from peerkit.render import Link
 from peerkit.site import SiteSettings
 
@@ -94,15 +101,21 @@ def add_index(
     config: MkDocsConfig,
     curriculum: Curriculum,
     link: Link,
-    kept: tuple[str, str] | None = None,
-) -> tuple[str, str]:
+    kept: tuple[str, ...] | None = None,
+) -> tuple[str, ...]:
     """The curriculum index the browse pages read: JSON for tools, a script for file://.
     `kept` is both as an earlier build made them from the same modules (while serving)."""
     if kept is None:
         index = curriculum_index(curriculum, link)
-        kept = (index_json(index), index_script(index))
+        kept = (
+            index_json(index),
+            index_script(index),
+            *(browse_script(index, kind) for kind in BROWSE_KINDS),
+        )
     files.append(File.generated(config, f"{INDEX}.json", content=kept[0]))
     files.append(File.generated(config, f"{INDEX}.js", content=kept[1]))
+    for kind, script in zip(BROWSE_KINDS, kept[2:], strict=True):  # what each page filters
+        files.append(File.generated(config, f"{INDEX}-{kind}.js", content=script))
     return kept
 
 
@@ -253,6 +266,8 @@ def finish_page(plugin: PeerkitPlugin, output: str, page: Page, config: MkDocsCo
     (every page, with `privacy_check`) are checked for anything loaded from elsewhere."""
     where = page.file.src_uri
     own = is_own(plugin, page)
+    if own or plugin.config.nav:  # Material's nav is mostly blank lines (peerkit.pagesize)
+        output = compact_navigation(output)
     check_tooltip_guard(output, where)  # every page: module titles reach every nav
     if own and not plugin.config.every_page_assets:
         output = link_assets(output, page.url, plugin.settings.brand is not None)

@@ -129,6 +129,23 @@ class PeerkitConfig(base.Config):
     `[[burnout, compassion fatigue], [breakout, small group]]`: search finds a section that
     holds one term of a group by any other term of it."""
 
+    search_budget = c.Type(int, default=4_000)
+    """Kilobytes of search index the site aims for. Each module always has its title, summary,
+    tags, outcomes, activities (title and aim), headings and handout titles in the index; the
+    rest (notes, reflection questions, prose, steps, handouts) fills what is left, shared
+    evenly between the modules. 0 keeps all the text, however large the index grows."""
+
+    nav_groups = c.Type((str, dict), default="auto")
+    """How the Modules section of the navigation is grouped: `auto` (flat up to
+    `nav_group_size` modules, by theme beyond), `none` (flat), `theme` (each module under its
+    first theme), `title` (A to Z ranges of titles) or a mapping of group titles to module ids,
+    e.g. `{Getting started: [peer-support-recovery, mutuality]}` (modules it leaves out go
+    under "Other modules"). With `navigation.prune`, a page's nav then lists only its own
+    group's modules."""
+
+    nav_group_size = c.Type(int, default=30)
+    """The most modules a nav group holds: a larger group is split into ranges of titles."""
+
     vocabulary = c.Optional(c.Type(dict))
     """The audiences and themes modules may use, as `audience:` and `themes:` lists: the
     catalogue's filters list them in this order, and `peerkit check` and the build report a

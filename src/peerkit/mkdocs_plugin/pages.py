@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 from markupsafe import escape
@@ -19,8 +19,10 @@ from peerkit.curriculum import Result
 from peerkit.findings import Finding, summary
 from peerkit.incremental import digest
 from peerkit.mkdocs_plugin.log import findings as findings_log
+from peerkit.mkdocs_plugin.log import log
 from peerkit.mkdocs_plugin.search import tags_of
 from peerkit.mkdocs_plugin.toc import toc_from_html
+from peerkit.navgroups import nav_groups, unknown_ids
 from peerkit.packs.build import packs_for
 from peerkit.render import PageError, RenderedModule
 from peerkit.sessions.view import plan_session, session_page, sessions_of
@@ -86,7 +88,26 @@ def add_module_pages(
         file = plugin.page_file(module_id)
         if isinstance(file, GeneratedPageFile):
             file.unchanged = plugin.unchanged(file)
-    fill_nav(config, plugin.config.nav_section, list(plugin.module_pages), plugin.config.nav)
+    nav = module_nav(plugin, list(result.pages))
+    fill_nav(config, plugin.config.nav_section, nav, plugin.config.nav)
+
+
+def module_nav(plugin: PeerkitPlugin, module_ids: list[str]) -> list[Any]:
+    """The module pages for the nav: flat, or in groups (`nav_groups`, peerkit.navgroups), so
+    that with `navigation.prune` a page's nav lists only its own group's modules."""
+    assert plugin.curriculum is not None
+    how = cast("str | dict[str, list[str]]", plugin.config.nav_groups)
+    if isinstance(how, dict):
+        for module_id in unknown_ids(plugin.curriculum.modules, how):
+            log.warning(f"nav_groups: no module '{module_id}' in the curriculum")
+    elif how not in ("auto", "none", "theme", "title"):
+        log.warning(f"nav_groups: '{how}' is not auto, none, theme or title")
+    uri = {module_id: plugin.page_file(module_id).src_uri for module_id in module_ids}
+    modules = [m for m in plugin.curriculum.modules if m.id in uri]
+    groups = nav_groups(modules, how, plugin.config.nav_group_size)
+    if groups is None:
+        return [uri[m.id] for m in modules]
+    return [{title: [uri[m.id] for m in members]} for title, members in groups]
 
 
 def add_session_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) -> None:
@@ -160,7 +181,7 @@ def add_browse_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) 
     fill_nav(config, plugin.config.browse_nav_section, pages, plugin.config.nav)
 
 
-def fill_nav(config: MkDocsConfig, title: str, pages: list[str], add: bool) -> None:
+def fill_nav(config: MkDocsConfig, title: str, pages: list[Any], add: bool) -> None:
     """With an explicit nav, list `pages` under the section `title` (kept in its place); a
     section the nav does not name is added only when `add` (the `nav` setting)."""
     if config.nav is None or not pages:

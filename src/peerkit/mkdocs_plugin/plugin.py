@@ -70,7 +70,7 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.synonyms_memo: dict[tuple[str, ...], str] = {}
         self.front_matter: dict[str, tuple[RenderedModule, str]] = {}
         self.browse_kept: dict[str, tuple[str, str]] = {}
-        self.index_kept: tuple[str, tuple[str, str]] | None = None
+        self.index_kept: tuple[str, tuple[str, ...]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` adds an inline live-reload script to every page it serves, which a

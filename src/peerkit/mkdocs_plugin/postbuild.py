@@ -20,6 +20,7 @@ from peerkit.mkdocs_plugin.search import weigh
 from peerkit.model import Module, ModuleFile
 from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
 from peerkit.packs.prints import build_site_prints
+from peerkit.searchindex import DEFAULT_BUDGET
 from peerkit.sessions.view import Session
 from peerkit.site import SiteSettings
 
@@ -46,6 +47,7 @@ def weigh_search_index(
     synonyms: list[list[str]],
     offline: bool,
     memo: dict[tuple[str, ...], str] | None = None,
+    budget: int | None = DEFAULT_BUDGET,
 ) -> None:
     """Weigh the search index MkDocs wrote (module pages, tags, synonyms; see search.py) and,
     for a site opened from a folder, write it again as a script. `memo` keeps each section's
@@ -53,7 +55,7 @@ def weigh_search_index(
     index = site_dir / "search" / "search_index.json"
     if not index.is_file():
         return
-    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms, memo)
+    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms, memo, budget)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     index.write_text(text, encoding="utf-8")
     if offline:
@@ -140,6 +142,7 @@ def post_build(plugin: PeerkitPlugin, config: MkDocsConfig) -> None:
             plugin.config.synonyms,
             plugin.config.offline,
             plugin.synonyms_memo,
+            plugin.config.search_budget * 1000 or None,
         )
     if plugin.config.headers and not plugin._serving:
         # Not for `serve`: its pages carry no policy, and no server reads these files.

@@ -22,6 +22,7 @@ from html import escape
 from typing import Any
 
 from peerkit.model import Module
+from peerkit.searchindex import DEFAULT_BUDGET, compact
 
 KEYWORDS_BOOST = 10.0
 """How much more a word in a summary or an aim counts than the same word in body text."""
@@ -86,11 +87,13 @@ def weigh(
     pages: dict[str, Module],
     synonyms: list[list[str]] | None = None,
     memo: dict[tuple[str, ...], str] | None = None,
+    budget: int | None = DEFAULT_BUDGET,
 ) -> dict[str, Any]:
     """`index` is Material's search_index.json; `pages` maps each module page's URL (as the
     index writes locations) to its module; `synonyms` are groups of terms that mean the same.
     `memo`, kept between builds while `serve` runs, holds each section's synonyms by its
-    text, so that only sections that changed are searched for them again."""
+    text, so that only sections that changed are searched for them again. `budget` is the
+    bytes the index aims for (`peerkit.searchindex`; None keeps all text)."""
     config = index.setdefault("config", {})
     if config.get("separator") in (None, _MATERIAL_SEPARATOR):
         config["separator"] = SEPARATOR
@@ -98,48 +101,48 @@ def weigh(
         config["pipeline"] = list(PIPELINE)
     fields = config.setdefault("fields", {})
     fields.setdefault("keywords", {"boost": KEYWORDS_BOOST})
-    keywords: dict[str, str] = {}
-    for url, module in pages.items():
-        keywords[url] = _text(module.summary)
-        for activity in module.activities:
-            keywords[f"{url}#{activity.id}"] = _text(activity.aim)
-    tags = {url: [_text(tag) for tag in tags_of(module)] for url, module in pages.items()}
-    for doc in index.get("docs", []):
-        location = doc.get("location", "")
-        owner = location.partition("#")[0]
-        if owner in tags:
-            doc["tags"] = list(tags[owner])
-            if location in keywords:
-                doc["keywords"] = keywords[location]
+    tags = {url: tags_of(module) for url, module in pages.items()}
+    index["docs"] = compact(index.get("docs", []), pages, tags, budget)
     if synonyms:
         fields.setdefault("synonyms", {"boost": SYNONYMS_BOOST})
+        tag_boost = fields.get("tags", {}).get("boost", TAG_SYNONYMS_BOOST)
+        fields.setdefault("tag_synonyms", {"boost": tag_boost})
         _add_synonyms(index.get("docs", []), synonyms, {} if memo is None else memo)
     return index
+
+
+TAG_SYNONYMS_BOOST = 1_000_000.0
+"""A synonym of a module's tag counts as the tag does (Material's boost for tags)."""
 
 
 def _add_synonyms(
     docs: list[dict[str, Any]], groups: list[list[str]], memo: dict[tuple[str, ...], str]
 ) -> None:
-    """Each section that holds a term of a group gets the group's other terms."""
+    """Each section that holds a term of a group gets the group's other terms: as
+    `tag_synonyms` (weighed like tags) when one of its tags holds the term, else as
+    `synonyms`."""
     patterns = [
         [(term, _first_word(term), _term_pattern(term)) for term in group] for group in groups
     ]
     groups_key = repr(groups)
     for doc in docs:
-        parts = [
-            doc.get("title", ""),
-            doc.get("text", ""),
-            doc.get("keywords", ""),
-            *doc.get("tags", []),
-        ]
+        tags = doc.get("tags", [])
+        parts = [doc.get("title", ""), doc.get("text", ""), doc.get("keywords", ""), *tags]
+        tag_key = (groups_key, "tags", *tags)
+        if tag_key not in memo:
+            memo[tag_key] = "\x1f".join(_terms_of(" ".join(_plain(t) for t in tags), patterns))
+        tagged = [t for t in memo[tag_key].split("\x1f") if t]
         key = (groups_key, *parts)
         if key not in memo:
-            memo[key] = _synonyms_of(" ".join(_plain(part) for part in parts), patterns)
+            found = _terms_of(" ".join(_plain(part) for part in parts), patterns)
+            memo[key] = _text(" ".join(t for t in found if t not in tagged))
+        if tagged:
+            doc["tag_synonyms"] = _text(" ".join(tagged))
         if memo[key]:
             doc["synonyms"] = memo[key]
 
 
-def _synonyms_of(text: str, groups: list[list[tuple[str, str, re.Pattern[str]]]]) -> str:
+def _terms_of(text: str, groups: list[list[tuple[str, str, re.Pattern[str]]]]) -> list[str]:
     """The terms of each group that holds a term in `text`, less those it holds."""
     folded = text.casefold()
     found: list[str] = []
@@ -149,7 +152,7 @@ def _synonyms_of(text: str, groups: list[list[tuple[str, str, re.Pattern[str]]]]
         held = [term for term, first, pattern in group if first in folded and pattern.search(text)]
         if held:
             found += [term for term, _, _ in group if term not in held and term not in found]
-    return _text(" ".join(found)) if found else ""
+    return found
 
 
 def _first_word(term: str) -> str:

@@ -2,12 +2,16 @@
 // by filter.js, shared with the planner).
 //
 // The page lists every item without JavaScript. This script shows the filter form at once and
-// fetches the curriculum index (window.peerkitIndex, from index.js) only when the filters are
-// first used, or at once when the address already carries filters; then it hides what does
-// not match. The
+// fetches what the filters read (window.peerkitBrowse, from index-KIND.js: each item's words
+// and facets, a small part of the curriculum index) only when the filters are first used, or
+// at once when the address already carries filters; then it hides what does not match. The
 // filters combine; the address bar keeps them (?theme=boundaries&format=online&size=8), so a
 // filtered list can be bookmarked or shared and survives a reload. Text from the index is
 // only compared, never written into the page.
+//
+// Quick with thousands of items: only items whose state changes are touched, typing in the
+// words box filters once the typing pauses, and each item lays out on its own (browse.css), so
+// each key shows at once.
 (() => {
   "use strict";
 
@@ -19,13 +23,13 @@
 
   let loading = null;
   function loadIndex() {
-    if (window.peerkitIndex) return Promise.resolve(window.peerkitIndex);
+    if (window.peerkitBrowse) return Promise.resolve(window.peerkitBrowse);
     loading =
       loading ||
       new Promise((resolve, reject) => {
         const tag = document.createElement("script");
         tag.src = new URL(script.dataset.index, document.baseURI).href;
-        tag.onload = () => resolve(window.peerkitIndex);
+        tag.onload = () => resolve(window.peerkitBrowse);
         tag.onerror = reject;
         document.head.append(tag);
       });
@@ -42,6 +46,8 @@
       form.addEventListener(type, start, { once: true });
     }
   }
+
+  const TYPING_PAUSE = 150; // ms
 
   function enhance(index) {
     if (root.dataset.peerkitEnhanced) return;
@@ -67,38 +73,69 @@
     for (const element of root.querySelectorAll("[data-peerkit-id]")) {
       elements.set(element.dataset.peerkitId, element);
     }
+    for (const item of items) item.element = elements.get(item.id);
+
+    // The reflection bank groups questions by module, under headings: each list with its
+    // heading and section, so a list or a module with no question left is hidden too.
+    const lists = new Map();
+    for (const group of root.querySelectorAll("[data-peerkit-group]")) {
+      for (const list of group.querySelectorAll("ul")) {
+        const heading = list.previousElementSibling?.tagName === "H3" ? list.previousElementSibling : null;
+        lists.set(list, { list, heading, group, shown: 0 });
+      }
+    }
 
     const { number } = filter;
 
     // The form's fields, in the order they appear in the address bar.
     const fields = ["q", "theme", "format", "size", "fits", "from", "to", "audience", "value"];
 
+    const show = (element, shown) => {
+      if (element.hidden === shown) element.hidden = !shown;
+    };
+
     function apply() {
       const want = filter.wanted(form);
       let shown = 0;
+      for (const record of lists.values()) record.shown = 0;
       for (const item of items) {
-        const element = elements.get(item.id);
+        const element = item.element;
         if (!element) continue;
-        const show = filter.matches(item, want);
-        element.hidden = !show;
-        if (show) shown += 1;
+        const match = filter.matches(item, want);
+        show(element, match);
+        if (!match) continue;
+        shown += 1;
+        const record = lists.get(element.parentElement);
+        if (record) record.shown += 1;
       }
-      // The reflection bank groups questions by module: hide a module with none left.
-      for (const group of root.querySelectorAll("[data-peerkit-group]")) {
-        const lists = [...group.querySelectorAll("ul")];
-        for (const list of lists) {
-          const visible = list.querySelector("[data-peerkit-id]:not([hidden])") !== null;
-          list.hidden = !visible;
-          if (list.previousElementSibling?.tagName === "H3") list.previousElementSibling.hidden = !visible;
+      if (lists.size) {
+        const groups = new Map();
+        for (const record of lists.values()) {
+          show(record.list, record.shown > 0);
+          if (record.heading) show(record.heading, record.shown > 0);
+          groups.set(record.group, (groups.get(record.group) || 0) + record.shown);
         }
-        group.hidden = !group.querySelector("[data-peerkit-id]:not([hidden])");
+        for (const [group, count] of groups) show(group, count > 0);
       }
       const noun = nouns[kind];
-      count.textContent =
+      const text =
         shown === items.length ? `All ${shown} ${noun}` : `Showing ${shown} of ${items.length} ${noun}`;
+      if (count.textContent !== text) count.textContent = text;
       none.hidden = shown !== 0;
       if (kind === "activities") planFor(want);
       remember();
+    }
+
+    // Typing: filter once the typing pauses, so each key shows at once.
+    let typing = 0;
+    const isWords = (target) => target instanceof HTMLInputElement && target.type === "search";
+    function typed(event) {
+      clearTimeout(typing);
+      if (isWords(event.target)) {
+        typing = setTimeout(apply, TYPING_PAUSE);
+      } else {
+        apply();
+      }
     }
 
     // "Add to plan" takes the minutes the library is filtered to: an activity of 15-25
@@ -153,8 +190,8 @@
       }
     }
 
-    form.addEventListener("input", apply);
-    form.addEventListener("change", apply);
+    form.addEventListener("input", typed);
+    form.addEventListener("change", (event) => isWords(event.target) || apply());
     form.addEventListener("reset", () => setTimeout(apply));
     if (location.search) restore();
     apply();

@@ -31,7 +31,8 @@ window.peerkitFilter = (() => {
    * `words` a search looks in) is what `want` asks for. */
   function matches(item, want) {
     const module = item.module;
-    const text = item.words.join(" ").toLowerCase();
+    // Lower-cased once per item, not on every key.
+    const text = (item.searchText ??= item.words.join(" ").toLowerCase());
     if (!want.words.every((word) => text.includes(word))) return false;
     if (want.theme && !module.themes.includes(want.theme)) return false;
     if (want.audience && !module.audience.includes(want.audience)) return false;

@@ -14,12 +14,16 @@
 //   Material's order within each group, and the words each result is "missing" are worked
 //   out on the stems.
 //
+// It also remembers each word's stem (building the index and ranking stem the same words many
+// times) and works out each page's words as soon as the index is built, before the first query.
+//
 // It runs as a real worker over http and inside the iframe-worker shim from a folder.
 (() => {
   "use strict";
 
   const MATERIAL = "PEERKIT_MATERIAL_WORKER";
   const SETUP = 0;
+  const READY = 1;
   const QUERY = 2;
   const RESULT = 3;
 
@@ -47,12 +51,47 @@
   });
 
   const pageOf = (location) => location.split("#")[0];
-  const common = (word) => !self.lunr.stopWordFilter(new self.lunr.Token(word.toLowerCase(), {}));
+  const commonWords = new Map();
+  function common(word) {
+    let answer = commonWords.get(word);
+    if (answer === undefined) {
+      answer = !self.lunr.stopWordFilter(new self.lunr.Token(word.toLowerCase(), {}));
+      commonWords.set(word, answer);
+    }
+    return answer;
+  }
 
+  const stems = new Map();
   function stem(word) {
-    const lunr = self.lunr;
-    const token = lunr.trimmer(new lunr.Token(word.toLowerCase(), {}));
-    return lunr.stemmer(token).toString();
+    let stemmed = stems.get(word);
+    if (stemmed === undefined) {
+      const lunr = self.lunr;
+      const token = lunr.trimmer(new lunr.Token(word.toLowerCase(), {}));
+      stemmed = lunr.stemmer(token).toString();
+      stems.set(word, stemmed);
+    }
+    return stemmed;
+  }
+
+  /** lunr's stemmer, remembering each word's stem: a curriculum uses the same few thousand
+   * words again and again, and stemming each anew is most of the time it takes to build the
+   * index before the first result. */
+  function rememberStems(lunr) {
+    const stemmer = lunr && lunr.stemmer;
+    if (!stemmer || stemmer.peerkitRemembers) return;
+    const known = new Map();
+    const once = (word) => {
+      let stemmed = known.get(word);
+      if (stemmed === undefined) {
+        stemmed = stemmer(new lunr.Token(word, {})).toString();
+        known.set(word, stemmed);
+      }
+      return stemmed;
+    };
+    const remembering = (token) => token.update(once);
+    remembering.label = stemmer.label; // the same registered pipeline function for lunr
+    remembering.peerkitRemembers = true;
+    lunr.stemmer = remembering;
   }
 
   /** Each plain word of the query, also asked for whole (stemmed by lunr); common words
@@ -77,7 +116,7 @@
     };
     for (const doc of docs) {
       const location = doc.location || "";
-      const text = [doc.title, doc.text, doc.keywords, doc.synonyms, ...(doc.tags || [])]
+      const text = [doc.title, doc.text, doc.keywords, doc.synonyms, doc.tag_synonyms, ...(doc.tags || [])]
         .filter(Boolean)
         .join(" ")
         .replace(/<[^>]+>/g, " ");
@@ -146,6 +185,12 @@
 
   const send = self.postMessage.bind(self);
   self.postMessage = (message, ...rest) => {
+    if (message && message.type === READY) {
+      // Index built: work out each page's words while the person is still typing.
+      setTimeout(() => {
+        words = words || pageWords();
+      });
+    }
     if (message && message.type === RESULT) {
       const query = queries.shift() || "";
       if (message.data && Array.isArray(message.data.items)) {
@@ -155,5 +200,8 @@
     return send(message, ...rest);
   };
 
-  importScripts(new URL(MATERIAL, here).href);
+  // A real worker loads Material's at once; the iframe-worker shim (file://) returns a promise.
+  const loaded = importScripts(new URL(MATERIAL, here).href);
+  rememberStems(self.lunr);
+  if (loaded && typeof loaded.then === "function") loaded.then(() => rememberStems(self.lunr));
 })();
