@@ -3,14 +3,20 @@
 Starting a worker costs more than rendering a small pack: importing WeasyPrint (and the page
 reader) takes about 1.5 s of CPU here, and each document would otherwise set up fonts from
 nothing. So one pool serves the whole process (the packs, then the site's own prints, and
-every rebuild of `peerkit serve`): WeasyPrint is imported once before the workers are forked,
-so they start with it, and each worker keeps one font configuration for all its documents, so
-Pango's fonts and glyph shapes are loaded once per worker, not once per pack.
+every rebuild of `peerkit serve`): WeasyPrint is imported once, in a fork server, and the
+workers are forked from it, so they start with it; and each worker keeps one font configuration
+for all its documents, so Pango's fonts and glyph shapes are loaded once per worker, not once per
+pack.
+
+The workers are forked from that single-threaded server, never from the calling process: a
+build process has other threads (MkDocs' live reload, a test's browser driver, another pool's
+queue feeder), and a child forked while one of them held a lock would wait on it for ever.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,12 +42,10 @@ def pool(workers: int) -> ProcessPoolExecutor:
     if _pool is None or workers != _workers or broken:
         if _pool is not None:
             _pool.shutdown(wait=False, cancel_futures=True)
-        # Imported here, before the workers fork from this process, so they start with it.
-        import weasyprint  # type: ignore[import-untyped]  # noqa: F401
-
-        from peerkit.packs import layout  # noqa: F401  # the page reader the workers use
-
-        _pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        context = multiprocessing.get_context("forkserver")
+        # Imported once by the fork server, so every worker forked from it starts with them.
+        context.set_forkserver_preload(["weasyprint", "peerkit.packs.layout", __name__])
+        _pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker)
         _workers = workers
     return _pool
 
