@@ -4,10 +4,15 @@ the same screens as 16:9 slides in the packs."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 
@@ -15,6 +20,7 @@ from peerkit.load import load_folder
 from peerkit.model import Curriculum
 from peerkit.runmode import items_of, screens_of
 from peerkit.runmode.page import run_page
+from peerkit.runmode.plan import plan_run_page
 from peerkit.runmode.screens import step_minutes
 from peerkit.runmode.site import with_run_link
 from peerkit.sessions.checks import check_plans
@@ -22,7 +28,7 @@ from peerkit.sessions.view import Session, module_session, plan_session, session
 from peerkit.site import Service, SiteSettings
 
 from browser import axe_violations, serve
-from conftest import ROOT, Build
+from conftest import FIXTURES, ROOT, Build
 
 SETTINGS = SiteSettings(signposting=[Service(name="Samaritans", phone="116 123")])
 FILES, _, _ = load_folder(ROOT / "modules")
@@ -92,16 +98,84 @@ def test_content_notes_come_before_their_activity_and_can_be_skipped() -> None:
 def test_screens_show_participants_what_to_do_not_the_facilitators_notes() -> None:
     session = module("self-care")
     html = run_page(session, SETTINGS, assets="", back="")
-    screens_html = html.split('<script type="application/json"', 1)[0]
+    screens_html = html.split('<div id="run-plan"', 1)[0]
     for _, activity in session.activities:
         assert activity.facilitator_notes
         first = activity.facilitator_notes.split("\n")[0][:60]
         assert first not in screens_html.replace("&#34;", '"').replace("&#39;", "'")
         assert activity.steps[0][:40] not in screens_html
-    # The presenter view has them (from the data block, drawn with textContent).
-    data = html.split('id="run-plan">', 1)[1]
-    assert "Groups often fill" in data
-    assert "</" not in data.split("</script>")[0]
+    # The presenter view has them (from the data attribute, drawn with textContent).
+    assert "Groups often fill" in json.dumps(_data(html, "run-plan"))
+
+
+class _Tags(HTMLParser):
+    """Every start tag of a page, as a browser's tokenizer sees them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+def _data(html: str, element_id: str) -> Any:
+    """The JSON a run page's script reads from the element's data-json attribute."""
+    found = [a for _, a in _tags(html) if a.get("id") == element_id]
+    assert len(found) == 1, element_id
+    return json.loads(found[0]["data-json"] or "")
+
+
+HOSTILE = "</script><!--<script>alert(1)</script>\"'><img src=x onerror=alert(2)>&amp;"
+
+
+def test_front_matter_text_never_becomes_markup_in_run_pages(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+    quoted = yaml.safe_dump(HOSTILE, width=1000).removesuffix("\n...\n").strip()
+    for line, hostile in (
+        ("title: Listening well", f"title: {quoted}"),
+        ("title: Listening in pairs", f"title: {quoted}"),
+        ("  - Pair up.", f"  - {quoted}"),
+        ("alternative: Watch", f"facilitator_notes: {quoted}\n    alternative: Watch"),
+        ("themes: [listening]", f"content_notes: [{quoted}]\nthemes: [listening]"),
+    ):
+        assert line in text
+        text = text.replace(line, hostile)
+    (tmp_path / "listening.md").write_text(text, encoding="utf-8")
+    files, findings, _ = load_folder(tmp_path)
+    assert files and not findings, findings
+    curriculum = Curriculum(files=files)
+    found = curriculum.module("listening")
+    assert found is not None and found.title == HOSTILE
+    pages = {
+        "module": run_page(
+            module_session(found, curriculum, SETTINGS), SETTINGS, assets="", back=""
+        ),
+        "plan": plan_run_page(curriculum, SETTINGS, assets="", back=""),
+    }
+    for name, html in pages.items():
+        tags = _tags(html)
+        # Only the page's own scripts (from files) and elements; nothing the text opened.
+        assert all(a.get("src") for t, a in tags if t == "script"), name
+        assert not [t for t, _ in tags if t == "img"], name
+        assert not any(k.startswith("on") for _, a in tags for k in a), name
+        assert "<!--" not in html and "<script>alert" not in html, name
+        assert "&amp;lt;" not in html, name  # escaped once, not twice
+    # The scripts read the text back exactly as written, as data.
+    plan_data = _data(pages["module"], "run-plan")
+    activity = next(i for i in plan_data["items"] if i["kind"] == "activity")
+    assert activity["title"] == HOSTILE and activity["steps"][0]["text"] == HOSTILE
+    assert HOSTILE in activity["notes"]
+    library = _data(pages["plan"], "run-library")
+    assert library["activities"]["listening-pairs"]["title"] == HOSTILE
+    assert library["activities"]["listening-pairs"]["notes"] == [HOSTILE]
 
 
 def test_steps_carry_the_minutes_they_give_themselves() -> None:

@@ -56,12 +56,11 @@ def plan_data(session: Session) -> dict[str, object]:
     }
 
 
-def _json(data: object) -> Markup:
-    """JSON safe inside a <script type="application/json"> element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(char, code)
-    return Markup(text)  # escaped above: JSON data, never run
+def _json(data: object) -> str:
+    """JSON for a `data-json` attribute: the template's autoescape escapes it there (`<`, `>`,
+    `&`, quotes), so no text in it can end the attribute or start markup, and the script reads
+    it back with `dataset.json`. (Not a <script> element: no `</script>` or `<!--` to guard.)"""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def run_page(session: Session, settings: SiteSettings, *, assets: str, back: str) -> str:

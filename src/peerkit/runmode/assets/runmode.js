@@ -12,7 +12,7 @@
   const screens = Array.from(main.querySelectorAll(".screen"));
   // A screen too full for a small window scrolls: keyboard users can reach it.
   for (const screen of screens) screen.tabIndex = 0;
-  const items = JSON.parse(data.textContent).items;
+  const items = JSON.parse(data.dataset.json).items;
   const key = "peerkit-run:" + main.dataset.key;
   const presenter = location.hash === "#presenter";
   const me = Math.random().toString(36).slice(2);
@@ -214,7 +214,7 @@
   function buildPresenter() {
     document.body.classList.add("presenter");
     const bar = el("header", { class: "presenter-bar" },
-      el("h1", { class: "presenter-title", text: `Presenter: ${JSON.parse(data.textContent).title}` }),
+      el("h1", { class: "presenter-title", text: `Presenter: ${JSON.parse(data.dataset.json).title}` }),
       figure("Time now", "clock"), figure("This item", "item"), figure("Left", "left"),
       figure("Step", "step"), figure("Plan", "plan"));
     view = {

@@ -7,7 +7,7 @@
   const main = document.getElementById("run");
   const library = document.getElementById("run-library");
   if (!main || !library || !("planner" in main.dataset)) return;
-  const data = JSON.parse(library.textContent);
+  const data = JSON.parse(library.dataset.json);
   const params = new URLSearchParams(location.search);
   const tidy = (value) => String(value ?? "").replace(/\s+/g, " ").trim().slice(0, 200);
   const whole = (value, fallback) => {
@@ -119,10 +119,10 @@
   let hash = 0;
   for (const c of json) hash = (hash * 31 + c.codePointAt(0)) | 0;
   main.dataset.key = `plan:${(hash >>> 0).toString(36)}`;
-  const tag = document.createElement("script");
-  tag.type = "application/json";
+  const tag = document.createElement("div");
   tag.id = "run-plan";
-  tag.textContent = json;
+  tag.hidden = true;
+  tag.dataset.json = json;
   document.body.append(tag);
   const list = document.querySelector(".run-jump ol");
   if (list) {
