@@ -80,7 +80,7 @@ def render(html: str, target: str, base_url: str = ".") -> tuple[str, dict[str, 
     """Render one PDF (in a worker process) to `target`, written atomically, with the report
     of its marked boxes (also kept beside it as JSON, for when it comes from the cache).
     Relative addresses in `html` are read from `base_url`."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     from peerkit.packs.layout import check_boxes
 
