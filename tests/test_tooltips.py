@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from browser import serve
-from conftest import FIXTURES, Build, copy_site, mkdocs_build, netlify_headers
+from conftest import FIXTURES, Build, copy_site, mkdocs_build, netlify_headers, site_config
 
 RUN = "<img src='x' onerror=window.__pwned=1>"  # runs script when inserted as HTML
 GO = "<meta http-equiv='refresh' content='0;url=https://example.org/'>"  # navigates
@@ -71,11 +71,11 @@ def hostile_module() -> str:
 
 def build_site(root: Path, *, tooltips: bool) -> Build:
     copy_site(root, modules={"listening.md": hostile_module()})
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "    - content.tooltips\n" in text
-    if not tooltips:
-        config.write_text(text.replace("    - content.tooltips\n", ""), encoding="utf-8")
+    with site_config(root) as config:
+        features = config["theme"]["features"]
+        assert "content.tooltips" in features  # the reference site turns tooltips on
+        if not tooltips:
+            features.remove("content.tooltips")
     build = mkdocs_build(root, "--strict")
     assert build.returncode == 0, build.output
     return build

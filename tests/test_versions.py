@@ -3,11 +3,12 @@ truth in plans: unit tests on the model, the checks and the index."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from peerkit.browse.index import curriculum_index
+from peerkit.browse.index import BROWSE_KINDS, browse_index, curriculum_index
 from peerkit.checks import run_checks
 from peerkit.load import load_folder, parse_module
 from peerkit.model import Curriculum, Range
@@ -100,6 +101,21 @@ def test_the_catalogue_index_finds_modules_that_fit_60_and_90_minutes() -> None:
             ],
         }
     ]
+
+
+def test_the_browse_pages_index_carries_every_module_field_the_filter_reads() -> None:
+    # The catalogue filters with index-modules.js (a slim copy of the index), not index.js:
+    # a field filter.js reads that the slim copy leaves out filters silently wrong ("Fits in"
+    # fell back to the standard duration and found no module under 90 minutes).
+    filter_js = (ROOT / "src/peerkit/browse/assets/filter.js").read_text(encoding="utf-8")
+    read = set(re.findall(r"\bmodule\.(\w+)", filter_js))
+    assert {"shortest", "themes", "groupSize"} <= read
+    full = curriculum_index(CURRICULUM, lambda m, a: f"{m}/#{a or ''}")
+    for kind in BROWSE_KINDS:
+        slim = browse_index(full, kind)["modules"]
+        assert [sorted(read - m.keys()) for m in slim] == [[] for _ in slim], kind
+    fits_90 = [m["id"] for m in browse_index(full, "modules")["modules"] if m["shortest"] <= 90]
+    assert fits_90 == [m["id"] for m in full["modules"]]
 
 
 # --- a version as it runs ------------------------------------------------------------------

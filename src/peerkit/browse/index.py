@@ -231,11 +231,22 @@ BROWSE_KINDS = ("modules", "activities", "prompts")
 """The lists the catalogue, activity library and reflection bank filter."""
 
 _FILTERED = {
-    "modules": ("id", "title", "duration", "format", "groupSize", "themes", "values", "audience"),
+    "modules": (
+        "id",
+        "title",
+        "duration",
+        "shortest",
+        "format",
+        "groupSize",
+        "themes",
+        "values",
+        "audience",
+    ),
     "activities": ("id", "module", "title", "aim", "minutes", "format", "groupSize"),
     "prompts": ("id", "module", "text"),
 }
-"""What the filters of each list read: an item's words and its facets, nothing else."""
+"""What the filters of each list read (filter.js `matches`): an item's words and its facets,
+nothing else. "Fits in" reads a module's `shortest` (its quickest version), so it is here too."""
 
 
 def browse_index(full: BrowseIndex, kind: str) -> dict[str, Any]:
