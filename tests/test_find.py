@@ -47,6 +47,14 @@ def in_context(browser: Browser, width: int, scheme: str = "light", js: bool = T
 
 # --- axe on every page type ------------------------------------------------------------------
 
+SETTLED = """() => {
+  const list = document.querySelector('.md-search-result');
+  const now = list ? list.innerHTML.length + ':' + list.textContent : '';
+  const same = now !== '' && window.__peerkitResults === now;
+  window.__peerkitResults = now;
+  return same && document.getAnimations().every((a) => a.playState !== 'running');
+}"""
+
 
 @pytest.mark.parametrize("width", [320, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -68,6 +76,9 @@ def test_every_page_type_passes_axe(
     search.click()
     page.keyboard.type("boundaries")
     expect(page.locator(".md-search-result__meta")).to_contain_text("matching")
+    # Results are redrawn as each letter arrives and fade their colours in: check what a
+    # reader sees once they have settled (the same list twice in a row, no transition left).
+    page.wait_for_function(SETTLED, polling=300)
     if problems := axe_violations(page):
         found["search open"] = problems
     if width < 1000:  # the phone menu
