@@ -78,6 +78,24 @@ def test_add_to_plan_uses_the_minutes_the_library_was_filtered_for(
     assert "under its shortest (20)" in check.stdout + check.stderr
 
 
+def test_add_to_plan_takes_the_filtered_minutes_before_the_filters_index_arrives(
+    page: Page, base_url: str
+) -> None:
+    # On a slow connection the filters' index may not have arrived when a facilitator types
+    # "up to 20" and clicks at once: the link still carries 20, read from the form.
+    page.route("**/index-activities.js", lambda route: None)  # held back: never arrives
+    page.goto(base_url + "browse/activities.html")
+    page.get_by_label("to", exact=True).fill("20")
+    link = page.get_by_role("link", name="Add to plan: Saying no kindly and clearly")
+    link.click()
+    expect(page.get_by_label("Minutes for Saying no kindly and clearly")).to_have_value("20")
+    # With no upper limit in the form, the planner plans for the longer end.
+    page.go_back()
+    page.get_by_label("to", exact=True).fill("")
+    link.focus()
+    assert link.get_attribute("href").endswith("?add=boundaries-saying-no")
+
+
 def test_the_planner_adds_a_modules_short_version_as_its_running_order(
     page: Page, base_url: str
 ) -> None:

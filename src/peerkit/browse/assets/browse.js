@@ -38,6 +38,27 @@
 
   form.hidden = false;
   form.addEventListener("submit", (event) => event.preventDefault());
+
+  // "Add to plan" takes the minutes the library is filtered to: an activity of 15-25
+  // minutes, in a library filtered to "up to 20", goes into the plan at 20. Read from the
+  // link and the form, not the index, as the link is reached (pointer, keyboard focus, context
+  // menu): a click made before the index has arrived (a slow connection) still counts, and
+  // filtering never rewrites thousands of links.
+  function planFor(link) {
+    const [low, high] = (link.dataset.minutes || "").split("-").map(filter.number);
+    const to = filter.number(new FormData(form).get("to"));
+    const url = new URL(link.getAttribute("href"), document.baseURI);
+    const id = (url.searchParams.get("add") || "").split("~")[0];
+    const minutes = to && low && high ? Math.min(Math.max(to, low), high) : 0;
+    url.searchParams.set("add", minutes ? `${id}~${minutes}` : id);
+    link.setAttribute("href", url.href);
+  }
+  for (const type of ["pointerdown", "focusin", "click", "contextmenu"]) {
+    root.addEventListener(type, (event) => {
+      const link = event.target instanceof Element && event.target.closest("a[data-add-to-plan]");
+      if (link) planFor(link);
+    });
+  }
   const start = () => loadIndex().then((index) => index && enhance(index));
   if (location.search) {
     start();
@@ -122,7 +143,6 @@
         shown === items.length ? `All ${shown} ${noun}` : `Showing ${shown} of ${items.length} ${noun}`;
       if (count.textContent !== text) count.textContent = text;
       none.hidden = shown !== 0;
-      if (kind === "activities") planFor(want);
       remember();
     }
 
@@ -135,19 +155,6 @@
         typing = setTimeout(apply, TYPING_PAUSE);
       } else {
         apply();
-      }
-    }
-
-    // "Add to plan" takes the minutes the library is filtered to: an activity of 15-25
-    // minutes, in a library filtered to "up to 20", goes into the plan at 20.
-    function planFor(want) {
-      for (const item of items) {
-        const link = elements.get(item.id)?.querySelector("a[data-add-to-plan]");
-        if (!link) continue;
-        const url = new URL(link.getAttribute("href"), document.baseURI);
-        const minutes = want.to ? Math.min(Math.max(want.to, item.minutes[0]), item.minutes[1]) : 0;
-        url.searchParams.set("add", minutes ? `${item.id}~${minutes}` : item.id);
-        link.setAttribute("href", url.href);
       }
     }
 
