@@ -144,7 +144,7 @@ def render(html: str, target: str, base_url: str = ".") -> tuple[str, dict[str, 
     Relative addresses in `html` are read from `base_url`."""
     from weasyprint import HTML
 
-    from peerkit.packs.layout import check_boxes
+    from peerkit.packs.layout import check_boxes, misplaced
 
     if _fonts is None:  # called outside the pool
         _start_worker()
@@ -158,13 +158,18 @@ def render(html: str, target: str, base_url: str = ".") -> tuple[str, dict[str, 
             pdf_tags=True, font_config=_fonts, cache=_images
         )
         report = check_boxes(document)
+        wrong = misplaced(document, html)
         document.write_pdf(partial, pdf_tags=True)
     finally:
         if collecting:
             gc.enable()
     del document
     gc.collect()
-    data = {"boxes": report.boxes, "overflows": [vars(o) for o in report.overflows]}
+    data = {
+        "boxes": report.boxes,
+        "overflows": [vars(o) for o in report.overflows],
+        "misplaced": wrong,
+    }
     Path(f"{partial}.json").write_text(json.dumps(data), encoding="utf-8")
     os.replace(f"{partial}.json", Path(target).with_suffix(".json"))
     os.replace(partial, target)
