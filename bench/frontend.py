@@ -513,7 +513,7 @@ def table(figures: dict[str, Any]) -> str:
         ratio = f"{value / base:.2f}x" if base and not math.isinf(value + base) else "-"
         base_text = _shown(base, unit) if base else "-"
         lines.append(f"| {label} | {_shown(value, unit)} | {base_text} | {ratio} |")
-    if "build_s" in figures:
+    if "build_s" in figures and "baseline_build_s" in figures:
         lines.append(
             f"| build (no packs) | {figures['build_s']:.0f} s"
             f" | {figures['baseline_build_s']:.0f} s"
@@ -628,6 +628,8 @@ def main() -> None:
     else:
         with tempfile.TemporaryDirectory() as tmp:
             figures = measure(args.size, args.repeat, Path(tmp))
+    if args.json:  # first, so that a figure a table cannot show is still kept
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
     print(table(figures))
     print()
     if args.before:
@@ -649,8 +651,6 @@ def main() -> None:
             f" (`bench/frontend.py`, {stamp}).\n\n"
             + cost_table(figures["index_costs"], figures["baseline_index_costs"], args.size),
         )
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

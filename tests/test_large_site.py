@@ -256,3 +256,39 @@ def test_a_long_library_passes_axe(page: Page, large: Path) -> None:
         page.goto((large / "site" / "browse" / "catalogue.html").as_uri())
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         assert axe_violations(page) == []
+
+
+def test_a_long_planner_list_shows_more_on_request_and_filters_them_all(
+    page: Page, large: Path
+) -> None:
+    modules = modules_of(large)
+    activities = [a.id for m in modules for a in m.activities]
+    page.goto((large / "site" / "browse" / "planner.html").as_uri())
+    rows = page.locator("[data-planner-results] > li")
+    expect(rows).to_have_count(CARDS)
+    more = page.locator("[data-planner-more]")
+    expect(more).to_be_enabled()
+    expect(more).to_have_text(f"Show {CARDS} more")
+    more.click()
+    expect(rows).to_have_count(2 * CARDS)
+    expect(rows.nth(CARDS).locator("a")).to_be_focused()
+    ids = rows.evaluate_all("rows => rows.map(r => r.dataset.activity)")
+    assert ids == activities[: 2 * CARDS]
+    page.get_by_label("Words").fill("closing")
+    wanted = [
+        a.id
+        for m in modules
+        for a in m.activities
+        if "closing" in f"{a.title} {a.aim} {m.title}".lower()
+    ]
+    expect(page.locator("[data-planner-found]")).to_have_text(f"{len(wanted)} activities found")
+    expect(rows).to_have_count(CARDS)
+    while rows.count() < len(wanted):
+        more.click()
+    expect(more).to_be_hidden()
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.activity)") == wanted
+    # An activity from past the first rows goes into the plan.
+    title = modules[-1].activities[-1].title
+    page.get_by_label("Words").fill(title)
+    page.get_by_role("button", name=f"Add {title} to the plan").click()
+    expect(page.locator("[data-planner-items] > li")).to_have_count(1)

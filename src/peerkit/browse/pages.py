@@ -223,6 +223,9 @@ def browse_page(
             ]
         context["prompt_groups"] = groups
     if page.name == "planner":
+        pairs = [(m, a) for m in modules for a in m.activities]
+        context["planner_paged"] = len(pairs) > cards
+        context["planner_first"] = pairs[:cards]
         context["total_activities"] = totals["activities"]
         context["kinds"] = [(kind.value, kind.label) for kind in FREE_KINDS]
     if page.name == "map":

@@ -460,39 +460,63 @@
   const results = $("[data-planner-results]");
   const found = $("[data-planner-found]");
 
+  // On a large site the list holds a page of rows at a time ("Show more" adds the next).
+  const rows = Number(results.dataset.plannerRows) || Infinity;
+  const more = $("[data-planner-more]");
+  let shown = index.activities;
+  let drawn = results.children.length;
+  function offerMore() {
+    if (!more) return;
+    const left = shown.length - drawn;
+    more.parentElement.hidden = left <= 0;
+    more.textContent = `Show ${Math.min(rows, left)} more`;
+    $("[data-planner-more-left]").textContent = `(${left} not shown yet)`;
+  }
+  if (more) {
+    more.addEventListener("click", () => {
+      const first = drawn;
+      drawn = Math.min(shown.length, drawn + rows);
+      results.append(...shown.slice(first, drawn).map(row));
+      offerMore();
+      results.children[first]?.querySelector("a").focus();
+    });
+  }
+
   function drawResults() {
     // The activity library's filter (filter.js): the same fields mean the same here.
     const { activity, matches, wanted } = window.peerkitFilter;
     const want = wanted(filters);
-    const shown = index.activities.filter((a) => matches(activity(a, modules), want));
+    shown = index.activities.filter((a) => matches(activity(a, modules), want));
     found.textContent =
       shown.length === index.activities.length
         ? `All ${shown.length} activities`
         : `${shown.length} ${shown.length === 1 ? "activity" : "activities"} found`;
-    results.replaceChildren(
-      ...shown.map((a) =>
-        element(
-          "li",
-          { "data-activity": a.id },
-          element(
-            "span",
-            {},
-            element("a", { href: base + a.url, text: a.title }),
-            " ",
-            element("span", {
-              class: "peerkit-hint",
-              text: `${modules.get(a.module).title} · ${a.minutes[0]}–${a.minutes[1]} min · ${a.formatLabel}`,
-            }),
-          ),
-          element("button", {
-            type: "button",
-            class: "md-button peerkit-small-button",
-            "data-add-activity": a.id,
-            "aria-label": `Add ${a.title} to the plan`,
-            text: "Add",
-          }),
-        ),
+    drawn = Math.min(shown.length, rows);
+    results.replaceChildren(...shown.slice(0, drawn).map(row));
+    offerMore();
+  }
+
+  function row(a) {
+    return element(
+      "li",
+      { "data-activity": a.id },
+      element(
+        "span",
+        {},
+        element("a", { href: base + a.url, text: a.title }),
+        " ",
+        element("span", {
+          class: "peerkit-hint",
+          text: `${modules.get(a.module).title} · ${a.minutes[0]}–${a.minutes[1]} min · ${a.formatLabel}`,
+        }),
       ),
+      element("button", {
+        type: "button",
+        class: "md-button peerkit-small-button",
+        "data-add-activity": a.id,
+        "aria-label": `Add ${a.title} to the plan`,
+        text: "Add",
+      }),
     );
   }
 
