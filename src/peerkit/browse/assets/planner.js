@@ -480,6 +480,7 @@
       offerMore();
       results.children[first]?.querySelector("a").focus();
     });
+    offerMore();
   }
 
   function drawResults() {
