@@ -334,10 +334,13 @@ def measure_browser(
         rounds: list[dict[str, Any]] = []
         with contextlib.ExitStack() as stack:
             before_url = stack.enter_context(serve(before)) if before else None
-            for _ in range(repeat):
-                figures = measure_browse(fresh, url, 1)
-                if before_url:
-                    figures.update(measure_browse(fresh, before_url, 1, "before_"))
+            for n in range(repeat):
+                # Which site goes first alternates between rounds, so neither always meets
+                # the browser just started or just after the other.
+                figures: dict[str, Any] = {}
+                sides = [("", url)] + ([("before_", before_url)] if before_url else [])
+                for prefix, address in sides[:: -1 if n % 2 else 1]:
+                    figures.update(measure_browse(fresh, address, 1, prefix))
                 figures["baseline_page_interactive_ms"] = fresh(
                     lambda pg: interactive(pg, base_url + base_module)
                 )
