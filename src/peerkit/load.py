@@ -21,12 +21,14 @@ from peerkit.safefiles import Refused, read_bytes
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 
-_LINE = re.compile(r"[^\n]*\n|[^\n]+$")  # editors' lines: only \n ends one
 # YAML counts these as line breaks where editors do not, which would skew every line number.
 _SEPARATORS = re.compile("[\u2028\u2029\x85]|\r(?!\n)")
 _SEPARATOR_MESSAGE = "an invisible line separator (U+{:04X}) is here: delete it"
 _FENCE = re.compile(r"^---[ \t]*$")
-_END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+# The front-matter ends at the first line after the opening one that is `---` or `...` (then
+# spaces or tabs), found in one search. Editors' lines: only \n ends one (a lone \r is refused
+# before this), so a line may end in \r\n.
+_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r*$", re.MULTILINE)
 
 
 def module_paths(folder: Path) -> list[Path]:
@@ -56,6 +58,8 @@ def read_text(path: Path, root: Path | None = None) -> tuple[str | None, list[Fi
 
 
 def _separators(path: Path, text: str) -> list[Finding]:
+    if not ("\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text):
+        return []  # the usual case, found without the regular expression's slow alternation
     return [
         Finding(path, text.count("\n", 0, m.start()) + 1, _SEPARATOR_MESSAGE.format(ord(m[0])))
         for m in _SEPARATORS.finditer(text)
@@ -74,19 +78,21 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
     separators = _separators(path, text)
     if separators:
         return None, separators
-    lines = _LINE.findall(text)
-    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+    first_end = text.find("\n") + 1 or len(text)  # the first line, with its line break
+    if not text or not _FENCE.match(text[:first_end].rstrip("\r\n")):
         return None, [
             Finding(
                 path, 1, "no front-matter: a module file starts with a line of three dashes (---)"
             )
         ]
-    end = next((i for i in range(1, len(lines)) if _END_FENCE.match(lines[i].rstrip("\r\n"))), None)
-    if end is None:
+    closing = _CLOSING_FENCE.search(text, first_end)
+    if closing is None:
         return None, [
             Finding(path, 1, "front-matter is not closed: add a line of three dashes (---)")
         ]
-    front = "".join(lines[1:end])
+    end = text.count("\n", 0, closing.start())  # the closing line's 0-based number
+    body_start = text.find("\n", closing.start()) + 1 or len(text)
+    front = text[first_end : closing.start()]
     if len(front.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         return None, [
             Finding(path, 1, f"front-matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB")
@@ -117,7 +123,7 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
         ]
         findings.extend(describe_errors(path, details, data, line_map))
         module = None
-    body = "".join(lines[end + 1 :])
+    body = text[body_start:]
     body_line = end + 2
     findings.extend(Finding(path, body_line + line, message) for line, message in invisible(body))
     findings.extend(
