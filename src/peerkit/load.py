@@ -28,7 +28,8 @@ _FENCE = re.compile(r"^---[ \t]*$")
 # The front-matter ends at the first line after the opening one that is `---` or `...` (then
 # spaces or tabs), found in one search. Editors' lines: only \n ends one (a lone \r is refused
 # before this), so a line may end in \r\n.
-_CLOSING_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r*$", re.MULTILINE)
+# (Searching for the line break before it, not MULTILINE's `^`, which is tried everywhere.)
+_CLOSING_FENCE = re.compile(r"\n(?:---|\.\.\.)[ \t]*\r*(?=\n|\Z)")
 
 
 def module_paths(folder: Path) -> list[Path]:
@@ -85,14 +86,15 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
                 path, 1, "no front-matter: a module file starts with a line of three dashes (---)"
             )
         ]
-    closing = _CLOSING_FENCE.search(text, first_end)
+    closing = _CLOSING_FENCE.search(text, first_end - 1) if text[first_end - 1] == "\n" else None
     if closing is None:
         return None, [
             Finding(path, 1, "front-matter is not closed: add a line of three dashes (---)")
         ]
-    end = text.count("\n", 0, closing.start())  # the closing line's 0-based number
-    body_start = text.find("\n", closing.start()) + 1 or len(text)
-    front = text[first_end : closing.start()]
+    fence = closing.start() + 1  # where the closing line starts
+    end = text.count("\n", 0, fence)  # its 0-based number
+    body_start = text.find("\n", fence) + 1 or len(text)
+    front = text[first_end:fence]
     if len(front.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         return None, [
             Finding(path, 1, f"front-matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB")
@@ -131,7 +133,11 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
     )
     if findings or module is None:
         return None, sorted(findings)
-    return ModuleFile(path=path, module=module, body=body, body_line=body_line, lines=line_map), []
+    # Built from validated parts: `model_construct` skips checking each of the key paths again.
+    loaded = ModuleFile.model_construct(
+        path=path, module=module, body=body, body_line=body_line, lines=line_map
+    )
+    return loaded, []
 
 
 ModuleLoader = Callable[[Path, Path | None], tuple[ModuleFile | None, list[Finding]]]

@@ -199,8 +199,9 @@ QUICK_NESTING = 2000
 recurses in C and would crash the process somewhere past 20,000 levels."""
 
 _WIDE = 500
-_WIDE_STRUCTURE = re.compile(f"^[ \t?:-]{{{_WIDE}}}", re.MULTILINE)
-"""A line whose indentation and `- `, `? `, `: ` indicators might reach `_WIDE` columns."""
+_WIDE_STRUCTURE = re.compile(f"[\n\r\x85\u2028\u2029][ \t?:-]{{{_WIDE}}}")
+"""A line (after any of YAML's line breaks) whose indentation and `- `, `? `, `: `
+indicators might reach `_WIDE` columns."""
 
 
 def _nesting_bound(text: str) -> int:
@@ -208,7 +209,7 @@ def _nesting_bound(text: str) -> int:
     further right (or, a list as a mapping's value, in the same column, once), and only after
     a line's indentation and indicators, so block nesting is at most twice the widest such
     start; each flow collection opens with a bracket or a brace; a scalar is one level more."""
-    if _WIDE_STRUCTURE.search(text):
+    if _WIDE_STRUCTURE.search("\n" + text):  # (a line break before each line, the first too)
         return len(text) * 2 + 2  # as if every character opened a level
     return 2 * (_WIDE + 1) + text.count("[") + text.count("{") + 2
 
@@ -231,18 +232,96 @@ def _quick_load(
         reader.dispose()
     if root is None:
         return None
-    lines: dict[KeyPath, int] = {}
+    lines: dict[KeyPath, int] = {(): root.start_mark.line}
     problems = Problems()
-    spans: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    lines[()] = root.start_mark.line
+    properties = "&" in text or "*" in text or "!" in text
+    spans: list[tuple[int, int]] | None = [] if properties else None
+    seen: set[int] | None = set() if "*" in text else None  # an alias needs a `*`
     try:
-        data = _build(_CONSTRUCTOR, root, (), lines, problems, hidden, spans, seen)
+        data = _quick_build(root, (), lines, problems, hidden, spans, seen)
     except _Twice:
         return None
-    if any(c in text for c in "&*!") and not _only_in_scalars(text, spans):
+    if spans is not None and not _only_in_scalars(text, spans):
         return None
     return data, lines, problems.items
+
+
+def _quick_build(
+    node: Node,
+    path: KeyPath,
+    lines: dict[KeyPath, int],
+    problems: Problems,
+    hidden: bool,
+    spans: list[tuple[int, int]] | None,
+    seen: set[int] | None,
+) -> Any:
+    """What `_build` gives, with the usual case (a list or mapping of text, nothing hidden)
+    done here without a call per value; anything else goes to `_build`."""
+    kind = type(node)
+    if (
+        hidden
+        or len(path) >= MAX_DEPTH
+        or not (
+            (kind is MappingNode and node.tag == _MAP_TAG)
+            or (kind is SequenceNode and node.tag == _SEQ_TAG)
+        )
+    ):
+        return _build(_CONSTRUCTOR, node, path, lines, problems, hidden, spans, seen)
+    if seen is not None:
+        if id(node) in seen:
+            raise _Twice
+        seen.add(id(node))
+    if kind is SequenceNode:
+        items: list[Any] = []
+        for index, child in enumerate(node.value):
+            child_path = (*path, index)
+            lines[child_path] = child.start_mark.line
+            if type(child) is ScalarNode and child.tag == _STR_TAG:
+                if seen is not None:
+                    if id(child) in seen:
+                        raise _Twice
+                    seen.add(id(child))
+                if spans is not None:
+                    spans.append((child.start_mark.index, child.end_mark.index))
+                items.append(child.value)
+            else:
+                items.append(_quick_build(child, child_path, lines, problems, hidden, spans, seen))
+        return items
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if seen is not None:
+            if id(key_node) in seen:
+                raise _Twice
+            seen.add(id(key_node))
+        key_kind = type(key_node)
+        if key_kind is ScalarNode and spans is not None:
+            spans.append((key_node.start_mark.index, key_node.end_mark.index))
+        if key_kind is ScalarNode and key_node.tag == _MERGE_TAG:
+            problems.add(key_node, path, "merge keys (<<) are not allowed: write keys out")
+            continue
+        if not (key_kind is ScalarNode and key_node.tag == _STR_TAG):
+            shown = key_node.value if key_kind is ScalarNode else "a list or mapping"
+            problems.add(key_node, path, f"key {shown!r} must be plain text (put it in quotes)")
+            continue
+        key = key_node.value
+        if key in mapping:
+            problems.add(key_node, (*path, key), f"key '{key}' appears twice: keep one")
+            continue
+        child_path = (*path, key)
+        lines[child_path] = key_node.start_mark.line
+        if type(value_node) is ScalarNode and value_node.tag == _STR_TAG:
+            if seen is not None:
+                if id(value_node) in seen:
+                    raise _Twice
+                seen.add(id(value_node))
+            if spans is not None:
+                spans.append((value_node.start_mark.index, value_node.end_mark.index))
+            mapping[key] = value_node.value
+        else:
+            mapping[key] = _quick_build(
+                value_node, child_path, lines, problems, hidden, spans, seen
+            )
+    return mapping
 
 
 class _Twice(Exception):
