@@ -102,7 +102,7 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
         sys.exit(1)
     project = Project.for_modules(path)
     project.parallel = True  # a large folder is read on every core
-    checked = project.check(plans)
+    checked = project.check(plans, pages=False)  # the findings; no page is made
     findings, files = checked.findings, checked.files_checked
     for finding in findings:
         click.echo(finding.format())

@@ -52,6 +52,7 @@ def check_folder(
     cache: BuildCache | None = None,
     setting: str = "",
     parallel: bool = False,
+    pages: bool = True,
 ) -> Result:
     """Load every module in `folder`, run every check and render every page once.
 
@@ -67,6 +68,10 @@ def check_folder(
     again, and only pages whose module, or a module they show, changed are rendered again;
     `setting` names everything else a page depends on (the site's settings, its addresses).
     `parallel` loads a large folder with one process per core (see `load_folder`).
+
+    Without `pages` (`peerkit check`) every body is still rendered, macro calls and all, so
+    every finding is the same, but peerkit's own fragments are not (see `Macros.pages`) and
+    the result has no pages.
     """
     if cache is not None:
         cache.start()
@@ -92,7 +97,7 @@ def check_folder(
         findings.append(Finding(folder, 1, "no module files (*.md) in this folder"))
     findings.extend(run_checks(files, cache.per_module if cache is not None else None))
     curriculum = Curriculum(files=files)
-    renderer = Renderer(curriculum, template_dirs, settings)
+    renderer = Renderer(curriculum, template_dirs, settings, pages=pages)
     if cache is not None:
         cache.curriculum(curriculum)
     pages: dict[str, RenderedModule] = {}
@@ -105,6 +110,8 @@ def check_folder(
             continue
         try:
             page = renderer.module_page(module_file, link_for(module_file), downloads)
+            if not renderer.pages:
+                continue
             pages[module_file.module.id] = page
             if cache is not None:
                 cache.keep(module_file, key, set(page.uses), page)

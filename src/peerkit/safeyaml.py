@@ -199,9 +199,8 @@ QUICK_NESTING = 2000
 recurses in C and would crash the process somewhere past 20,000 levels."""
 
 _WIDE = 500
-_WIDE_STRUCTURE = re.compile(f"[\n\r\x85\u2028\u2029][ \t?:-]{{{_WIDE}}}")
-"""A line (after any of YAML's line breaks) whose indentation and `- `, `? `, `: `
-indicators might reach `_WIDE` columns."""
+_WIDE_STRUCTURE = re.compile(f"\\n[ \t?:-]{{{_WIDE}}}")
+"""A line whose indentation and `- `, `? `, `: ` indicators might reach `_WIDE` columns."""
 
 
 def _nesting_bound(text: str) -> int:
@@ -209,7 +208,10 @@ def _nesting_bound(text: str) -> int:
     further right (or, a list as a mapping's value, in the same column, once), and only after
     a line's indentation and indicators, so block nesting is at most twice the widest such
     start; each flow collection opens with a bracket or a brace; a scalar is one level more."""
-    if _WIDE_STRUCTURE.search("\n" + text):  # (a line break before each line, the first too)
+    odd_breaks = any(c in text for c in "\x85\u2028\u2029") or (
+        "\r" in text and "\r" in text.replace("\r\n", "")
+    )  # line breaks to YAML that the search below does not count
+    if odd_breaks or _WIDE_STRUCTURE.search("\n" + text):  # (the first line too)
         return len(text) * 2 + 2  # as if every character opened a level
     return 2 * (_WIDE + 1) + text.count("[") + text.count("{") + 2
 
