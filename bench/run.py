@@ -266,7 +266,25 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["check"], default="", help="measure only this row (check: no builds)"
     )
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="write the bytecode of peerkit and its libraries first, as an installed package"
+        " has it (with PYTHONDONTWRITEBYTECODE set and none written, every process compiles"
+        " each module it imports)",
+    )
     args = parser.parse_args()
+    if args.compile:
+        import sysconfig
+
+        import peerkit
+
+        folders = [str(Path(peerkit.__file__).parent), sysconfig.get_paths()["purelib"]]
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "-j", "0", *folders],
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
     figures = []
     for size in (int(s) for s in args.sizes.split(",")):
         serve = size <= args.serve_max and not args.only

@@ -100,19 +100,19 @@ def check_folder(
     renderer = Renderer(curriculum, template_dirs, settings, pages=pages)
     if cache is not None:
         cache.curriculum(curriculum)
-    pages: dict[str, RenderedModule] = {}
+    made: dict[str, RenderedModule] = {}
     for module_file in files:
         downloads = downloads_for(module_file)
         key = f"{setting}\n{downloads!r}"
         kept = cache.page(module_file, key) if cache is not None else None
         if isinstance(kept, RenderedModule):
-            pages[module_file.module.id] = kept
+            made[module_file.module.id] = kept
             continue
         try:
             page = renderer.module_page(module_file, link_for(module_file), downloads)
             if not renderer.pages:
                 continue
-            pages[module_file.module.id] = page
+            made[module_file.module.id] = page
             if cache is not None:
                 cache.keep(module_file, key, set(page.uses), page)
         except PageError as exc:
@@ -127,4 +127,4 @@ def check_folder(
                     f"({type(exc).__name__}: {exc}): please report this to peerkit's developers",
                 )
             )
-    return Result(curriculum, sorted(set(findings)), count, pages, renderer)
+    return Result(curriculum, sorted(set(findings)), count, made, renderer)

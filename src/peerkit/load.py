@@ -76,6 +76,19 @@ def load_module(path: Path, root: Path | None = None) -> tuple[ModuleFile | None
 
 def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding]]:
     """Parse module text (front-matter and Markdown body) that came from `path`."""
+    front, findings = _read_module(path, text)
+    return _validated(path, front) if front is not None else (None, findings)
+
+
+_Read = tuple[dict[str, Any], dict[tuple[str | int, ...], int], list[Any], list[Finding], str, int]
+"""A module file read but not yet validated, as plain data (quick to pass between processes):
+its front-matter, each key's line, the key paths the YAML reader refused, the findings so far,
+the body and the body's first line."""
+
+
+def _read_module(path: Path, text: str) -> tuple[_Read | None, list[Finding]]:
+    """Everything `parse_module` does but validating the front-matter: the file read (or None)
+    and the findings that stop it there."""
     separators = _separators(path, text)
     if separators:
         return None, separators
@@ -113,12 +126,23 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
             Finding(path, offset, "front-matter should be a set of keys such as 'id: ...'")
         )
         return None, findings
+    body = text[body_start:]
+    body_line = end + 2
+    findings.extend(Finding(path, body_line + line, message) for line, message in invisible(body))
+    findings.extend(
+        Finding(path, body_line + line, message) for line, message in body_problems(body)
+    )
+    return (data, line_map, [p.path for p in problems], findings, body, body_line), []
 
+
+def _validated(path: Path, read: _Read) -> tuple[ModuleFile | None, list[Finding]]:
+    """The module `_read_module` read, checked against the model (findings come sorted)."""
+    data, line_map, refused, findings, body, body_line = read
+    findings = list(findings)
     try:
         module = Module.model_validate(data)
     except ValidationError as exc:
         # A value the YAML reader refused is already reported: skip what follows from it.
-        refused = [p.path for p in problems]
         details = [
             e
             for e in exc.errors()
@@ -126,12 +150,6 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
         ]
         findings.extend(describe_errors(path, details, data, line_map))
         module = None
-    body = text[body_start:]
-    body_line = end + 2
-    findings.extend(Finding(path, body_line + line, message) for line, message in invisible(body))
-    findings.extend(
-        Finding(path, body_line + line, message) for line, message in body_problems(body)
-    )
     if findings or module is None:
         return None, sorted(findings)
     # Built from validated parts: `model_construct` skips checking each of the key paths again.
@@ -172,8 +190,14 @@ def load_folder(
     return files, findings, len(paths)
 
 
-def _load_many(paths: list[Path], root: Path) -> list[tuple[ModuleFile | None, list[Finding]]]:
-    return [load_module(path, root) for path in paths]
+def _read_many(paths: list[Path], root: Path) -> list[tuple[_Read | None, list[Finding]]]:
+    """Each of `paths` read (in a worker): plain data, which is quicker to send back than
+    models; the parent validates it."""
+    found: list[tuple[_Read | None, list[Finding]]] = []
+    for path in paths:
+        text, findings = read_text(path, root)
+        found.append(_read_module(path, text) if text is not None else (None, findings))
+    return found
 
 
 def _load_in_parallel(
@@ -187,14 +211,17 @@ def _load_in_parallel(
     chunks = [paths[i::workers] for i in range(workers)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        done = list(pool.map(_load_many, chunks, [root] * workers))
+        done = list(pool.map(_read_many, chunks, [root] * workers))
     order = {path: n for n, path in enumerate(paths)}
     pairs = [
         (path, result)
         for chunk, results in zip(chunks, done, strict=True)
         for path, result in zip(chunk, results, strict=True)
     ]
-    return [result for _, result in sorted(pairs, key=lambda pair: order[pair[0]])]
+    return [
+        _validated(path, read) if read is not None else (None, findings)
+        for path, (read, findings) in sorted(pairs, key=lambda pair: order[pair[0]])
+    ]
 
 
 # --- turning pydantic's errors into sentences a module author can act on -----------------
