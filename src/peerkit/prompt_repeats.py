@@ -50,7 +50,11 @@ def _near(a: str, b: str, counts: dict[str, Counter[str]] | None = None) -> bool
     for text in (a, b):
         if text not in counts:
             counts[text] = Counter(text)
-    if _ratio(sum((counts[a] & counts[b]).values()), length) < NEAR:
+    common, theirs = 0, counts[b]
+    for char, n in counts[a].items():  # the characters they share, as `quick_ratio` counts
+        m = theirs.get(char, 0)
+        common += n if n < m else m
+    if _ratio(common, length) < NEAR:
         return False
     return SequenceMatcher(None, a, b).ratio() >= NEAR
 
