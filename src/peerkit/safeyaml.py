@@ -62,9 +62,7 @@ class Problems:
 _STR_TAG = "tag:yaml.org,2002:str"
 # PyYAML's implicit resolvers by a scalar's first character ("" for an empty one), each list
 # with the resolvers for any character after it, as `Resolver.resolve` tries them.
-_ANY_FIRST: list[tuple[str, re.Pattern[str]]] = list(
-    Resolver.yaml_implicit_resolvers.get(None, [])
-)
+_ANY_FIRST: list[tuple[str, re.Pattern[str]]] = list(Resolver.yaml_implicit_resolvers.get(None, []))
 _IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     first: [*resolvers, *_ANY_FIRST]
     for first, resolvers in Resolver.yaml_implicit_resolvers.items()
