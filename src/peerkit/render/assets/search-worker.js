@@ -49,7 +49,7 @@
   let setups = 0;
   let tableOf = null; // (entry) => fills Material's highlighting tables for it, when prebuilt
   let warmed = 0; // entries whose tables are filled, in order
-  const queries = [];
+  const queries = []; // { query, number } handed on to Material's worker, not yet answered
   let asked = 0; // queries received
   let passing = false; // a query handed on to Material's worker
 
@@ -76,7 +76,7 @@
       setTimeout(() => {
         if (number !== asked) return;
         const query = String(message.data || "");
-        queries.push(query);
+        queries.push({ query, number });
         passing = true;
         try {
           dispatchEvent(new MessageEvent("message", { data: { ...message, data: whole(query) } }));
@@ -423,10 +423,17 @@
       setTimeout(() => readPages(setup));
     }
     if (message && message.type === RESULT) {
-      const query = queries.shift() || "";
-      if (message.data && Array.isArray(message.data.items)) {
-        message.data.items = rerank(message.data.items, query);
-      }
+      const { query, number } = queries.shift() || { query: "", number: asked };
+      // An answer to a query the box no longer holds (another came in while this one was
+      // answered) is not sent: the page would only spend time showing it.
+      setTimeout(() => {
+        if (number !== asked) return;
+        if (message.data && Array.isArray(message.data.items)) {
+          message.data.items = rerank(message.data.items, query);
+        }
+        send(message, ...rest);
+      });
+      return undefined;
     }
     return send(message, ...rest);
   };
