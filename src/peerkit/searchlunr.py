@@ -32,7 +32,6 @@ from typing import Any
 
 from lunr.builder import Builder
 from lunr.field_ref import FieldRef
-from lunr.pipeline import Pipeline
 from lunr.stemmer import PorterStemmer
 from lunr.stop_word_filter import stop_word_filter
 from lunr.token import Token
@@ -176,9 +175,10 @@ class _Stemmer(PorterStemmer):  # type: ignore[misc]
     alike ("try" → "tri", "lay" stays "lay")."""
 
     def step1c(self) -> None:
-        k = self.k
-        if self.b[k] == "y" and k - 1 > self.k0 and self.b[k - 1] not in "aeiou":
-            self.b = self.b[:k] + "i" + self.b[k + 1 :]
+        word: str = self.b  # type: ignore[has-type]
+        k: int = self.k
+        if word[k] == "y" and k - 1 > self.k0 and word[k - 1] not in "aeiou":
+            self.b = word[:k] + "i" + word[k + 1 :]
 
 
 _stems: dict[str, str] = {}
@@ -213,20 +213,34 @@ class MaterialBuilder(Builder):  # type: ignore[misc]
     def __init__(self, tokenize: Callable[[object], list[Token]]) -> None:
         super().__init__()
         self.tokenize = tokenize
+        self.terms: dict[str, list[str]] = {}  # a word -> what the pipeline makes of it
+
+    def _terms(self, tokens: list[Token]) -> list[tuple[str, dict[str, Any]]]:
+        """`self.pipeline` run on each token: (term, the token's metadata), each word's outcome
+        remembered (the pipeline's functions look at nothing but the word, and a curriculum
+        repeats its words)."""
+        out = []
+        for token in tokens:
+            word = token.string
+            made = self.terms.get(word)
+            if made is None:
+                made = self.terms[word] = [str(t) for t in self.pipeline.run([Token(word)])]
+            out += [(term, token.metadata) for term in made]
+        return out
 
     def add(self, doc: Doc, attributes: dict[str, Any] | None = None) -> None:
         """lunr.py's `Builder.add`, with `self.tokenize` for its tokenizer."""
         doc_ref = str(doc[self._ref])
         self._documents[doc_ref] = attributes or {}
         self.document_count += 1
+        whitelist = self.metadata_whitelist
         for field_name, field in self._fields.items():
-            terms = self.pipeline.run(self.tokenize(field.extractor(doc)), field_name)
+            terms = self._terms(self.tokenize(field.extractor(doc)))
             field_ref = str(FieldRef(doc_ref, field_name))
             field_terms: dict[str, int] = defaultdict(int)
             self.field_term_frequencies[field_ref] = field_terms
             self.field_lengths[field_ref] = len(terms)
-            for term in terms:
-                key = str(term)
+            for key, metadata in terms:
                 field_terms[key] += 1
                 posting = self.inverted_index.get(key)
                 if posting is None:
@@ -234,9 +248,11 @@ class MaterialBuilder(Builder):  # type: ignore[misc]
                     posting["_index"] = self.term_index
                     self.term_index += 1
                     self.inverted_index[key] = posting
-                found = posting[field_name].setdefault(doc_ref, {})
-                for metadata_key in self.metadata_whitelist:
-                    found.setdefault(metadata_key, []).append(term.metadata[metadata_key])
+                found = posting[field_name].get(doc_ref)
+                if found is None:
+                    found = posting[field_name][doc_ref] = {name: [] for name in whitelist}
+                for name in whitelist:
+                    found[name].append(metadata[name])
 
 
 def _js_order(term: str) -> bytes:
@@ -334,4 +350,3 @@ def _search_pipeline(index: dict[str, Any]) -> list[str]:
 
 def _field(name: str) -> Callable[[Doc], object]:
     return lambda doc: doc.get(name)
-
