@@ -55,6 +55,7 @@ def renamed(front: dict[str, Any], n: int) -> dict[str, Any]:
     """The reference module's data with every id made unique to copy `n`."""
     suffix = f"-{n}"
     data = dict(front, id=front["id"] + suffix, title=f"{front['title']} ({n})", prerequisites=[])
+    data.pop("versions", None)  # they name activities by id: left out, like prerequisites
     if front.get("break_after"):
         data["break_after"] = front["break_after"] + suffix
     data["handouts"] = [dict(h, id=h["id"] + suffix) for h in front.get("handouts", [])]
@@ -181,13 +182,12 @@ for path in sorted(Path(sys.argv[1]).glob("*.md")):
 """
 
 
-def measure(size: int, repeat: int, serve: bool) -> dict[str, Any]:
-    """Every figure at `size` modules."""
+def measure(size: int, repeat: int, serve: bool, only: str = "") -> dict[str, Any]:
+    """Every figure at `size` modules (with `only="check"`, the check row alone)."""
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "site").mkdir()
         site = make_site(Path(tmp) / "site", size)
-        baseline = make_baseline(site, Path(tmp) / "baseline")
         figures: dict[str, Any] = {"modules": size}
         checks = alternate(
             repeat,
@@ -195,6 +195,9 @@ def measure(size: int, repeat: int, serve: bool) -> dict[str, Any]:
             yaml_c=lambda: run([python, "-c", YAML_PARSE, "modules", "CSafeLoader"], site),
             yaml_py=lambda: run([python, "-c", YAML_PARSE, "modules", "SafeLoader"], site),
         )
+        if only == "check":
+            return {**figures, **{name: vars(found) for name, found in checks.items()}}
+        baseline = make_baseline(site, Path(tmp) / "baseline")
         builds = alternate(
             repeat,
             build=lambda: run([python, "-m", "mkdocs", "build", "--quiet"], site),
@@ -226,11 +229,12 @@ def report(all_figures: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for f in all_figures:
-        check, build, material = f["check"], f["build"], f["material"]
+        empty = {"cpu": 0.0, "wall": 0.0, "peak_mib": 0.0}  # a check-only run has no build
+        check, build, material = f["check"], f.get("build", empty), f.get("material", empty)
         cells = [
             str(f["modules"]),
             f"{ratio(check['cpu'], f['yaml_c']['cpu'])} ({check['cpu']:.2f} s vs "
-            f"{f['yaml_c']['cpu']:.2f} s)",
+            f"{f['yaml_c']['cpu']:.2f} s; wall {ratio(check['wall'], f['yaml_c']['wall'])})",
             f"{ratio(check['cpu'], f['yaml_py']['cpu'])} ({f['yaml_py']['cpu']:.2f} s)",
             f"{ratio(build['cpu'], material['cpu'])} ({build['cpu']:.1f} s vs "
             f"{material['cpu']:.1f} s)",
@@ -259,10 +263,32 @@ def main() -> None:
         "--serve-max", type=int, default=200, help="time serve edit-to-reload up to this size"
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--only", choices=["check"], default="", help="measure only this row (check: no builds)"
+    )
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="write the bytecode of peerkit and its libraries first, as an installed package"
+        " has it (with PYTHONDONTWRITEBYTECODE set and none written, every process compiles"
+        " each module it imports)",
+    )
     args = parser.parse_args()
+    if args.compile:
+        import sysconfig
+
+        import peerkit
+
+        folders = [str(Path(peerkit.__file__).parent), sysconfig.get_paths()["purelib"]]
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "-j", "0", *folders],
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
     figures = []
     for size in (int(s) for s in args.sizes.split(",")):
-        figures.append(measure(size, args.repeat, serve=size <= args.serve_max))
+        serve = size <= args.serve_max and not args.only
+        figures.append(measure(size, args.repeat, serve, args.only))
         print(f"{size} modules: {json.dumps(figures[-1])}", file=sys.stderr, flush=True)
     machine = f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"{machine}, load average {os.getloadavg()[0]:.1f}\n")
