@@ -4,7 +4,8 @@ Makes a curriculum of N modules (`bench/corpus.py`), builds it with peerkit (no 
 and builds a baseline: plain Material (search on, navigation sections and prune) holding the
 same module pages as Markdown in one flat "Modules" section. Then it measures:
 
-- the search index (bytes of `search/search_index.json`), peerkit's and the baseline's;
+- the search index (bytes of `search/search_index.json`), peerkit's and the baseline's, and
+  the lunr index built with the site (`search/search_lunr.json`);
 - a module page's HTML, whole and without its content (the `<article>`), and its nav;
 - first search results in Chromium: the time from the first key typed into a search box
   just opened (the index is fetched and built then) to the first list of results, over
@@ -383,6 +384,8 @@ def measure(
     built, base = site / "site", baseline / "site"
     figures["index_bytes"] = (built / "search" / "search_index.json").stat().st_size
     figures["baseline_index_bytes"] = (base / "search" / "search_index.json").stat().st_size
+    prebuilt = built / "search" / "search_lunr.json"  # the lunr index built with the site
+    figures["prebuilt_index_bytes"] = prebuilt.stat().st_size if prebuilt.is_file() else 0
     figures["index_costs"] = field_costs(built / "search" / "search_index.json")
     figures["baseline_index_costs"] = field_costs(base / "search" / "search_index.json")
     for name, folder in [("", built), ("baseline_", base)]:
@@ -410,6 +413,7 @@ def measure(
 
 ROWS = [
     ("search index", "index_bytes", "baseline_index_bytes", "bytes"),
+    ("prebuilt lunr index (search_lunr.json)", "prebuilt_index_bytes", None, "bytes"),
     ("module page HTML", "module_page_bytes", "baseline_module_page_bytes", "bytes"),
     (
         "module page without its content",

@@ -202,8 +202,11 @@ def test_search_ranks_a_word_in_an_aim_above_the_same_word_in_body_text(
 def test_search_and_links_are_ready_for_a_folder(reference_build: Build) -> None:
     site = reference_build.site
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert (site / "search" / "search_index.js").read_text(encoding="utf-8") == (
-        f"var __index = {index}"
+    script = (site / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert script.startswith(f"var __index = JSON.parse({json.dumps(index, ensure_ascii=False)});")
+    prebuilt = (site / "search" / "search_lunr.json").read_text(encoding="utf-8")
+    assert script.endswith(
+        f"var __peerkit_lunr = JSON.parse({json.dumps(prebuilt, ensure_ascii=False)});\n"
     )
     shim = site / "assets" / "peerkit" / "iframe-worker.js"
     pinned = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"

@@ -31,6 +31,7 @@ from peerkit.mkdocs_plugin.log import log
 from peerkit.model import Curriculum
 from peerkit.pagesize import compact_navigation
 from peerkit.render import Link
+from peerkit.searchlunr import FILE as PREBUILT_INDEX
 from peerkit.site import SiteSettings
 
 if TYPE_CHECKING:
@@ -84,7 +85,9 @@ def add_assets(
             File.generated(
                 config,
                 SEARCH_WORKER,
-                content=worker.replace("PEERKIT_MATERIAL_WORKER", material_worker(config)),
+                content=worker.replace("PEERKIT_MATERIAL_WORKER", material_worker(config)).replace(
+                    "PEERKIT_PREBUILT", get_relative_url(f"search/{PREBUILT_INDEX}", SEARCH_WORKER)
+                ),
             )
         )
     if shim is not None:

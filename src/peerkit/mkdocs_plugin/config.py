@@ -141,6 +141,11 @@ class PeerkitConfig(base.Config):
     rest (notes, reflection questions, prose, steps, handouts) fills what is left, shared
     evenly between the modules. 0 keeps all the text, however large the index grows."""
 
+    search_prebuilt = c.Type(int, default=200)
+    """From this many kilobytes of search index, the index is also built with the site
+    (`search/search_lunr.json`), so the browser loads it in place of building it before the
+    first result. -1: never."""
+
     nav_groups = c.Type((str, dict), default="auto")
     """How the Modules section of the navigation is grouped: `auto` (flat up to
     `nav_group_size` modules, by theme beyond), `none` (flat), `theme` (each module under its

@@ -21,6 +21,8 @@ from peerkit.model import Module, ModuleFile
 from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
 from peerkit.packs.prints import build_site_prints
 from peerkit.searchindex import DEFAULT_BUDGET
+from peerkit.searchlunr import FILE as PREBUILT_INDEX
+from peerkit.searchlunr import shipped_index
 from peerkit.sessions.view import Session
 from peerkit.site import SiteSettings
 
@@ -48,21 +50,36 @@ def weigh_search_index(
     offline: bool,
     memo: dict[tuple[str, ...], str] | None = None,
     budget: int | None = DEFAULT_BUDGET,
+    prebuilt_from: int | None = None,
 ) -> None:
     """Weigh the search index MkDocs wrote (module pages, tags, synonyms; see search.py) and,
     for a site opened from a folder, write it again as a script. `memo` keeps each section's
-    synonyms between `serve` builds."""
+    synonyms between `serve` builds. From `prebuilt_from` bytes of index, the lunr index is
+    built here too (peerkit.searchlunr), for the browser to load."""
     index = site_dir / "search" / "search_index.json"
     if not index.is_file():
         return
     data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms, memo, budget)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    prebuilt = None
+    if prebuilt_from is not None and len(text.encode()) >= prebuilt_from:
+        prebuilt = shipped_index(data)
+    (index.parent / PREBUILT_INDEX).unlink(missing_ok=True)
+    if prebuilt is not None:
+        data["config"]["peerkit_prebuilt"] = True  # peerkit's worker then loads the file
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        prebuilt_text = json.dumps(prebuilt, ensure_ascii=False, separators=(",", ":"))
+        (index.parent / PREBUILT_INDEX).write_text(prebuilt_text, encoding="utf-8")
     index.write_text(text, encoding="utf-8")
     if offline:
-        # Material's bundle reads `__index` from this script when opened from a folder.
+        # Material's bundle reads `__index` from this script when opened from a folder, and
+        # peerkit's worker `__peerkit_lunr` (from a folder it may not fetch the file). As
+        # JSON.parse of a string: browsers read that far quicker than the same object in code.
         with index.with_suffix(".js").open("w", encoding="utf-8") as script:
-            script.write("var __index = ")  # not one more copy of a large index
-            script.write(text)
+            script.write(f"var __index = JSON.parse({json.dumps(text, ensure_ascii=False)});\n")
+            if prebuilt is not None:
+                quoted = json.dumps(prebuilt_text, ensure_ascii=False)
+                script.write(f"var __peerkit_lunr = JSON.parse({quoted});\n")
 
 
 def write_headers(site_dir: Path, scripts: set[str], shim: Path | None, serving: bool) -> None:
@@ -143,6 +160,7 @@ def post_build(plugin: PeerkitPlugin, config: MkDocsConfig) -> None:
             plugin.config.offline,
             plugin.synonyms_memo,
             plugin.config.search_budget * 1000 or None,
+            None if plugin.config.search_prebuilt < 0 else plugin.config.search_prebuilt * 1000,
         )
     if plugin.config.headers and not plugin._serving:
         # Not for `serve`: its pages carry no policy, and no server reads these files.
