@@ -27,6 +27,7 @@ from peerkit.incremental import BuildCache, digest
 from peerkit.mkdocs_plugin import assets, configure, pages, postbuild, runmode
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.postbuild import Progress
+from peerkit.mkdocs_plugin.search import drop_unused_text
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.packs.prints import SITE_PRINTS
@@ -185,11 +186,16 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if self.config.enabled:
             self._pages_done = Progress("pages", len(files.documentation_pages()))
 
+    @event_priority(-100)  # after Material's search has indexed the page
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         if self._pages_done is not None:
             self._pages_done.step()
+        rendered = self.module_pages.get(page.file.src_uri)
+        entries = postbuild.material_entries(config)
+        if rendered is not None and entries is not None:
+            drop_unused_text(entries, page.url, rendered.source.module)
         return context
 
     def on_page_content(

@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -41,6 +41,33 @@ class Progress:
             log.info(f"{self.what} {self.done}/{self.total}")
 
 
+def material_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
+    """The entries Material's search plugin holds (None when it is not Material's)."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    entries = getattr(getattr(search, "search_index", None), "entries", None)
+    return entries if isinstance(entries, list) else None
+
+
+def material_index(config: MkDocsConfig) -> dict[str, Any] | None:
+    """The index Material's search plugin has just written, as it holds it (its entries are
+    the very objects it wrote), so that it need not be read back and parsed: a second copy
+    of the whole index (60 MB at 1,000 modules) at the build's peak. None when the plugin
+    is not Material's or holds no index."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    held = getattr(search, "search_index", None)
+    entries = getattr(held, "entries", None)
+    settings = getattr(held, "config", None)
+    if not isinstance(entries, list) or not isinstance(settings, dict):
+        return None
+    wanted = ("lang", "separator", "pipeline", "fields")
+    if any(key not in settings for key in wanted):
+        return None
+    # A copy of its settings as the file has them (weigh adds to them); the entries as they
+    # are (weigh copies any it changes: under `serve --dirty` Material keeps them).
+    written = json.dumps({key: settings[key] for key in wanted}, default=str)
+    return {"config": json.loads(written), "docs": entries}
+
+
 def weigh_search_index(
     site_dir: Path,
     pages: Mapping[str, Module],
@@ -48,15 +75,20 @@ def weigh_search_index(
     offline: bool,
     memo: dict[tuple[str, ...], str] | None = None,
     budget: int | None = DEFAULT_BUDGET,
+    held: dict[str, Any] | None = None,
 ) -> None:
     """Weigh the search index MkDocs wrote (module pages, tags, synonyms; see search.py) and,
     for a site opened from a folder, write it again as a script. `memo` keeps each section's
-    synonyms between `serve` builds."""
+    synonyms between `serve` builds. `held` is the index as Material's plugin holds it
+    (`material_index`); without it the file is read back."""
     index = site_dir / "search" / "search_index.json"
     if not index.is_file():
         return
-    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms, memo, budget)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if held is None:
+        held = json.loads(index.read_text(encoding="utf-8"))
+    data = weigh(held, dict(pages), synonyms, memo, budget)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    del data, held
     index.write_text(text, encoding="utf-8")
     if offline:
         # Material's bundle reads `__index` from this script when opened from a folder.
@@ -143,6 +175,7 @@ def post_build(plugin: PeerkitPlugin, config: MkDocsConfig) -> None:
             plugin.config.offline,
             plugin.synonyms_memo,
             plugin.config.search_budget * 1000 or None,
+            material_index(config),
         )
     if plugin.config.headers and not plugin._serving:
         # Not for `serve`: its pages carry no policy, and no server reads these files.
