@@ -15,6 +15,7 @@ from peerkit.render.safetylinks import (
     _RAW_OPEN,
     _TAG,
     PHRASE,
+    _mentions,
     link_procedures,
 )
 
@@ -42,6 +43,12 @@ def every_stretch(html: str, href: str) -> str:
 
 PIECES = [
     "your organisation's procedures",
+    "their organisation's policies",
+    "my ORGANISATION's steps",
+    "his organisation's procedure",
+    "her organisation",
+    "this organisation's policy",
+    "organisation's guidance",
     "Your Organisation&#39;s safety policy",
     "the organisation\u2019s guidance",
     "their organisation&#x27;s own steps",
@@ -96,3 +103,12 @@ def test_a_mention_after_a_long_page_is_linked_and_one_in_a_link_is_not() -> Non
     assert linked.endswith(
         '<a class="peerkit-safety-link" href="../safety.html">the organisation\'s guidance</a></p>'
     )
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=40))
+def test_mentions_are_found_where_a_search_of_the_whole_page_finds_them(
+    pieces: list[str],
+) -> None:
+    html = "".join(pieces)
+    assert _mentions(html) == [m.start() for m in PHRASE.finditer(html)]
