@@ -54,10 +54,8 @@ REFERENCE = ROOT / "modules" / "mutuality.md"
 def renamed(front: dict[str, Any], n: int) -> dict[str, Any]:
     """The reference module's data with every id made unique to copy `n`."""
     suffix = f"-{n}"
-    # Its short versions name activities and questions by id: left out, like prerequisites
-    # (as bench/corpus.py does).
-    front = {key: value for key, value in front.items() if key != "versions"}
     data = dict(front, id=front["id"] + suffix, title=f"{front['title']} ({n})", prerequisites=[])
+    data.pop("versions", None)  # they name activities by id: left out, like prerequisites
     if front.get("break_after"):
         data["break_after"] = front["break_after"] + suffix
     data["handouts"] = [dict(h, id=h["id"] + suffix) for h in front.get("handouts", [])]
@@ -193,7 +191,6 @@ def measure(size: int, repeat: int, serve: bool, rows: tuple[str, ...] = ROWS) -
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "site").mkdir()
         site = make_site(Path(tmp) / "site", size)
-        baseline = make_baseline(site, Path(tmp) / "baseline")
         figures: dict[str, Any] = {"modules": size}
         checks = (
             {}
@@ -205,6 +202,9 @@ def measure(size: int, repeat: int, serve: bool, rows: tuple[str, ...] = ROWS) -
                 yaml_py=lambda: run([python, "-c", YAML_PARSE, "modules", "SafeLoader"], site),
             )
         )
+        if "build" not in rows and not serve:
+            return {**figures, **{name: vars(found) for name, found in checks.items()}}
+        baseline = make_baseline(site, Path(tmp) / "baseline")
         builds = (
             {}
             if "build" not in rows
@@ -245,7 +245,7 @@ def report(all_figures: list[dict[str, Any]]) -> str:
             check, yaml_c, yaml_py = f["check"], f["yaml_c"], f["yaml_py"]
             cells += [
                 f"{ratio(check['cpu'], yaml_c['cpu'])} ({check['cpu']:.2f} s vs "
-                f"{yaml_c['cpu']:.2f} s)",
+                f"{yaml_c['cpu']:.2f} s; wall {ratio(check['wall'], yaml_c['wall'])})",
                 f"{ratio(check['cpu'], yaml_py['cpu'])} ({yaml_py['cpu']:.2f} s)",
             ]
         else:
@@ -287,13 +287,35 @@ def main() -> None:
         help="which rows to measure, comma-separated: check, build (with memory), serve",
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--only", choices=["check"], default="", help="measure only this row (check: no builds)"
+    )
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="write the bytecode of peerkit and its libraries first, as an installed package"
+        " has it (with PYTHONDONTWRITEBYTECODE set and none written, every process compiles"
+        " each module it imports)",
+    )
     args = parser.parse_args()
-    rows = tuple(r.strip() for r in args.rows.split(","))
+    if args.compile:
+        import sysconfig
+
+        import peerkit
+
+        folders = [str(Path(peerkit.__file__).parent), sysconfig.get_paths()["purelib"]]
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "-j", "0", *folders],
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+    rows = ("check",) if args.only else tuple(r.strip() for r in args.rows.split(","))
     if unknown := set(rows) - set(ROWS):
         parser.error(f"unknown rows: {', '.join(sorted(unknown))} (known: {', '.join(ROWS)})")
     figures = []
     for size in (int(s) for s in args.sizes.split(",")):
-        figures.append(measure(size, args.repeat, serve=size <= args.serve_max, rows=rows))
+        serve = size <= args.serve_max and "serve" in rows
+        figures.append(measure(size, args.repeat, serve, rows))
         print(f"{size} modules: {json.dumps(figures[-1])}", file=sys.stderr, flush=True)
     machine = f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"{machine}, load average {os.getloadavg()[0]:.1f}\n")
