@@ -121,6 +121,12 @@ class PeerkitConfig(base.Config):
     browse_path = c.Type(str, default="browse")
     """Where the browse pages appear in the site: `browse/catalogue.html` and so on."""
 
+    browse_cards = c.Type(int, default=100)
+    """How many cards the catalogue and the activity library hold in their HTML. A longer list
+    shows that many, a "Show more" button (the script draws the rest from the index as the
+    filters and the button ask) and every item as one line by theme, so a large site's browse
+    pages stay quick to open and still reach every item without JavaScript."""
+
     browse_nav_section = c.Type(str, default="Find and plan")
     """With an explicit `nav`, the browse pages fill the section with this title."""
 
