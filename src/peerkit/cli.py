@@ -405,9 +405,11 @@ def os_error_sentence(exc: OSError) -> str:
     help="Where to serve the site (make serve ADDR=...).",
 )
 @click.option(
-    "--dirty",
-    is_flag=True,
-    help="Rebuild only the pages that changed (the others' navigation may lag behind).",
+    "--dirty/--no-dirty",
+    default=True,
+    show_default=True,
+    help="Write again only the pages an edit changes (all of them when the navigation, "
+    "mkdocs.yml or a page in docs/ changes); --no-dirty builds every page every time.",
 )
 @ENGINE_OPTION
 def serve(config_file: Path, address: str, dirty: bool, engine_name: str | None) -> None:

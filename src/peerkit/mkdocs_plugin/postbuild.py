@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -43,6 +43,33 @@ class Progress:
             log.info(f"{self.what} {self.done}/{self.total}")
 
 
+def material_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
+    """The entries Material's search plugin holds (None when it is not Material's)."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    entries = getattr(getattr(search, "search_index", None), "entries", None)
+    return entries if isinstance(entries, list) else None
+
+
+def material_index(config: MkDocsConfig) -> dict[str, Any] | None:
+    """The index Material's search plugin has just written, as it holds it (its entries are
+    the very objects it wrote), so that it need not be read back and parsed: a second copy
+    of the whole index (60 MB at 1,000 modules) at the build's peak. None when the plugin
+    is not Material's or holds no index."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    held = getattr(search, "search_index", None)
+    entries = getattr(held, "entries", None)
+    settings = getattr(held, "config", None)
+    if not isinstance(entries, list) or not isinstance(settings, dict):
+        return None
+    wanted = ("lang", "separator", "pipeline", "fields")
+    if any(key not in settings for key in wanted):
+        return None
+    # A copy of its settings as the file has them (weigh adds to them); the entries as they
+    # are (weigh copies any it changes: under `serve --dirty` Material keeps them).
+    written = json.dumps({key: settings[key] for key in wanted}, default=str)
+    return {"config": json.loads(written), "docs": entries}
+
+
 def weigh_search_index(
     site_dir: Path,
     pages: Mapping[str, Module],
@@ -51,25 +78,33 @@ def weigh_search_index(
     memo: dict[tuple[str, ...], str] | None = None,
     budget: int | None = DEFAULT_BUDGET,
     prebuilt_from: int | None = None,
+    held: dict[str, Any] | None = None,
 ) -> None:
     """Weigh the search index MkDocs wrote (module pages, tags, synonyms; see search.py) and,
     for a site opened from a folder, write it again as a script. `memo` keeps each section's
     synonyms between `serve` builds. From `prebuilt_from` bytes of index, the lunr index is
-    built here too (peerkit.searchlunr), for the browser to load."""
+    built here too (peerkit.searchlunr), for the browser to load. `held` is the index as
+    Material's plugin holds it (`material_index`); without it the file is read back."""
     index = site_dir / "search" / "search_index.json"
     if not index.is_file():
         return
-    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms, memo, budget)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if held is None:
+        held = json.loads(index.read_text(encoding="utf-8"))
+    data = weigh(held, dict(pages), synonyms, memo, budget)
+    del held
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
     prebuilt = None
+    prebuilt_text = ""
     if prebuilt_from is not None and len(text.encode()) >= prebuilt_from:
         prebuilt = shipped_index(data)
     (index.parent / PREBUILT_INDEX).unlink(missing_ok=True)
     if prebuilt is not None:
         data["config"]["peerkit_prebuilt"] = True  # peerkit's worker then loads the file
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
         prebuilt_text = json.dumps(prebuilt, ensure_ascii=False, separators=(",", ":"))
         (index.parent / PREBUILT_INDEX).write_text(prebuilt_text, encoding="utf-8")
+        del prebuilt
+    del data
     index.write_text(text, encoding="utf-8")
     if offline:
         # Material's bundle reads `__index` from this script when opened from a folder, and
@@ -77,7 +112,7 @@ def weigh_search_index(
         # JSON.parse of a string: browsers read that far quicker than the same object in code.
         with index.with_suffix(".js").open("w", encoding="utf-8") as script:
             script.write(f"var __index = JSON.parse({json.dumps(text, ensure_ascii=False)});\n")
-            if prebuilt is not None:
+            if prebuilt_text:
                 quoted = json.dumps(prebuilt_text, ensure_ascii=False)
                 script.write(f"var __peerkit_lunr = JSON.parse({quoted});\n")
 
@@ -160,7 +195,10 @@ def post_build(plugin: PeerkitPlugin, config: MkDocsConfig) -> None:
             plugin.config.offline,
             plugin.synonyms_memo,
             plugin.config.search_budget * 1000 or None,
-            None if plugin.config.search_prebuilt < 0 else plugin.config.search_prebuilt * 1000,
+            prebuilt_from=(
+                None if plugin.config.search_prebuilt < 0 else plugin.config.search_prebuilt * 1000
+            ),
+            held=material_index(config),
         )
     if plugin.config.headers and not plugin._serving:
         # Not for `serve`: its pages carry no policy, and no server reads these files.
