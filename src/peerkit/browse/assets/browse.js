@@ -22,6 +22,8 @@
 (() => {
   "use strict";
 
+  const many = (number) => number.toLocaleString("en-GB"); // a count as people read it: 4,625
+
   const root = document.querySelector("[data-peerkit-browse]");
   const script = document.currentScript;
   const filter = window.peerkitFilter; // filter.js: the same filter as the planner's
@@ -79,7 +81,7 @@
     moreLine.hidden = left <= 0;
     const text = `Show ${Math.min(pageSize, left)} more`;
     if (more.textContent !== text) more.textContent = text;
-    moreLeft.textContent = `(${left} not shown yet)`;
+    moreLeft.textContent = `(${many(left)} not shown yet)`;
   }
   if (pageSize && more) {
     offerMore(filter.number(list.dataset.peerkitTotal) - list.children.length);
@@ -278,7 +280,9 @@
     function shownAll(shown) {
       const noun = nouns[kind];
       const text =
-        shown === items.length ? `All ${shown} ${noun}` : `Showing ${shown} of ${items.length} ${noun}`;
+        shown === items.length
+          ? `All ${many(shown)} ${noun}`
+          : `Showing ${many(shown)} of ${many(items.length)} ${noun}`;
       if (count.textContent !== text) count.textContent = text;
       none.hidden = shown !== 0;
       if (compact) compact.hidden = shown !== items.length;

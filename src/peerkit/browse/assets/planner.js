@@ -470,7 +470,7 @@
     const left = shown.length - drawn;
     more.parentElement.hidden = left <= 0;
     more.textContent = `Show ${Math.min(rows, left)} more`;
-    $("[data-planner-more-left]").textContent = `(${left} not shown yet)`;
+    $("[data-planner-more-left]").textContent = `(${left.toLocaleString("en-GB")} not shown yet)`;
   }
   if (more) {
     more.addEventListener("click", () => {
@@ -490,8 +490,8 @@
     shown = index.activities.filter((a) => matches(activity(a, modules), want));
     found.textContent =
       shown.length === index.activities.length
-        ? `All ${shown.length} activities`
-        : `${shown.length} ${shown.length === 1 ? "activity" : "activities"} found`;
+        ? `All ${shown.length.toLocaleString("en-GB")} activities`
+        : `${shown.length.toLocaleString("en-GB")} ${shown.length === 1 ? "activity" : "activities"} found`;
     drawn = Math.min(shown.length, rows);
     results.replaceChildren(...shown.slice(0, drawn).map(row));
     offerMore();
