@@ -4,7 +4,8 @@ Makes a curriculum of N modules (`bench/corpus.py`), builds it with peerkit (no 
 and builds a baseline: plain Material (search on, navigation sections and prune) holding the
 same module pages as Markdown in one flat "Modules" section. Then it measures:
 
-- the search index (bytes of `search/search_index.json`), peerkit's and the baseline's;
+- the search index (bytes of `search/search_index.json`), peerkit's and the baseline's, and
+  the lunr index built with the site (`search/search_lunr.json`);
 - a module page's HTML, whole and without its content (the `<article>`), and its nav;
 - first search results in Chromium: the time from the first key typed into a search box
   just opened (the index is fetched and built then) to the first list of results, over
@@ -22,6 +23,7 @@ It prints a table and, with `--json`, writes the figures for comparison between 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -181,10 +183,13 @@ def search_timing(page: Any, url: str, query: str) -> tuple[float, float, float]
     return from_first, from_last, again
 
 
-def interactive(page: Any, url: str) -> float:
+def interactive(page: Any, url: str, ready: str | None = None) -> float:
     """ms from navigation to interactive: the end of the last long task after the page
-    loads (load itself when there is none), with the page quiet for 1 s after."""
+    loads (load itself when there is none), with the page quiet for 1 s after (and after
+    `ready`, a script's condition, holds: the planner's buttons enabled, say)."""
     page.goto(url, wait_until="load")
+    if ready:
+        page.wait_for_function(ready, timeout=WAIT_MS, polling=50)
     page.wait_for_timeout(1000)
     return float(
         page.evaluate(
@@ -244,7 +249,45 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
+BROWSE_PAGES = [
+    ("catalogue", "browse/catalogue.html", True),
+    ("library", "browse/activities.html", True),
+    ("planner", "browse/planner.html", False),
+]
+"""The browse pages timed: name, path, and whether it has the word filter to type into."""
+
+PLANNER_READY = "!document.querySelector('[data-planner-wait]').disabled"
+"""The planner is ready once its buttons are enabled (its index has arrived)."""
+
+
+def measure_browse(
+    fresh: Callable[..., Any], url: str, repeat: int, prefix: str = ""
+) -> dict[str, Any]:
+    """Interactive and keystroke times of the browse pages of the site served at `url`."""
+    out: dict[str, Any] = {}
+    for name, path, typed in BROWSE_PAGES:
+        address = url + path
+        ready = PLANNER_READY if name == "planner" else None
+        tti = [fresh(lambda pg, a=address, r=ready: interactive(pg, a, r)) for _ in range(repeat)]
+        out[f"{prefix}{name}_interactive_ms"] = median(tti)
+        out[f"{prefix}{name}_interactive_runs_ms"] = tti
+        if not typed:
+            continue
+        keys: list[float] = []
+        shown: list[float] = []
+        for _ in range(repeat):
+            k, s = fresh(lambda pg, a=address: keystrokes(pg, a, FILTER))
+            keys += k
+            shown.append(s)
+        out[f"{prefix}{name}_keystroke_median_ms"] = median(keys)
+        out[f"{prefix}{name}_keystroke_max_ms"] = max(keys)
+        out[f"{prefix}{name}_filtered_ms"] = median(shown)
+    return out
+
+
+def measure_browser(
+    site: Path, baseline: Path, repeat: int, before: Path | None = None
+) -> dict[str, Any]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
@@ -287,55 +330,90 @@ def measure_browser(site: Path, baseline: Path, repeat: int) -> dict[str, Any]:
             out[f"search_ready_{name}_ms"] = median([v[2] for v in values])
         print(json.dumps(out), file=sys.stderr, flush=True)  # so far, should a later step fail
 
-        for name, path in [
-            ("catalogue", "browse/catalogue.html"),
-            ("library", "browse/activities.html"),
-        ]:
-            address = url + path
-            tti = [fresh(lambda pg, a=address: interactive(pg, a)) for _ in range(repeat)]
-            out[f"{name}_interactive_ms"] = median(tti)
-            keys: list[float] = []
-            shown: list[float] = []
-            for _ in range(repeat):
-                k, s = fresh(lambda pg, a=address: keystrokes(pg, a, FILTER))
-                keys += k
-                shown.append(s)
-            out[f"{name}_keystroke_median_ms"] = median(keys)
-            out[f"{name}_keystroke_max_ms"] = max(keys)
-            out[f"{name}_filtered_ms"] = median(shown)
-        out["baseline_page_interactive_ms"] = median(
-            [fresh(lambda pg: interactive(pg, base_url + base_module)) for _ in range(repeat)]
-        )
+        # Each round times this site's browse pages, the same pages of `before` (the same
+        # corpus built by another checkout) if given, and a plain Material page, in turn.
+        rounds: list[dict[str, Any]] = []
+        with contextlib.ExitStack() as stack:
+            before_url = stack.enter_context(serve(before)) if before else None
+            for n in range(repeat):
+                # Which site goes first alternates between rounds, so neither always meets
+                # the browser just started or just after the other.
+                figures: dict[str, Any] = {}
+                sides = [("", url)] + ([("before_", before_url)] if before_url else [])
+                for prefix, address in sides[:: -1 if n % 2 else 1]:
+                    figures.update(measure_browse(fresh, address, 1, prefix))
+                figures["baseline_page_interactive_ms"] = fresh(
+                    lambda pg: interactive(pg, base_url + base_module)
+                )
+                rounds.append(figures)
+        for key in rounds[0]:
+            if key.endswith("_runs_ms"):
+                out[key] = [v for r in rounds for v in r[key]]
+            elif key.endswith("_max_ms"):
+                out[key] = max(r[key] for r in rounds)
+            else:
+                out[key] = median([r[key] for r in rounds])
+        out["baseline_page_interactive_runs_ms"] = [
+            r["baseline_page_interactive_ms"] for r in rounds
+        ]
         browser.close()
     return out
 
 
-def measure(size: int, repeat: int, work: Path, reuse: bool = False) -> dict[str, Any]:
-    """Every figure at `size` modules; with `reuse`, the sites already built in `work`."""
+def measure(
+    size: int,
+    repeat: int,
+    work: Path,
+    reuse: bool = False,
+    rebuild: bool = False,
+    before: Path | None = None,
+) -> dict[str, Any]:
+    """Every figure at `size` modules; with `reuse`, the sites already built in `work`
+    (with `rebuild`, peerkit's site built again from the same corpus: code changed since).
+    `before` is the same corpus built by another checkout, whose browse pages are timed in
+    the same run."""
     site, baseline = work / "site", work / "baseline"
     figures: dict[str, Any] = {"modules": size}
     if not reuse:
         make_site(site, size)
         make_baseline(site, baseline)
+    if not reuse or rebuild:
         figures["build_s"] = build(site, site / "site")
+    if not reuse:
         figures["baseline_build_s"] = build(baseline, baseline / "site")
     built, base = site / "site", baseline / "site"
     figures["index_bytes"] = (built / "search" / "search_index.json").stat().st_size
     figures["baseline_index_bytes"] = (base / "search" / "search_index.json").stat().st_size
+    prebuilt = built / "search" / "search_lunr.json"  # the lunr index built with the site
+    figures["prebuilt_index_bytes"] = prebuilt.stat().st_size if prebuilt.is_file() else 0
     figures["index_costs"] = field_costs(built / "search" / "search_index.json")
     figures["baseline_index_costs"] = field_costs(base / "search" / "search_index.json")
     for name, folder in [("", built), ("baseline_", base)]:
         sizes = page_sizes(first_module_page(folder).read_text(encoding="utf-8"))
         for key, value in sizes.items():
             figures[f"{name}module_{key}_bytes"] = value
-    for name in ("catalogue", "activities"):
+    for name in ("catalogue", "activities", "planner"):
         figures[f"{name}_html_bytes"] = (built / "browse" / f"{name}.html").stat().st_size
-    figures.update(measure_browser(built, base, repeat))
+        if before:
+            figures[f"before_{name}_html_bytes"] = (
+                (before / "browse" / f"{name}.html").stat().st_size
+            )
+    planner_index = built / "assets" / "peerkit" / "index-planner.js"
+    whole_index = built / "assets" / "peerkit" / "index.js"
+    figures["planner_index_bytes"] = (
+        (planner_index if planner_index.exists() else whole_index).stat().st_size
+    )
+    if before:
+        figures["before_planner_index_bytes"] = (
+            (before / "assets" / "peerkit" / "index.js").stat().st_size
+        )
+    figures.update(measure_browser(built, base, repeat, before))
     return figures
 
 
 ROWS = [
     ("search index", "index_bytes", "baseline_index_bytes", "bytes"),
+    ("prebuilt lunr index (search_lunr.json)", "prebuilt_index_bytes", None, "bytes"),
     ("module page HTML", "module_page_bytes", "baseline_module_page_bytes", "bytes"),
     (
         "module page without its content",
@@ -385,7 +463,21 @@ ROWS = [
     ("library keystroke (median)", "library_keystroke_median_ms", None, "ms"),
     ("library keystroke (slowest)", "library_keystroke_max_ms", None, "ms"),
     ("library list updated after last key", "library_filtered_ms", None, "ms"),
+    ("planner HTML", "planner_html_bytes", None, "bytes"),
+    ("planner's index, fetched after first paint", "planner_index_bytes", None, "bytes"),
+    (
+        "planner interactive (its buttons enabled)",
+        "planner_interactive_ms",
+        "baseline_page_interactive_ms",
+        "ms",
+    ),
 ]
+BEFORE_ROWS = [
+    (label, key)
+    for label, key, _, _ in ROWS
+    if key.split("_")[0] in ("catalogue", "library", "activities", "planner")
+]
+"""The rows `--before` gives a second figure for (the same key with `before_`)."""
 
 
 def _shown(value: float, unit: str) -> str:
@@ -394,6 +486,24 @@ def _shown(value: float, unit: str) -> str:
     if unit == "bytes":
         return f"{value / 1e6:.2f} MB" if value >= 1e6 else f"{value / 1e3:.1f} KB"
     return f"{value:,.0f} ms"
+
+
+def before_table(figures: dict[str, Any]) -> str:
+    """The browse pages' figures beside those of `--before`, measured in the same run."""
+    units = {key: unit for _, key, _, unit in ROWS}
+    lines = [
+        f"| at {figures['modules']:,} modules | before | after | Material page, same run |",
+        "|---|---|---|---|",
+    ]
+    base = figures.get("baseline_page_interactive_ms")
+    for label, key in BEFORE_ROWS:
+        if key not in figures or f"before_{key}" not in figures:
+            continue
+        unit = units[key]
+        side = _shown(base, unit) if key.endswith("interactive_ms") and base else "-"
+        was, now = _shown(figures[f"before_{key}"], unit), _shown(figures[key], unit)
+        lines.append(f"| {label} | {was} | {now} | {side} |")
+    return "\n".join(lines)
 
 
 def table(figures: dict[str, Any]) -> str:
@@ -410,7 +520,7 @@ def table(figures: dict[str, Any]) -> str:
         ratio = f"{value / base:.2f}x" if base and not math.isinf(value + base) else "-"
         base_text = _shown(base, unit) if base else "-"
         lines.append(f"| {label} | {_shown(value, unit)} | {base_text} | {ratio} |")
-    if "build_s" in figures:
+    if "build_s" in figures and "baseline_build_s" in figures:
         lines.append(
             f"| build (no packs) | {figures['build_s']:.0f} s"
             f" | {figures['baseline_build_s']:.0f} s"
@@ -498,17 +608,40 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="measure the sites already built in --keep"
     )
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="with --reuse: build peerkit's site in --keep again (the corpus and baseline kept)",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a built site of the same corpus from another checkout: its browse pages are"
+        " timed in the same run, in turn with this one's",
+    )
     args = parser.parse_args()
     global WAIT_MS, SEARCH
     WAIT_MS = int(args.wait * 1000)
     SEARCH = not args.no_search
     if args.keep:
-        figures = measure(args.size, args.repeat, args.keep, reuse=args.reuse)
+        figures = measure(
+            args.size,
+            args.repeat,
+            args.keep,
+            reuse=args.reuse,
+            rebuild=args.rebuild,
+            before=args.before,
+        )
     else:
         with tempfile.TemporaryDirectory() as tmp:
             figures = measure(args.size, args.repeat, Path(tmp))
+    if args.json:  # first, so that a figure a table cannot show is still kept
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
     print(table(figures))
     print()
+    if args.before:
+        print(before_table(figures))
+        print()
     print(cost_table(figures["index_costs"], figures["baseline_index_costs"], args.size))
     if args.markdown:
         stamp = f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, `{' '.join(sys.argv[1:])}`"
@@ -525,8 +658,6 @@ def main() -> None:
             f" (`bench/frontend.py`, {stamp}).\n\n"
             + cost_table(figures["index_costs"], figures["baseline_index_costs"], args.size),
         )
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ def renamed(front: dict[str, Any], n: int) -> dict[str, Any]:
     """The reference module's data with every id made unique to copy `n`."""
     suffix = f"-{n}"
     data = dict(front, id=front["id"] + suffix, title=f"{front['title']} ({n})", prerequisites=[])
+    data.pop("versions", None)  # they name activities by id: left out, like prerequisites
     if front.get("break_after"):
         data["break_after"] = front["break_after"] + suffix
     data["handouts"] = [dict(h, id=h["id"] + suffix) for h in front.get("handouts", [])]
@@ -181,28 +182,41 @@ for path in sorted(Path(sys.argv[1]).glob("*.md")):
 """
 
 
-def measure(size: int, repeat: int, serve: bool) -> dict[str, Any]:
-    """Every figure at `size` modules."""
+ROWS = ("check", "build", "serve")
+
+
+def measure(size: int, repeat: int, serve: bool, rows: tuple[str, ...] = ROWS) -> dict[str, Any]:
+    """The figures of `rows` (check, build and memory, serve) at `size` modules."""
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "site").mkdir()
         site = make_site(Path(tmp) / "site", size)
-        baseline = make_baseline(site, Path(tmp) / "baseline")
         figures: dict[str, Any] = {"modules": size}
-        checks = alternate(
-            repeat,
-            check=lambda: run([python, "-m", "peerkit", "check", "modules"], site),
-            yaml_c=lambda: run([python, "-c", YAML_PARSE, "modules", "CSafeLoader"], site),
-            yaml_py=lambda: run([python, "-c", YAML_PARSE, "modules", "SafeLoader"], site),
+        checks = (
+            {}
+            if "check" not in rows
+            else alternate(
+                repeat,
+                check=lambda: run([python, "-m", "peerkit", "check", "modules"], site),
+                yaml_c=lambda: run([python, "-c", YAML_PARSE, "modules", "CSafeLoader"], site),
+                yaml_py=lambda: run([python, "-c", YAML_PARSE, "modules", "SafeLoader"], site),
+            )
         )
-        builds = alternate(
-            repeat,
-            build=lambda: run([python, "-m", "mkdocs", "build", "--quiet"], site),
-            material=lambda: run([python, "-m", "mkdocs", "build", "--quiet"], baseline),
+        if "build" not in rows and not serve:
+            return {**figures, **{name: vars(found) for name, found in checks.items()}}
+        baseline = make_baseline(site, Path(tmp) / "baseline")
+        builds = (
+            {}
+            if "build" not in rows
+            else alternate(
+                repeat,
+                build=lambda: run([python, "-m", "mkdocs", "build", "--quiet"], site),
+                material=lambda: run([python, "-m", "mkdocs", "build", "--quiet"], baseline),
+            )
         )
         for name, found in {**checks, **builds}.items():
             figures[name] = vars(found)
-        if serve:
+        if serve and "serve" in rows:
             page = "modules/mutuality-1.html"
             edited = Path("modules") / "module-0001.md"
             figures["serve_dirty"] = edit_to_reload(site, site / edited, page, dirty=True)
@@ -226,18 +240,27 @@ def report(all_figures: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for f in all_figures:
-        check, build, material = f["check"], f["build"], f["material"]
-        cells = [
-            str(f["modules"]),
-            f"{ratio(check['cpu'], f['yaml_c']['cpu'])} ({check['cpu']:.2f} s vs "
-            f"{f['yaml_c']['cpu']:.2f} s)",
-            f"{ratio(check['cpu'], f['yaml_py']['cpu'])} ({f['yaml_py']['cpu']:.2f} s)",
-            f"{ratio(build['cpu'], material['cpu'])} ({build['cpu']:.1f} s vs "
-            f"{material['cpu']:.1f} s)",
-            f"{ratio(build['wall'], material['wall'])}",
-            f"{ratio(build['peak_mib'], material['peak_mib'])} ({build['peak_mib']:.0f} vs "
-            f"{material['peak_mib']:.0f} MiB)",
-        ]
+        cells = [str(f["modules"])]
+        if "check" in f:
+            check, yaml_c, yaml_py = f["check"], f["yaml_c"], f["yaml_py"]
+            cells += [
+                f"{ratio(check['cpu'], yaml_c['cpu'])} ({check['cpu']:.2f} s vs "
+                f"{yaml_c['cpu']:.2f} s; wall {ratio(check['wall'], yaml_c['wall'])})",
+                f"{ratio(check['cpu'], yaml_py['cpu'])} ({yaml_py['cpu']:.2f} s)",
+            ]
+        else:
+            cells += ["-", "-"]
+        if "build" in f:
+            build, material = f["build"], f["material"]
+            cells += [
+                f"{ratio(build['cpu'], material['cpu'])} ({build['cpu']:.1f} s vs "
+                f"{material['cpu']:.1f} s)",
+                f"{ratio(build['wall'], material['wall'])}",
+                f"{ratio(build['peak_mib'], material['peak_mib'])} ({build['peak_mib']:.0f} vs "
+                f"{material['peak_mib']:.0f} MiB)",
+            ]
+        else:
+            cells += ["-", "-", "-"]
         if "serve_dirty" in f:
             ours, theirs = (
                 statistics.median(f["serve_dirty"]),
@@ -258,11 +281,41 @@ def main() -> None:
     parser.add_argument(
         "--serve-max", type=int, default=200, help="time serve edit-to-reload up to this size"
     )
+    parser.add_argument(
+        "--rows",
+        default=",".join(ROWS),
+        help="which rows to measure, comma-separated: check, build (with memory), serve",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--only", choices=["check"], default="", help="measure only this row (check: no builds)"
+    )
+    parser.add_argument(
+        "--compile",
+        action="store_true",
+        help="write the bytecode of peerkit and its libraries first, as an installed package"
+        " has it (with PYTHONDONTWRITEBYTECODE set and none written, every process compiles"
+        " each module it imports)",
+    )
     args = parser.parse_args()
+    if args.compile:
+        import sysconfig
+
+        import peerkit
+
+        folders = [str(Path(peerkit.__file__).parent), sysconfig.get_paths()["purelib"]]
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", "-j", "0", *folders],
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+    rows = ("check",) if args.only else tuple(r.strip() for r in args.rows.split(","))
+    if unknown := set(rows) - set(ROWS):
+        parser.error(f"unknown rows: {', '.join(sorted(unknown))} (known: {', '.join(ROWS)})")
     figures = []
     for size in (int(s) for s in args.sizes.split(",")):
-        figures.append(measure(size, args.repeat, serve=size <= args.serve_max))
+        serve = size <= args.serve_max and "serve" in rows
+        figures.append(measure(size, args.repeat, serve, rows))
         print(f"{size} modules: {json.dumps(figures[-1])}", file=sys.stderr, flush=True)
     machine = f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"{machine}, load average {os.getloadavg()[0]:.1f}\n")

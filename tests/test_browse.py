@@ -202,8 +202,11 @@ def test_search_ranks_a_word_in_an_aim_above_the_same_word_in_body_text(
 def test_search_and_links_are_ready_for_a_folder(reference_build: Build) -> None:
     site = reference_build.site
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert (site / "search" / "search_index.js").read_text(encoding="utf-8") == (
-        f"var __index = {index}"
+    script = (site / "search" / "search_index.js").read_text(encoding="utf-8")
+    assert script.startswith(f"var __index = JSON.parse({json.dumps(index, ensure_ascii=False)});")
+    prebuilt = (site / "search" / "search_lunr.json").read_text(encoding="utf-8")
+    assert script.endswith(
+        f"var __peerkit_lunr = JSON.parse({json.dumps(prebuilt, ensure_ascii=False)});\n"
     )
     shim = site / "assets" / "peerkit" / "iframe-worker.js"
     pinned = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
@@ -471,6 +474,25 @@ def test_planner_prints_a_clean_agenda_with_the_steps(page: Page, base_url: str)
     steps = agenda.locator(".peerkit-agenda-activity ol li")
     expect(steps).to_have_count(len(activity.steps))
     expect(steps.first).to_have_text(" ".join(activity.steps[0].split()))
+
+
+def test_planner_fetches_the_steps_only_once_the_plan_holds_an_activity(
+    page: Page, base_url: str
+) -> None:
+    # What the planner plans with is a slim index (index-planner.js); the whole curriculum
+    # index (23 MB at 1,000 modules) comes only when the printed agenda needs its steps.
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.rsplit("/", 1)[-1]))
+    page.goto(base_url + "browse/planner.html")
+    expect(page.get_by_role("button", name="Add welcome")).to_be_enabled()
+    page.get_by_role("button", name="Add welcome").click()
+    page.wait_for_timeout(500)
+    assert "index-planner.js" in fetched and "index.js" not in fetched
+    activity = MODULES[0].activities[0]
+    page.get_by_role("button", name=f"Add {activity.title} to the plan").click()
+    steps = page.locator("[data-planner-print] .peerkit-agenda-activity ol li")
+    expect(steps).to_have_count(len(activity.steps))
+    assert "index.js" in fetched
 
 
 def test_planner_remembers_the_plan_in_this_browser(page: Page, base_url: str) -> None:

@@ -271,7 +271,7 @@ def test_planner_lists_every_activity_before_the_index_loads(
     buttons cannot be pressed (a press would be lost), then they work."""
     page = in_context(browser, 412)
     held: list[Route] = []
-    page.route("**/assets/peerkit/index.js", lambda route: held.append(route))
+    page.route("**/assets/peerkit/index-planner.js", lambda route: held.append(route))
     page.goto(base_url + PLANNER, wait_until="domcontentloaded")
     total = sum(len(m.activities) for m in MODULES)
     results = page.locator("[data-planner-results] > li")

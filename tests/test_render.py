@@ -10,6 +10,7 @@ from peerkit.curriculum import check_folder
 from peerkit.load import parse_module
 from peerkit.model import Curriculum, ModuleFile
 from peerkit.render import PageError, Renderer
+from peerkit.render.env import sandbox
 from peerkit.render.text import plain
 from peerkit.site import Service, SiteSettings
 
@@ -292,3 +293,9 @@ def test_a_body_may_place_the_support_list_once() -> None:
     assert "signposting() is already on this page" in body_error(
         "\n{{ signposting() }}\n\n{{ signposting() }}\n"
     )
+
+
+def test_counts_on_browse_pages_read_with_thousands_separated() -> None:
+    template = sandbox([]).from_string("All {{ n | count }} activities")
+    assert template.render(n=4625) == "All 4,625 activities"
+    assert template.render(n=12) == "All 12 activities"

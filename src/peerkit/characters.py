@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-_INVISIBLE = re.compile(
+INVISIBLE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # control characters except tab and newline
     "\u2028\u2029"  # line and paragraph separators
     "\u202a-\u202e\u2066-\u2069"  # bidirectional embeddings, overrides and isolates
@@ -24,6 +24,7 @@ _INVISIBLE = re.compile(
     )
     + "]"
 )
+"""Any of the characters `invisible` reports (a CR before a newline aside, which it allows)."""
 _CRLF_CR = re.compile("\r(?=\n)")
 
 
@@ -46,12 +47,33 @@ def describe(char: str) -> str:
 def invisible(text: str) -> Iterator[tuple[int, str]]:
     """(0-based line, message) for each character in `text` that no module needs; a CR
     before a newline (Windows line ends) is fine."""
+    if not has_invisible(text):
+        return
     text = _CRLF_CR.sub("", text)
-    for match in _INVISIBLE.finditer(text):
+    for match in INVISIBLE.finditer(text):
         line = text.count("\n", 0, match.start())
         yield line, f"{describe(match[0])} is not allowed: delete it or retype the text around it"
 
 
 def strip_invisible(text: str) -> str:
     """`text` without the characters `invisible` reports (a CR before a newline stays)."""
-    return _INVISIBLE.sub("", text)
+    return INVISIBLE.sub("", text)
+
+
+# The same characters as `INVISIBLE`, in UTF-8 (lone surrogates as Python writes them with
+# "surrogatepass"); a CR is looked for apart, since one before a newline is fine.
+_INVISIBLE_UTF8 = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
+    rb"|\xed[\xa0-\xbf]|\xef\xb7[\x90-\xaf]|\xef\xbf[\xbe\xbf]|[\xf0-\xf4][\x8f\x9f\xaf\xbf]\xbf[\xbe\xbf]"
+)
+_PRINTABLE_ASCII = bytes([9, 10, 13, *range(0x20, 0x7F)])
+
+
+def has_invisible(text: str) -> bool:
+    """Whether `invisible(text)` would report anything, found quickly: the text's printable
+    ASCII is set aside first (a multi-byte character never contains those bytes), so the
+    search runs over what is left, which is usually short."""
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _PRINTABLE_ASCII)
+    if rest and _INVISIBLE_UTF8.search(rest):
+        return True
+    return "\r" in text and "\r" in text.replace("\r\n", "")

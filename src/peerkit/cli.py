@@ -22,10 +22,8 @@ from peerkit.engine import (
     command,
     environment,
 )
-from peerkit.export import ExportError, export_site
 from peerkit.findings import Finding, errors, summary
 from peerkit.model import slugify
-from peerkit.npm import install
 from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
 from peerkit.project import Project
 from peerkit.publish import (
@@ -40,14 +38,10 @@ from peerkit.publish import (
     zip_site,
 )
 from peerkit.readability import PLAIN_ENGLISH, band, module_stats
-from peerkit.ready import placeholders
-from peerkit.scaffold import ScaffoldError, new_module, new_site
 from peerkit.schema import SCHEMAS, schema_text
 from peerkit.sessions.checks import check_plan
 from peerkit.sessions.load import load_plan
 from peerkit.sessions.view import Session, module_session, plan_session, version_sessions
-from peerkit.upgrade import UpgradeError
-from peerkit.upgrade import upgrade as run_upgrade
 
 ENGINE_OPTION = click.option(
     "--engine",
@@ -102,7 +96,7 @@ def check(path: Path, plans: tuple[Path, ...], annotations: bool | None) -> None
         sys.exit(1)
     project = Project.for_modules(path)
     project.parallel = True  # a large folder is read on every core
-    checked = project.check(plans)
+    checked = project.check(plans, pages=False)  # the findings; no page is made
     findings, files = checked.findings, checked.files_checked
     for finding in findings:
         click.echo(finding.format())
@@ -411,9 +405,11 @@ def os_error_sentence(exc: OSError) -> str:
     help="Where to serve the site (make serve ADDR=...).",
 )
 @click.option(
-    "--dirty",
-    is_flag=True,
-    help="Rebuild only the pages that changed (the others' navigation may lag behind).",
+    "--dirty/--no-dirty",
+    default=True,
+    show_default=True,
+    help="Write again only the pages an edit changes (all of them when the navigation, "
+    "mkdocs.yml or a page in docs/ changes); --no-dirty builds every page every time.",
 )
 @ENGINE_OPTION
 def serve(config_file: Path, address: str, dirty: bool, engine_name: str | None) -> None:
@@ -465,6 +461,8 @@ def export(
     """Write the generated pages (modules, session plans, browse pages) as plain Markdown, with
     their assets, into FOLDER, for any Markdown site tool. Nothing is written if a module or
     plan has a mistake."""
+    from peerkit.export import ExportError, export_site  # (what check never needs)
+
     try:
         result = export_site(folder, modules_dir, config_file, links=links, browse=browse)
     except ExportError as exc:
@@ -490,6 +488,8 @@ def ready(folder: Path) -> None:
     """Is the site in FOLDER ready to publish? Reports, as path:line, each placeholder that
     `peerkit new` put there and that is still unchanged: prompts in the pages, the example
     module, the example email address and the placeholder logo."""
+    from peerkit.ready import placeholders
+
     found = placeholders(folder)
     for finding in found:
         click.echo(finding.format())
@@ -521,6 +521,9 @@ def ready(folder: Path) -> None:
 def upgrade(version: str | None, source: str | None, folder: Path) -> None:
     """Install peerkit VERSION into the site's venv (without VERSION: the same one, rebuilt),
     write requirements.txt again for it, and list the reference modules that changed."""
+    from peerkit.upgrade import UpgradeError
+    from peerkit.upgrade import upgrade as run_upgrade
+
     try:
         done = run_upgrade(folder, version, source)
     except UpgradeError as exc:
@@ -558,6 +561,8 @@ def _engine(requested: str | None, config_file: Path) -> Engine:
 )
 def new(folder: Path, organisation: str | None, source: str | None) -> None:
     """Start a new training site for an organisation in FOLDER (which must not exist yet)."""
+    from peerkit.scaffold import ScaffoldError, new_site
+
     name = organisation or folder.resolve().name.replace("-", " ").replace("_", " ").capitalize()
     try:
         files = new_site(folder, name, source)
@@ -581,6 +586,8 @@ def new(folder: Path, organisation: str | None, source: str | None) -> None:
 )
 def new_module_command(module_id: str, title: str | None, folder: Path) -> None:
     """Add a module skeleton, NAME.md, with every field explained; it passes `peerkit check`."""
+    from peerkit.scaffold import ScaffoldError, new_module
+
     try:
         path = new_module(folder, module_id, title)
     except ScaffoldError as exc:
@@ -594,6 +601,8 @@ def new_module_command(module_id: str, title: str | None, folder: Path) -> None:
 def npm_install(folder: Path) -> None:
     """Install the browser files pinned in FOLDER/package-lock.json into FOLDER/node_modules,
     checking each download's sha512 (like `npm ci`, without Node)."""
+    from peerkit.npm import install
+
     try:
         done = install(folder)
     except (OSError, ValueError) as exc:

@@ -52,6 +52,7 @@ def check_folder(
     cache: BuildCache | None = None,
     setting: str = "",
     parallel: bool = False,
+    pages: bool = True,
 ) -> Result:
     """Load every module in `folder`, run every check and render every page once.
 
@@ -67,6 +68,10 @@ def check_folder(
     again, and only pages whose module, or a module they show, changed are rendered again;
     `setting` names everything else a page depends on (the site's settings, its addresses).
     `parallel` loads a large folder with one process per core (see `load_folder`).
+
+    Without `pages` (`peerkit check`) every body is still rendered, macro calls and all, so
+    every finding is the same, but peerkit's own fragments are not (see `Macros.pages`) and
+    the result has no pages.
     """
     if cache is not None:
         cache.start()
@@ -92,20 +97,22 @@ def check_folder(
         findings.append(Finding(folder, 1, "no module files (*.md) in this folder"))
     findings.extend(run_checks(files, cache.per_module if cache is not None else None))
     curriculum = Curriculum(files=files)
-    renderer = Renderer(curriculum, template_dirs, settings)
+    renderer = Renderer(curriculum, template_dirs, settings, pages=pages)
     if cache is not None:
         cache.curriculum(curriculum)
-    pages: dict[str, RenderedModule] = {}
+    made: dict[str, RenderedModule] = {}
     for module_file in files:
         downloads = downloads_for(module_file)
         key = f"{setting}\n{downloads!r}"
         kept = cache.page(module_file, key) if cache is not None else None
         if isinstance(kept, RenderedModule):
-            pages[module_file.module.id] = kept
+            made[module_file.module.id] = kept
             continue
         try:
             page = renderer.module_page(module_file, link_for(module_file), downloads)
-            pages[module_file.module.id] = page
+            if not renderer.pages:
+                continue
+            made[module_file.module.id] = page
             if cache is not None:
                 cache.keep(module_file, key, set(page.uses), page)
         except PageError as exc:
@@ -120,4 +127,4 @@ def check_folder(
                     f"({type(exc).__name__}: {exc}): please report this to peerkit's developers",
                 )
             )
-    return Result(curriculum, sorted(set(findings)), count, pages, renderer)
+    return Result(curriculum, sorted(set(findings)), count, made, renderer)

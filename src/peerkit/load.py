@@ -21,12 +21,15 @@ from peerkit.safefiles import Refused, read_bytes
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 
-_LINE = re.compile(r"[^\n]*\n|[^\n]+$")  # editors' lines: only \n ends one
 # YAML counts these as line breaks where editors do not, which would skew every line number.
 _SEPARATORS = re.compile("[\u2028\u2029\x85]|\r(?!\n)")
 _SEPARATOR_MESSAGE = "an invisible line separator (U+{:04X}) is here: delete it"
 _FENCE = re.compile(r"^---[ \t]*$")
-_END_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+# The front-matter ends at the first line after the opening one that is `---` or `...` (then
+# spaces or tabs), found in one search. Editors' lines: only \n ends one (a lone \r is refused
+# before this), so a line may end in \r\n.
+# (Searching for the line break before it, not MULTILINE's `^`, which is tried everywhere.)
+_CLOSING_FENCE = re.compile(r"\n(?:---|\.\.\.)[ \t]*\r*(?=\n|\Z)")
 
 
 def module_paths(folder: Path) -> list[Path]:
@@ -56,6 +59,8 @@ def read_text(path: Path, root: Path | None = None) -> tuple[str | None, list[Fi
 
 
 def _separators(path: Path, text: str) -> list[Finding]:
+    if not ("\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text):
+        return []  # the usual case, found without the regular expression's slow alternation
     return [
         Finding(path, text.count("\n", 0, m.start()) + 1, _SEPARATOR_MESSAGE.format(ord(m[0])))
         for m in _SEPARATORS.finditer(text)
@@ -71,23 +76,40 @@ def load_module(path: Path, root: Path | None = None) -> tuple[ModuleFile | None
 
 def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding]]:
     """Parse module text (front-matter and Markdown body) that came from `path`."""
+    front, findings = _read_module(path, text)
+    return _validated(path, front) if front is not None else (None, findings)
+
+
+_Read = tuple[dict[str, Any], dict[tuple[str | int, ...], int], list[Any], list[Finding], str, int]
+"""A module file read but not yet validated, as plain data (quick to pass between processes):
+its front-matter, each key's line, the key paths the YAML reader refused, the findings so far,
+the body and the body's first line."""
+
+
+def _read_module(path: Path, text: str) -> tuple[_Read | None, list[Finding]]:
+    """Everything `parse_module` does but validating the front-matter: the file read (or None)
+    and the findings that stop it there."""
     separators = _separators(path, text)
     if separators:
         return None, separators
-    lines = _LINE.findall(text)
-    if not lines or not _FENCE.match(lines[0].rstrip("\r\n")):
+    first_end = text.find("\n") + 1 or len(text)  # the first line, with its line break
+    if not text or not _FENCE.match(text[:first_end].rstrip("\r\n")):
         return None, [
             Finding(
                 path, 1, "no front-matter: a module file starts with a line of three dashes (---)"
             )
         ]
-    end = next((i for i in range(1, len(lines)) if _END_FENCE.match(lines[i].rstrip("\r\n"))), None)
-    if end is None:
+    closing = _CLOSING_FENCE.search(text, first_end - 1) if text[first_end - 1] == "\n" else None
+    if closing is None:
         return None, [
             Finding(path, 1, "front-matter is not closed: add a line of three dashes (---)")
         ]
-    front = "".join(lines[1:end])
-    if len(front.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+    fence = closing.start() + 1  # where the closing line starts
+    end = text.count("\n", 0, fence)  # its 0-based number
+    body_start = text.find("\n", fence) + 1 or len(text)
+    front = text[first_end:fence]
+    # (A character is at most 4 bytes: most front-matter is measured without encoding it.)
+    if len(front) * 4 > MAX_FRONT_MATTER_BYTES and len(front.encode()) > MAX_FRONT_MATTER_BYTES:
         return None, [
             Finding(path, 1, f"front-matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB")
         ]
@@ -104,12 +126,23 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
             Finding(path, offset, "front-matter should be a set of keys such as 'id: ...'")
         )
         return None, findings
+    body = text[body_start:]
+    body_line = end + 2
+    findings.extend(Finding(path, body_line + line, message) for line, message in invisible(body))
+    findings.extend(
+        Finding(path, body_line + line, message) for line, message in body_problems(body)
+    )
+    return (data, line_map, [p.path for p in problems], findings, body, body_line), []
 
+
+def _validated(path: Path, read: _Read) -> tuple[ModuleFile | None, list[Finding]]:
+    """The module `_read_module` read, checked against the model (findings come sorted)."""
+    data, line_map, refused, findings, body, body_line = read
+    findings = list(findings)
     try:
         module = Module.model_validate(data)
     except ValidationError as exc:
         # A value the YAML reader refused is already reported: skip what follows from it.
-        refused = [p.path for p in problems]
         details = [
             e
             for e in exc.errors()
@@ -117,15 +150,13 @@ def parse_module(path: Path, text: str) -> tuple[ModuleFile | None, list[Finding
         ]
         findings.extend(describe_errors(path, details, data, line_map))
         module = None
-    body = "".join(lines[end + 1 :])
-    body_line = end + 2
-    findings.extend(Finding(path, body_line + line, message) for line, message in invisible(body))
-    findings.extend(
-        Finding(path, body_line + line, message) for line, message in body_problems(body)
-    )
     if findings or module is None:
         return None, sorted(findings)
-    return ModuleFile(path=path, module=module, body=body, body_line=body_line, lines=line_map), []
+    # Built from validated parts: `model_construct` skips checking each of the key paths again.
+    loaded = ModuleFile.model_construct(
+        path=path, module=module, body=body, body_line=body_line, lines=line_map
+    )
+    return loaded, []
 
 
 ModuleLoader = Callable[[Path, Path | None], tuple[ModuleFile | None, list[Finding]]]
@@ -159,8 +190,14 @@ def load_folder(
     return files, findings, len(paths)
 
 
-def _load_many(paths: list[Path], root: Path) -> list[tuple[ModuleFile | None, list[Finding]]]:
-    return [load_module(path, root) for path in paths]
+def _read_many(paths: list[Path], root: Path) -> list[tuple[_Read | None, list[Finding]]]:
+    """Each of `paths` read (in a worker): plain data, which is quicker to send back than
+    models; the parent validates it."""
+    found: list[tuple[_Read | None, list[Finding]]] = []
+    for path in paths:
+        text, findings = read_text(path, root)
+        found.append(_read_module(path, text) if text is not None else (None, findings))
+    return found
 
 
 def _load_in_parallel(
@@ -174,14 +211,17 @@ def _load_in_parallel(
     chunks = [paths[i::workers] for i in range(workers)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        done = list(pool.map(_load_many, chunks, [root] * workers))
+        done = list(pool.map(_read_many, chunks, [root] * workers))
     order = {path: n for n, path in enumerate(paths)}
     pairs = [
         (path, result)
         for chunk, results in zip(chunks, done, strict=True)
         for path, result in zip(chunk, results, strict=True)
     ]
-    return [result for _, result in sorted(pairs, key=lambda pair: order[pair[0]])]
+    return [
+        _validated(path, read) if read is not None else (None, findings)
+        for path, (read, findings) in sorted(pairs, key=lambda pair: order[pair[0]])
+    ]
 
 
 # --- turning pydantic's errors into sentences a module author can act on -----------------

@@ -226,8 +226,11 @@ class Project:
         template_dirs: Sequence[Path] = (),
         link_for: Callable[[ModuleFile], Link] = lambda _: default_link,
         downloads_for: Callable[[ModuleFile], Sequence[Download]] = lambda _: (),
+        *,
+        pages: bool = True,
     ) -> Result:
-        """The site's modules and its chosen reference modules, checked and rendered."""
+        """The site's modules and its chosen reference modules, checked and rendered
+        (without `pages`, checked only: see `check_folder`)."""
         return check_folder(
             self.modules_dir,
             template_dirs,
@@ -239,6 +242,7 @@ class Project:
             parallel=self.parallel,
             cache=self.cache,
             setting=self.setting,
+            pages=pages,
         )
 
     def check(
@@ -249,13 +253,14 @@ class Project:
         template_dirs: Sequence[Path] = (),
         link_for: Callable[[ModuleFile], Link] = lambda _: default_link,
         downloads_for: Callable[[ModuleFile], Sequence[Download]] = lambda _: (),
+        pages: bool = True,
     ) -> Check:
         """One check of the whole project: `mkdocs.yml` (unless `config` is false), every
         module (rendered with `template_dirs`, `link_for` and `downloads_for`, see
         `check_folder`), and every plan in the sessions folder (or in each of `plans`, a file
-        or a folder)."""
+        or a folder). Without `pages`, modules are checked but their pages not kept."""
         findings = self.config_findings() if config else []
-        result = self.check_modules(template_dirs, link_for, downloads_for)
+        result = self.check_modules(template_dirs, link_for, downloads_for, pages=pages)
         findings += result.findings
         files = result.files_checked
         found_plans: list[PlanFile] = []

@@ -5,6 +5,7 @@ ask the group the same question twice."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 
@@ -34,13 +35,28 @@ def _prompts(f: ModuleFile) -> Iterator[tuple[str, Prompt, int]]:
             yield f"'{activity.title}'", prompt, f.line_of("activities", a, "reflection", i)
 
 
-def _near(a: str, b: str) -> bool:
-    matcher = SequenceMatcher(None, a, b)
-    return (
-        matcher.real_quick_ratio() >= NEAR
-        and matcher.quick_ratio() >= NEAR
-        and (matcher.ratio() >= NEAR)
-    )
+def _ratio(matches: int, length: int) -> float:
+    return 2.0 * matches / length if length else 1.0  # difflib's own sum
+
+
+def _near(a: str, b: str, counts: dict[str, Counter[str]] | None = None) -> bool:
+    """Whether `a` and `b` are this alike by difflib's ratio. Its two cheap upper bounds (the
+    lengths, then the characters in common) are worked out first, as difflib does, but
+    without building a matcher, which most pairs never need."""
+    length = len(a) + len(b)
+    if _ratio(min(len(a), len(b)), length) < NEAR:
+        return False
+    counts = {} if counts is None else counts
+    for text in (a, b):
+        if text not in counts:
+            counts[text] = Counter(text)
+    common, theirs = 0, counts[b]
+    for char, n in counts[a].items():  # the characters they share, as `quick_ratio` counts
+        m = theirs.get(char, 0)
+        common += n if n < m else m
+    if _ratio(common, length) < NEAR:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= NEAR
 
 
 def prompts_not_repeated(files: list[ModuleFile]) -> Iterable[Finding]:
@@ -50,11 +66,12 @@ def prompts_not_repeated(files: list[ModuleFile]) -> Iterable[Finding]:
         prompts = list(_prompts(f))
         fuzzy = len(prompts) <= MAX_COMPARED
         first: dict[str, tuple[str, int]] = {}
+        counts: dict[str, Counter[str]] = {}
         for where, prompt, line in prompts:
             key = _same(prompt.text)
             earlier = first.get(key)
             if earlier is None and fuzzy:
-                earlier = next((w for k, w in first.items() if _near(k, key)), None)
+                earlier = next((w for k, w in first.items() if _near(k, key, counts)), None)
             if earlier is None:
                 first[key] = (where, line)
                 continue

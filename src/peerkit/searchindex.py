@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 from typing import Any
 
@@ -46,7 +46,8 @@ Doc = dict[str, Any]
 
 def size_of(doc: Doc) -> int:
     """Bytes of one entry in the index as peerkit writes it."""
-    return len(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()) + 1
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str)
+    return len(text.encode()) + 1
 
 
 def plain(html: str) -> str:
@@ -175,6 +176,21 @@ def _entries(
     return docs, questions_first + extra
 
 
+def text_used(module: Module) -> Callable[[str], bool]:
+    """Whether `module_docs` reads the text of Material's entry for the section at an anchor
+    of the module's page: only a heading of the module's own prose. The rest of the page's
+    text in Material's index (activities, handouts, questions, the support list…) is never
+    read, so a build can let it go as soon as the page is indexed."""
+    anchors = section_anchors(module)
+    unused = {anchors[name] for name in DROPPED_SECTIONS if name in anchors}
+    unused |= {a.id for a in module.activities} | {f"handout-{h.id}" for h in module.handouts}
+    owners = [(anchors.get("reflection", ""), module.id, module.reflection)]
+    owners += [(a.id, a.id, a.reflection) for a in module.activities]
+    unused |= {anchor for _, owner, owned in owners for anchor, _ in prompt_anchors(owner, owned)}
+    unused.add(anchors.get("reflection", ""))
+    return lambda anchor: bool(anchor) and anchor not in unused
+
+
 def compact(
     docs: list[Doc], pages: dict[str, Module], tags: dict[str, list[str]], budget: int | None
 ) -> list[Doc]:
@@ -193,7 +209,7 @@ def compact(
     for doc in docs:  # in the order of the pages
         page = doc.get("location", "").partition("#")[0]
         if page not in pages:
-            out.append(doc)
+            out.append(dict(doc))  # a copy: synonyms are added to it, and `docs` may be kept
         elif by_page[page] and doc is by_page[page][0]:
             out += module_docs(pages[page], page, by_page[page], tags[page], room)
     return out

@@ -227,8 +227,9 @@ def index_script(index: BrowseIndex) -> str:
     return f"window.peerkitIndex = {index_json(index)};\n"
 
 
-BROWSE_KINDS = ("modules", "activities", "prompts")
-"""The lists the catalogue, activity library and reflection bank filter."""
+BROWSE_KINDS = ("modules", "activities", "prompts", "planner")
+"""The parts of the index the browse pages read, each in its own `index-KIND.js`: the lists
+the catalogue, activity library and reflection bank filter, and what the planner plans with."""
 
 _FILTERED = {
     "modules": (
@@ -249,21 +250,92 @@ _FILTERED = {
 nothing else. "Fits in" reads a module's `shortest` (its quickest version), so it is here too."""
 
 
+_CARDS = {
+    "modules": ("summary", "url", "formatLabel", "contentNotes"),
+    "activities": ("url", "formatLabel"),
+    "prompts": (),
+}
+"""What else a large catalogue or library reads to draw an item's card (browse.js `card`,
+the same card as `module_card.html` and `activities.html` draw): a list longer than the
+site's `browse_cards` holds only that many cards in its HTML, and the script draws the
+others from here as they are wanted."""
+
+
 def browse_index(full: BrowseIndex, kind: str) -> dict[str, Any]:
-    """The part of the curriculum index that one browse page filters with (`kind`: modules,
-    activities or prompts), so a page of 4,000 activities fetches what its filters read
-    (a tenth of the index or less), not every step of every activity."""
+    """The part of the curriculum index that one browse page filters with and draws its cards
+    from (`kind`: modules, activities or prompts), so a page of 4,000 activities fetches a
+    tenth of the index or less, not every step of every activity. For `planner`, what the
+    planner reads (`planner_index`)."""
+    if kind == "planner":
+        return planner_index(full)
     index = cast(dict[str, Any], full)
-    modules = [{key: m[key] for key in _FILTERED["modules"]} for m in index["modules"]]
+    fields = _FILTERED["modules"] + ("url",)
+    modules = [{key: m[key] for key in fields} for m in index["modules"]]
     if kind == "modules":
         for slim, module in zip(modules, index["modules"], strict=True):
-            slim["summary"] = module["summary"]
+            slim.update({key: module[key] for key in _CARDS["modules"]})
+            slim["versions"] = [
+                {"label": v["label"], "minutes": v["minutes"], "url": v["url"]}
+                for v in module["versions"]
+            ]
     slim_index: dict[str, Any] = {"version": index["version"], "modules": modules}
-    if kind != "modules":
-        slim_index[kind] = [{key: item[key] for key in _FILTERED[kind]} for item in index[kind]]
+    if kind == "modules":
+        slim_index["valueLabels"] = {v.value: v.label for v in (*CHIME, *PEER_VALUES)}
+    else:
+        keep = _FILTERED[kind] + _CARDS[kind]
+        slim_index[kind] = [{key: item[key] for key in keep} for item in index[kind]]
     return slim_index
 
 
+_PLANNED = {
+    "modules": (
+        "id",
+        "title",
+        "url",
+        "duration",
+        "shortest",
+        "versions",
+        "format",
+        "formatLabel",
+        "groupSize",
+        "themes",
+        "values",
+        "audience",
+    ),
+    "activities": (
+        "id",
+        "module",
+        "title",
+        "aim",
+        "url",
+        "minutes",
+        "plannedMinutes",
+        "format",
+        "formatLabel",
+        "groupSize",
+    ),
+}
+"""What the planner plans and filters with (planner.js). An activity's steps, materials,
+notes and online option, which only the printed agenda shows, stay in the whole index
+(`index.js`, ten times the size at 1,000 modules), fetched once the plan holds an activity."""
+
+
+def planner_index(full: BrowseIndex) -> dict[str, Any]:
+    """The part of the curriculum index the planner reads before anything is printed."""
+    index = cast(dict[str, Any], full)
+    return {
+        "version": index["version"],
+        "values": index["values"],
+        "kinds": index["kinds"],
+        **{
+            part: [{key: item[key] for key in keys} for item in index[part]]
+            for part, keys in _PLANNED.items()
+        },
+    }
+
+
 def browse_script(index: BrowseIndex, kind: str) -> str:
-    """`browse_index` as a script (it works from a folder too), for browse.js."""
-    return f"window.peerkitBrowse = {_escaped_json(browse_index(index, kind))};\n"
+    """`browse_index` as a script (it works from a folder too), for browse.js; for `planner`,
+    `planner_index`, for planner.js."""
+    name = "peerkitPlanner" if kind == "planner" else "peerkitBrowse"
+    return f"window.{name} = {_escaped_json(browse_index(index, kind))};\n"

@@ -9,6 +9,7 @@ autoescaping environment like every other fragment.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections import Counter
 from dataclasses import dataclass
@@ -139,9 +140,47 @@ def _environment(renderer: Renderer) -> jinja2.Environment:
     return env
 
 
-def browse_page(renderer: Renderer, page: BrowsePage, link: Link, assets: str, planner: str) -> str:
-    """The HTML of one browse page. `assets` is the relative path to the site's root and
-    `planner` the relative address of the planner page."""
+CARDS = 100
+"""How many cards a catalogue or activity library holds in its HTML (the site's
+`browse_cards`). A longer list holds the first this many, then every item as one line
+under its (first) theme in closed `<details>`: the page stays complete without JavaScript,
+and a browser parses and lays out a tenth of what 4,000 cards cost. browse.js draws the other
+cards from the page's index as the filters or "Show more" ask for them."""
+
+
+def _by_theme(modules: list[Module], kind: str) -> list[tuple[str, list[Module], int]]:
+    """The modules under their first theme (as the navigation groups them), themes A to Z,
+    each with how many items of `kind` its modules hold."""
+    groups: dict[str, list[Module]] = {}
+    for module in modules:
+        groups.setdefault(module.themes[0] if module.themes else "Other", []).append(module)
+
+    def order(theme: str) -> list[tuple[int, str]]:  # "topic 2" before "topic 10"
+        return [
+            (int(p), "") if p.isdigit() else (0, p) for p in re.split(r"(\d+)", theme.casefold())
+        ]
+
+    return [
+        (
+            theme[:1].upper() + theme[1:],
+            members,
+            sum(len(m.activities) for m in members) if kind == "activities" else len(members),
+        )
+        for theme, members in sorted(groups.items(), key=lambda item: order(item[0]))
+    ]
+
+
+def browse_page(
+    renderer: Renderer,
+    page: BrowsePage,
+    link: Link,
+    assets: str,
+    planner: str,
+    cards: int = CARDS,
+) -> str:
+    """The HTML of one browse page. `assets` is the relative path to the site's root,
+    `planner` the relative address of the planner page and `cards` the most cards a list
+    holds in its HTML before it is paged (`CARDS`)."""
     modules = renderer.curriculum.modules
     kind = _KIND.get(page.name, "")
     totals = {
@@ -162,6 +201,16 @@ def browse_page(renderer: Renderer, page: BrowsePage, link: Link, assets: str, p
         "planner": planner,
         "level": 2,
     }
+    cards = max(cards, 1)
+    context["cards"] = cards
+    context["paged"] = kind in ("modules", "activities") and context["total"] > cards
+    if context["paged"]:
+        context["groups"] = _by_theme(modules, kind)
+    if kind == "modules":
+        context["first"] = modules[:cards] if context["paged"] else modules
+    if kind == "activities":
+        pairs = [(m, a) for m in modules for a in m.activities]
+        context["first"] = pairs[:cards] if context["paged"] else pairs
     if page.name == "reflections":
         groups: dict[str, list[tuple[str, list[tuple[str, Prompt]]]]] = {}
         for m in modules:
@@ -174,6 +223,9 @@ def browse_page(renderer: Renderer, page: BrowsePage, link: Link, assets: str, p
             ]
         context["prompt_groups"] = groups
     if page.name == "planner":
+        pairs = [(m, a) for m in modules for a in m.activities]
+        context["planner_paged"] = len(pairs) > cards
+        context["planner_first"] = pairs[:cards]
         context["total_activities"] = totals["activities"]
         context["kinds"] = [(kind.value, kind.label) for kind in FREE_KINDS]
     if page.name == "map":

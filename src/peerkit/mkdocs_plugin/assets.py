@@ -5,6 +5,7 @@ link, named search dialog, print stylesheet, peerkit's search, the 404 page's li
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ from peerkit.mkdocs_plugin.log import log
 from peerkit.model import Curriculum
 from peerkit.pagesize import compact_navigation
 from peerkit.render import Link
+from peerkit.searchlunr import FILE as PREBUILT_INDEX
 from peerkit.site import SiteSettings
 
 if TYPE_CHECKING:
@@ -56,6 +58,20 @@ BRAND_STYLESHEET = "assets/peerkit/brand.css"
 PRINT_STYLESHEET = "assets/peerkit/peerkit-print.css"
 REFERRER_META = '<meta name="referrer" content="no-referrer">'
 ASSETS = Path(__file__).parent.parent / "render" / "assets"
+
+
+class WrittenOnce(File):
+    """A generated file (the curriculum index, run pages) whose text is let go as soon as
+    MkDocs has written it into the site, which it does before any page is built: from then
+    on the file in the site is its source. At 1,000 modules these hold about 100 MB of text
+    that a build would otherwise keep to the end."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        super().copy_file(dirty)
+        if self._content is not None and os.path.isfile(self.abs_dest_path):
+            self._content = None
+            # MkDocs copies a file onto itself as a no-op ("plugins write into site_dir").
+            self.abs_src_path = self.abs_dest_path
 
 
 def add_assets(
@@ -84,7 +100,9 @@ def add_assets(
             File.generated(
                 config,
                 SEARCH_WORKER,
-                content=worker.replace("PEERKIT_MATERIAL_WORKER", material_worker(config)),
+                content=worker.replace("PEERKIT_MATERIAL_WORKER", material_worker(config)).replace(
+                    "PEERKIT_PREBUILT", get_relative_url(f"search/{PREBUILT_INDEX}", SEARCH_WORKER)
+                ),
             )
         )
     if shim is not None:
@@ -112,10 +130,10 @@ def add_index(
             index_script(index),
             *(browse_script(index, kind) for kind in BROWSE_KINDS),
         )
-    files.append(File.generated(config, f"{INDEX}.json", content=kept[0]))
-    files.append(File.generated(config, f"{INDEX}.js", content=kept[1]))
+    files.append(WrittenOnce.generated(config, f"{INDEX}.json", content=kept[0]))
+    files.append(WrittenOnce.generated(config, f"{INDEX}.js", content=kept[1]))
     for kind, script in zip(BROWSE_KINDS, kept[2:], strict=True):  # what each page filters
-        files.append(File.generated(config, f"{INDEX}-{kind}.js", content=script))
+        files.append(WrittenOnce.generated(config, f"{INDEX}-{kind}.js", content=script))
     return kept
 
 

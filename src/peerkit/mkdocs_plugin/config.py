@@ -121,6 +121,12 @@ class PeerkitConfig(base.Config):
     browse_path = c.Type(str, default="browse")
     """Where the browse pages appear in the site: `browse/catalogue.html` and so on."""
 
+    browse_cards = c.Type(int, default=100)
+    """How many cards the catalogue and the activity library hold in their HTML. A longer list
+    shows that many, a "Show more" button (the script draws the rest from the index as the
+    filters and the button ask) and every item as one line by theme, so a large site's browse
+    pages stay quick to open and still reach every item without JavaScript."""
+
     browse_nav_section = c.Type(str, default="Find and plan")
     """With an explicit `nav`, the browse pages fill the section with this title."""
 
@@ -134,6 +140,11 @@ class PeerkitConfig(base.Config):
     tags, outcomes, activities (title and aim), headings and handout titles in the index; the
     rest (notes, reflection questions, prose, steps, handouts) fills what is left, shared
     evenly between the modules. 0 keeps all the text, however large the index grows."""
+
+    search_prebuilt = c.Type(int, default=200)
+    """From this many kilobytes of search index, the index is also built with the site
+    (`search/search_lunr.json`), so the browser loads it in place of building it before the
+    first result. -1: never."""
 
     nav_groups = c.Type((str, dict), default="auto")
     """How the Modules section of the navigation is grouped: `auto` (flat up to

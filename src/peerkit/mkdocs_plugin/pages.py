@@ -155,13 +155,19 @@ def add_browse_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) 
         # module's text leaves them as they were.
         assets = get_relative_url("index.html", file.url).removesuffix("index.html")
         links = get_relative_url(planner.url, file.url)
-        key = digest(plugin.cache.fronts, plugin.setting, file.url, assets, links)
+        cards = plugin.config.browse_cards
+        key = digest(plugin.cache.fronts, plugin.setting, file.url, assets, links, str(cards))
         kept = plugin.browse_kept.get(file.src_uri) if plugin.cache_in_use else None
         if kept is not None and kept[0] == key and isinstance(file, GeneratedPageFile):
             file.unchanged = plugin.unchanged(file)
         else:
             html = browse_page(
-                plugin.renderer, page, plugin.link_from(file.url), assets=assets, planner=links
+                plugin.renderer,
+                page,
+                plugin.link_from(file.url),
+                assets=assets,
+                planner=links,
+                cards=cards,
             )
             kept = (key, html)
             if plugin.cache_in_use:

@@ -16,7 +16,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -24,9 +24,10 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.templates import TemplateContext
 
 from peerkit.incremental import BuildCache, digest
-from peerkit.mkdocs_plugin import assets, configure, pages, postbuild, runmode
+from peerkit.mkdocs_plugin import assets, configure, dirty, pages, postbuild, runmode
 from peerkit.mkdocs_plugin.config import PeerkitConfig
 from peerkit.mkdocs_plugin.postbuild import Progress
+from peerkit.mkdocs_plugin.search import drop_unused_text
 from peerkit.mkdocs_plugin.toc import toc_from_html
 from peerkit.model import Curriculum
 from peerkit.packs.prints import SITE_PRINTS
@@ -71,6 +72,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.front_matter: dict[str, tuple[RenderedModule, str]] = {}
         self.browse_kept: dict[str, tuple[str, str]] = {}
         self.index_kept: tuple[str, tuple[str, ...]] | None = None
+        self.site_shape: str | None = None  # under `serve --dirty` (mkdocs_plugin.dirty)
+        self.site_fronts = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` adds an inline live-reload script to every page it serves, which a
@@ -97,6 +100,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         result, self.plans = checked.result, checked.plans
         self.curriculum = result.curriculum
         self.renderer = result.renderer
+        if self._dirty and self._serving:
+            dirty.keep_site_right(self, config, files)
         self._safety_file = files.get_file_from_path(self.config.safety_page)
         shim = configure.shim(self.config, config) if self.config.offline else None
         search = assets.peerkit_search(self, config)
@@ -185,11 +190,16 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         if self.config.enabled:
             self._pages_done = Progress("pages", len(files.documentation_pages()))
 
+    @event_priority(-100)  # after Material's search has indexed the page
     def on_page_context(
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         if self._pages_done is not None:
             self._pages_done.step()
+        rendered = self.module_pages.get(page.file.src_uri)
+        entries = postbuild.material_entries(config)
+        if rendered is not None and entries is not None:
+            drop_unused_text(entries, page.url, rendered.source.module)
         return context
 
     def on_page_content(
@@ -226,10 +236,17 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
             return output_content
         return assets.finish_404(self, output_content, config)
 
+    @event_priority(100)  # before the search plugin writes its index
+    def _on_post_build_first(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self._dirty and self._serving:
+            dirty.forget_rebuilt_entries(config)
+
     @event_priority(-100)  # after the search plugin has written its index
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _on_post_build_last(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled:
             postbuild.post_build(self, config)
+
+    on_post_build = CombinedEvent(_on_post_build_first, _on_post_build_last)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

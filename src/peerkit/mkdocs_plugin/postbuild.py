@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -21,6 +21,8 @@ from peerkit.model import Module, ModuleFile
 from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
 from peerkit.packs.prints import build_site_prints
 from peerkit.searchindex import DEFAULT_BUDGET
+from peerkit.searchlunr import FILE as PREBUILT_INDEX
+from peerkit.searchlunr import shipped_index
 from peerkit.sessions.view import Session
 from peerkit.site import SiteSettings
 
@@ -41,6 +43,33 @@ class Progress:
             log.info(f"{self.what} {self.done}/{self.total}")
 
 
+def material_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
+    """The entries Material's search plugin holds (None when it is not Material's)."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    entries = getattr(getattr(search, "search_index", None), "entries", None)
+    return entries if isinstance(entries, list) else None
+
+
+def material_index(config: MkDocsConfig) -> dict[str, Any] | None:
+    """The index Material's search plugin has just written, as it holds it (its entries are
+    the very objects it wrote), so that it need not be read back and parsed: a second copy
+    of the whole index (60 MB at 1,000 modules) at the build's peak. None when the plugin
+    is not Material's or holds no index."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    held = getattr(search, "search_index", None)
+    entries = getattr(held, "entries", None)
+    settings = getattr(held, "config", None)
+    if not isinstance(entries, list) or not isinstance(settings, dict):
+        return None
+    wanted = ("lang", "separator", "pipeline", "fields")
+    if any(key not in settings for key in wanted):
+        return None
+    # A copy of its settings as the file has them (weigh adds to them); the entries as they
+    # are (weigh copies any it changes: under `serve --dirty` Material keeps them).
+    written = json.dumps({key: settings[key] for key in wanted}, default=str)
+    return {"config": json.loads(written), "docs": entries}
+
+
 def weigh_search_index(
     site_dir: Path,
     pages: Mapping[str, Module],
@@ -48,21 +77,44 @@ def weigh_search_index(
     offline: bool,
     memo: dict[tuple[str, ...], str] | None = None,
     budget: int | None = DEFAULT_BUDGET,
+    prebuilt_from: int | None = None,
+    held: dict[str, Any] | None = None,
 ) -> None:
     """Weigh the search index MkDocs wrote (module pages, tags, synonyms; see search.py) and,
     for a site opened from a folder, write it again as a script. `memo` keeps each section's
-    synonyms between `serve` builds."""
+    synonyms between `serve` builds. From `prebuilt_from` bytes of index, the lunr index is
+    built here too (peerkit.searchlunr), for the browser to load. `held` is the index as
+    Material's plugin holds it (`material_index`); without it the file is read back."""
     index = site_dir / "search" / "search_index.json"
     if not index.is_file():
         return
-    data = weigh(json.loads(index.read_text(encoding="utf-8")), dict(pages), synonyms, memo, budget)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if held is None:
+        held = json.loads(index.read_text(encoding="utf-8"))
+    data = weigh(held, dict(pages), synonyms, memo, budget)
+    del held
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    prebuilt = None
+    prebuilt_text = ""
+    if prebuilt_from is not None and len(text.encode()) >= prebuilt_from:
+        prebuilt = shipped_index(data)
+    (index.parent / PREBUILT_INDEX).unlink(missing_ok=True)
+    if prebuilt is not None:
+        data["config"]["peerkit_prebuilt"] = True  # peerkit's worker then loads the file
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+        prebuilt_text = json.dumps(prebuilt, ensure_ascii=False, separators=(",", ":"))
+        (index.parent / PREBUILT_INDEX).write_text(prebuilt_text, encoding="utf-8")
+        del prebuilt
+    del data
     index.write_text(text, encoding="utf-8")
     if offline:
-        # Material's bundle reads `__index` from this script when opened from a folder.
+        # Material's bundle reads `__index` from this script when opened from a folder, and
+        # peerkit's worker `__peerkit_lunr` (from a folder it may not fetch the file). As
+        # JSON.parse of a string: browsers read that far quicker than the same object in code.
         with index.with_suffix(".js").open("w", encoding="utf-8") as script:
-            script.write("var __index = ")  # not one more copy of a large index
-            script.write(text)
+            script.write(f"var __index = JSON.parse({json.dumps(text, ensure_ascii=False)});\n")
+            if prebuilt_text:
+                quoted = json.dumps(prebuilt_text, ensure_ascii=False)
+                script.write(f"var __peerkit_lunr = JSON.parse({quoted});\n")
 
 
 def write_headers(site_dir: Path, scripts: set[str], shim: Path | None, serving: bool) -> None:
@@ -143,6 +195,10 @@ def post_build(plugin: PeerkitPlugin, config: MkDocsConfig) -> None:
             plugin.config.offline,
             plugin.synonyms_memo,
             plugin.config.search_budget * 1000 or None,
+            prebuilt_from=(
+                None if plugin.config.search_prebuilt < 0 else plugin.config.search_prebuilt * 1000
+            ),
+            held=material_index(config),
         )
     if plugin.config.headers and not plugin._serving:
         # Not for `serve`: its pages carry no policy, and no server reads these files.

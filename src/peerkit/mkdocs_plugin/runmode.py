@@ -9,6 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from peerkit.mkdocs_plugin.assets import WrittenOnce
 from peerkit.runmode.site import assets, plan_page, run_pages, with_plan_run_link, with_run_link
 from peerkit.sessions.view import Session, sessions_of
 
@@ -37,14 +38,14 @@ def add_run_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) -> 
         sessions = sessions_of(plugin.curriculum, plugin.plans, plugin.settings)
     plugin.run_links = {}
     for run in run_pages(sessions, plugin.settings, page_url):
-        files.append(File.generated(config, run.path, content=run.html))
+        files.append(WrittenOnce.generated(config, run.path, content=run.html))
         plugin.run_links.setdefault(run.page_url, []).append((run.label, run.path))
     plugin.planner_uri = None
     if plugin.config.browse:
         plugin.planner_uri = f"{plugin.config.browse_path.strip('/')}/planner.md"
         planner = File.generated(config, plugin.planner_uri, content="")
         plan = plan_page(plugin.curriculum, plugin.settings, planner.url)
-        files.append(File.generated(config, plan.path, content=plan.html))
+        files.append(WrittenOnce.generated(config, plan.path, content=plan.html))
     for path, source in assets().items():
         files.append(File.generated(config, path, abs_src_path=source))
 

@@ -22,7 +22,7 @@ from html import escape
 from typing import Any
 
 from peerkit.model import Module
-from peerkit.searchindex import DEFAULT_BUDGET, compact
+from peerkit.searchindex import DEFAULT_BUDGET, compact, text_used
 
 KEYWORDS_BOOST = 10.0
 """How much more a word in a summary or an aim counts than the same word in body text."""
@@ -80,6 +80,20 @@ def synonym_problems(groups: object) -> list[str]:
                 f"e.g. [burnout, compassion fatigue] (found {group!r})"
             )
     return problems
+
+
+def drop_unused_text(entries: list[dict[str, Any]], url: str, module: Module) -> None:
+    """Empty the text of the entries Material's search has just made for a module's page
+    (at the end of `entries`, located at `url`) where peerkit's index never reads it
+    (`peerkit.searchindex.text_used`): Material's index of a module page is about 50 KB,
+    held to the end of the build and written out once before peerkit replaces it."""
+    used = text_used(module)
+    for entry in reversed(entries):
+        page, _, anchor = str(entry.get("location", "")).partition("#")
+        if page != url:
+            break
+        if entry.get("text") and not used(anchor):
+            entry["text"] = ""
 
 
 def weigh(

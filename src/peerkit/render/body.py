@@ -52,10 +52,13 @@ MAX_CALLS = 100
 """Macro calls one body may make: enough for any module, too few to flood a page."""
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_JINJA_SYNTAX = re.compile(r"\{[{%#]|\r")
 
 
 def render_body(source: str, macros: Mapping[str, Callable[..., Markup]]) -> str:
     """Render `source` with `macros`; raises `BodyProblem` with the line of the first mistake."""
+    if not _JINJA_SYNTAX.search(source):
+        return source  # what Jinja gives for text with no {{, {% or {# (and no \r to convert)
     env = ImmutableSandboxedEnvironment(
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     )

@@ -32,7 +32,13 @@ def _web_label(url: str) -> str:
     return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
 
+def _count(number: int) -> str:
+    """A count as people read it: 4,625."""
+    return f"{number:,}"
+
+
 FILTERS: dict[str, Callable[..., str | None]] = {
+    "count": _count,
     "plain": plain,
     "inline": inline,
     "tel": _tel,

@@ -82,10 +82,16 @@ class Macros:
         curriculum: Curriculum,
         template_dirs: Sequence[Path] = (),
         settings: SiteSettings | None = None,
+        *,
+        pages: bool = True,
     ) -> None:
         self.curriculum = curriculum
         self.settings = settings or SiteSettings()
         self.fragments = shared_sandbox([*template_dirs, TEMPLATES])
+        self.pages = pages
+        """False when only the mistakes are wanted (`peerkit check`): every macro still looks
+        up and places what it is asked for, and raises where it would, but peerkit's own
+        fragments (its templates, filled from checked data) are not rendered."""
         self._state: _PageState | None = None
         # Slot names are unguessable, so a body cannot forge one.
         self._nonce = secrets.token_hex(8)
@@ -114,7 +120,11 @@ class Macros:
         return self._state or _PageState(None, default_link)
 
     def _fragment(self, name: str, **context: Any) -> Markup:
-        html = self.fragments.get_template(name).render(link=self.state.link, **context)
+        html = (
+            self.fragments.get_template(name).render(link=self.state.link, **context)
+            if self.pages
+            else ""
+        )
         slots = self.state.slots
         if slots is None:
             # Blank lines would end Markdown's raw HTML block, so a fragment never has one.

@@ -24,15 +24,55 @@ _RAW_OPEN = re.compile(r"<(script|style|title|textarea|head)[\s>]", re.IGNORECAS
 _RAW_CLOSE = re.compile(r"</(script|style|title|textarea|head)\s*>", re.IGNORECASE)
 
 
+_ORGANISATION = re.compile("organisation", re.IGNORECASE)
+_BEFORE = sorted({len(word) + 1 for word in ("your", "the", "his", "her", "their", "my")})[::-1]
+"""How far before "organisation" a mention starts (its first word and a space), longest
+first, so that the first that matches is where a search of the page would find it."""
+
+
+def _mentions(html: str) -> list[int]:
+    """Where each mention starts, as `PHRASE.finditer` over the page finds them, looked for
+    only just before each "organisation" (a quicker search than the whole pattern)."""
+    starts: list[int] = []
+    end = 0
+    for found in _ORGANISATION.finditer(html):
+        for back in _BEFORE:
+            start = found.start() - back
+            if start < end:
+                continue
+            mention = PHRASE.match(html, start)
+            if mention:
+                starts.append(start)
+                end = mention.end()
+                break
+    return starts
+
+
+_MAY_CHANGE = frozenset("aAsStThH")
+"""The first letter of each tag name above: any other tag leaves the state as it was."""
+
+
 def link_procedures(html: str, href: str) -> str:
     """`html` with each mention in its text (not in attributes, existing links or scripts)
     turned into a link to `href`."""
+    # A mention holds no `<` or `>`, so each lies within one tag or one stretch of text:
+    # only the text that holds one is searched again, and nothing after the last is read.
+    starts = _mentions(html)
+    if not starts:
+        return html
     target = escape(href)
     parts = _TAG.split(html)
     in_link = in_raw = 0
+    pos = next_match = 0
     for index, part in enumerate(parts):
+        if next_match == len(starts):
+            break
+        end = pos + len(part)
         if index % 2:
-            if _OPEN_A.match(part):
+            name = part[2:3] if part[1:2] == "/" else part[1:2]
+            if name not in _MAY_CHANGE:
+                pass
+            elif _OPEN_A.match(part):
                 in_link += 1
             elif _CLOSE_A.match(part):
                 in_link = max(0, in_link - 1)
@@ -40,8 +80,11 @@ def link_procedures(html: str, href: str) -> str:
                 in_raw += 1
             elif _RAW_CLOSE.match(part):
                 in_raw = max(0, in_raw - 1)
-        elif part and not in_link and not in_raw:
+        elif starts[next_match] < end and not in_link and not in_raw:
             parts[index] = PHRASE.sub(
                 lambda m: f'<a class="peerkit-safety-link" href="{target}">{m[1]}</a>', part
             )
+        while next_match < len(starts) and starts[next_match] < end:
+            next_match += 1
+        pos = end
     return "".join(parts)

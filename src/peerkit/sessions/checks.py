@@ -35,7 +35,14 @@ _NEXT_ACTIVITY = re.compile(r"\bnext activity\b", re.IGNORECASE)
 
 def leads_into_break(activity: Activity) -> int | None:
     """The index of a step that sends the group into the break, if there is one."""
-    return next((i for i, step in enumerate(activity.steps) if _INTO_THE_BREAK.search(step)), None)
+    return next(
+        (
+            i
+            for i, step in enumerate(activity.steps)
+            if "break" in step.lower() and _INTO_THE_BREAK.search(step)  # (the quick test first)
+        ),
+        None,
+    )
 
 
 def check_plan(plan_file: PlanFile, curriculum: Curriculum) -> list[Finding]:

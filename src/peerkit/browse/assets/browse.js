@@ -12,8 +12,17 @@
 // Quick with thousands of items: only items whose state changes are touched, typing in the
 // words box filters once the typing pauses, and each item lays out on its own (browse.css), so
 // each key shows at once.
+//
+// A long catalogue or library (more items than the site's `browse_cards`) holds only its first
+// cards in HTML, then every item as one line by theme (closed <details>). There this script
+// keeps the matching items as a list and shows their cards a page at a time ("Show more"),
+// drawing each card the HTML does not hold from the index (`card`, the same markup as the
+// templates, every text written with textContent); the lines by theme stay for browsing and
+// are put away while a filter is on.
 (() => {
   "use strict";
+
+  const many = (number) => number.toLocaleString("en-GB"); // a count as people read it: 4,625
 
   const root = document.querySelector("[data-peerkit-browse]");
   const script = document.currentScript;
@@ -60,6 +69,25 @@
     });
   }
   const start = () => loadIndex().then((index) => index && enhance(index));
+
+  // A long list: "Show more" draws the next cards (it fetches the index the first time).
+  const list = root.querySelector("[data-peerkit-items]");
+  const pageSize = filter.number(list && list.dataset.peerkitCards);
+  const more = root.querySelector("[data-peerkit-more]");
+  const moreLine = root.querySelector("[data-peerkit-more-line]");
+  const moreLeft = root.querySelector("[data-peerkit-more-left]");
+  let showMore = null; // set by enhance
+  function offerMore(left) {
+    moreLine.hidden = left <= 0;
+    const text = `Show ${Math.min(pageSize, left)} more`;
+    if (more.textContent !== text) more.textContent = text;
+    moreLeft.textContent = `(${many(left)} not shown yet)`;
+  }
+  if (pageSize && more) {
+    offerMore(filter.number(list.dataset.peerkitTotal) - list.children.length);
+    more.addEventListener("click", () => start().then(() => showMore && showMore()));
+  }
+
   if (location.search) {
     start();
   } else {
@@ -95,6 +123,12 @@
       elements.set(element.dataset.peerkitId, element);
     }
     for (const item of items) item.element = elements.get(item.id);
+    const paged = Boolean(pageSize && more);
+    const compact = root.querySelector("[data-peerkit-compact]");
+    const base = root.dataset.base || "";
+    const planner = root.dataset.planner || "";
+    let matched = items; // a long list: the items that match, in order
+    let drawn = 0; // ... and how many of them have their card in the list
 
     // The reflection bank groups questions by module, under headings: each list with its
     // heading and section, so a list or a module with no question left is hidden too.
@@ -115,8 +149,110 @@
       if (element.hidden === shown) element.hidden = !shown;
     };
 
+    // --- a long list's cards, drawn from the index ---------------------------------------
+
+    const span = ([low, high]) => (low === high ? `${low}` : `${low}\u2013${high}`);
+    function make(tag, attributes = {}, ...children) {
+      const element = document.createElement(tag);
+      for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+      element.append(...children);
+      return element;
+    }
+    const glance = (rows) =>
+      make("dl", { class: "peerkit-glance" }, ...rows.map(([term, ...what]) => make("div", {}, make("dt", {}, term), make("dd", {}, ...what))));
+
+    // The card of an item the HTML does not hold: the same markup as module_card.html and
+    // activities.html draw.
+    function card(item) {
+      if (kind === "activities") {
+        const module = item.module;
+        return make(
+          "li",
+          { class: "peerkit-card", "data-peerkit-id": item.id },
+          make("h2", { class: "peerkit-card-title" }, make("a", { href: base + item.url }, item.title)),
+          make("p", { class: "peerkit-card-module" }, "From ", make("a", { href: base + module.url }, module.title)),
+          make("p", {}, item.aim),
+          glance([
+            ["Time", `${span(item.minutes)} minutes`],
+            ["Format", item.formatLabel],
+            ["Group size", `${span(item.groupSize)} people`],
+          ]),
+          make(
+            "p",
+            {},
+            make(
+              "a",
+              {
+                class: "md-button",
+                href: `${planner}?add=${item.id}`,
+                "data-add-to-plan": "",
+                "data-minutes": `${item.minutes[0]}-${item.minutes[1]}`,
+                "aria-label": `Add to plan: ${item.title}`,
+              },
+              "Add to plan",
+            ),
+          ),
+        );
+      }
+      const time = [`${span(item.duration)} minutes`];
+      for (const version of item.versions) {
+        time.push("; ", make("a", { href: base + version.url }, version.label.toLowerCase()), ` ${span(version.minutes)}`);
+      }
+      const labels = index.valueLabels || {};
+      const element = make(
+        "article",
+        { class: "peerkit-card", "data-peerkit-id": item.id },
+        make("h2", {}, make("a", { href: base + item.url }, item.title)),
+        make("p", {}, item.summary),
+        glance([
+          ["Time", ...time],
+          ["Format", item.formatLabel],
+          ["Group size", `${span(item.groupSize)} people`],
+          ["Themes", item.themes.join(", ")],
+          ["Values", item.values.map((value) => labels[value] || value).join(", ")],
+        ]),
+      );
+      if (item.contentNotes.length) {
+        element.append(
+          make(
+            "details",
+            { class: "peerkit-card-note" },
+            make("summary", {}, `Content notes (${item.contentNotes.length})`),
+            make("ul", {}, ...item.contentNotes.map((note) => make("li", {}, note))),
+          ),
+        );
+      }
+      return element;
+    }
+    const cardOf = (item) => (item.element ||= card(item));
+
+    // Draw the cards of the first `upTo` matching items, touching only what changed.
+    function draw(upTo) {
+      const wanted = matched.slice(0, upTo).map(cardOf);
+      const current = list.children;
+      let same = 0;
+      while (same < wanted.length && same < current.length && current[same] === wanted[same]) same += 1;
+      if (same === current.length) list.append(...wanted.slice(same));
+      else list.replaceChildren(...wanted);
+      for (const element of wanted) if (element.hidden) element.hidden = false;
+      drawn = wanted.length;
+      offerMore(matched.length - drawn);
+    }
+
+    showMore = () => {
+      const first = drawn;
+      draw(drawn + pageSize);
+      const next = list.children[first];
+      if (next) next.querySelector("a").focus(); // where the reader goes on from
+    };
+
     function apply() {
       const want = filter.wanted(form);
+      if (paged) {
+        matched = items.filter((item) => filter.matches(item, want));
+        draw(pageSize);
+        return shownAll(matched.length);
+      }
       let shown = 0;
       for (const record of lists.values()) record.shown = 0;
       for (const item of items) {
@@ -138,11 +274,18 @@
         }
         for (const [group, count] of groups) show(group, count > 0);
       }
+      shownAll(shown);
+    }
+
+    function shownAll(shown) {
       const noun = nouns[kind];
       const text =
-        shown === items.length ? `All ${shown} ${noun}` : `Showing ${shown} of ${items.length} ${noun}`;
+        shown === items.length
+          ? `All ${many(shown)} ${noun}`
+          : `Showing ${many(shown)} of ${many(items.length)} ${noun}`;
       if (count.textContent !== text) count.textContent = text;
       none.hidden = shown !== 0;
+      if (compact) compact.hidden = shown !== items.length;
       remember();
     }
 

@@ -1,8 +1,11 @@
 // The session planner: pick activities, order them, time them, print or download the plan.
 //
 // The page lists the activities and an empty plan in HTML and is shown first; the loader
-// below then fetches the curriculum index (window.peerkitIndex, from index.js, 184 KB) just
-// after the first paint, and the planner takes over the lists. The plan lives in the
+// below then fetches what the planner plans with (window.peerkitPlanner, from
+// index-planner.js: the modules and activities without their steps) just after the first
+// paint, and the planner takes over the lists. The steps, materials and notes the printed
+// agenda shows come from the whole curriculum index (window.peerkitIndex, index.js, ten times
+// the size on a large site), fetched once the plan holds an activity. The plan lives in the
 // address bar (so it can be bookmarked and shared) and in this browser's local storage, one
 // plan per site. Everything from the index or the address bar is written with textContent,
 // never as HTML.
@@ -11,16 +14,35 @@
 
   const script = document.currentScript;
   if (!document.querySelector("[data-peerkit-planner]")) return;
+  const fetched = new Map();
+  // A script of the site (index-planner.js, index.js) once, as a promise of what it sets.
+  function fetchScript(address, name) {
+    if (window[name]) return Promise.resolve(window[name]);
+    if (!fetched.has(address)) {
+      fetched.set(
+        address,
+        new Promise((resolve, reject) => {
+          const tag = document.createElement("script");
+          tag.src = new URL(address, document.baseURI).href;
+          tag.onload = () => resolve(window[name]);
+          tag.onerror = reject;
+          document.head.append(tag);
+        }),
+      );
+    }
+    return fetched.get(address);
+  }
+  const details = () =>
+    script && script.dataset.details
+      ? fetchScript(script.dataset.details, "peerkitIndex")
+      : Promise.resolve(window.peerkitIndex);
   function loadIndex() {
-    if (window.peerkitIndex) return planner(window.peerkitIndex);
+    if (window.peerkitPlanner) return planner(window.peerkitPlanner, details);
     if (!script || !script.dataset.index) return;
-    const tag = document.createElement("script");
-    tag.src = new URL(script.dataset.index, document.baseURI).href;
-    tag.onload = () => planner(window.peerkitIndex);
-    document.head.append(tag);
+    fetchScript(script.dataset.index, "peerkitPlanner").then((index) => planner(index, details));
   }
   requestAnimationFrame(() => setTimeout(loadIndex, 0));
-})((index) => {
+})((index, loadDetails) => {
   "use strict";
 
   const root = document.querySelector("[data-peerkit-planner]");
@@ -35,6 +57,23 @@
   const modules = new Map(index.modules.map((m) => [m.id, m]));
   const activities = new Map(index.activities.map((a) => [a.id, a]));
   const kinds = new Map(index.kinds.map((k) => [k.kind, k]));
+
+  // The printed agenda's steps, materials and notes, from the whole index: fetched once the
+  // plan holds an activity (or Print is pressed), then the agenda is drawn again.
+  let detailed = null;
+  function withDetails() {
+    if (!detailed) {
+      detailed = loadDetails().then((full) => {
+        for (const a of (full && full.activities) || []) {
+          const activity = activities.get(a.id);
+          if (!activity) continue;
+          for (const key of ["contentNotes", "materials", "steps", "onlineVariation"]) activity[key] = a[key];
+        }
+        drawItems();
+      }, () => {}); // offline without index.js: the agenda prints without the steps
+    }
+    return detailed;
+  }
 
   const details = $("[data-planner-details]");
   const list = $("[data-planner-items]");
@@ -364,6 +403,7 @@
         ),
       ),
     );
+    if (rows.some(({ item }) => item.kind === "activity")) withDetails();
     const steps = rows
       .filter(({ item }) => item.kind === "activity")
       .map(({ item, start }) => {
@@ -373,11 +413,11 @@
           { class: "peerkit-agenda-activity" },
           element("h3", { text: `${clock(start)} ${activity.title} (${item.minutes} minutes)` }),
           element("p", { text: activity.aim }),
-          ...activity.contentNotes.map((note) => element("p", { text: `Content note: ${note}` })),
-          activity.materials.length
+          ...(activity.contentNotes || []).map((note) => element("p", { text: `Content note: ${note}` })),
+          activity.materials && activity.materials.length
             ? element("p", { text: `You need: ${activity.materials.join("; ")}` })
             : null,
-          element("ol", {}, ...activity.steps.map((step) => element("li", { text: step }))),
+          element("ol", {}, ...(activity.steps || []).map((step) => element("li", { text: step }))),
           activity.onlineVariation
             ? element("p", { text: `Online: ${activity.onlineVariation}` })
             : null,
@@ -420,39 +460,64 @@
   const results = $("[data-planner-results]");
   const found = $("[data-planner-found]");
 
+  // On a large site the list holds a page of rows at a time ("Show more" adds the next).
+  const rows = Number(results.dataset.plannerRows) || Infinity;
+  const more = $("[data-planner-more]");
+  let shown = index.activities;
+  let drawn = results.children.length;
+  function offerMore() {
+    if (!more) return;
+    const left = shown.length - drawn;
+    more.parentElement.hidden = left <= 0;
+    more.textContent = `Show ${Math.min(rows, left)} more`;
+    $("[data-planner-more-left]").textContent = `(${left.toLocaleString("en-GB")} not shown yet)`;
+  }
+  if (more) {
+    more.addEventListener("click", () => {
+      const first = drawn;
+      drawn = Math.min(shown.length, drawn + rows);
+      results.append(...shown.slice(first, drawn).map(row));
+      offerMore();
+      results.children[first]?.querySelector("a").focus();
+    });
+    offerMore();
+  }
+
   function drawResults() {
     // The activity library's filter (filter.js): the same fields mean the same here.
     const { activity, matches, wanted } = window.peerkitFilter;
     const want = wanted(filters);
-    const shown = index.activities.filter((a) => matches(activity(a, modules), want));
+    shown = index.activities.filter((a) => matches(activity(a, modules), want));
     found.textContent =
       shown.length === index.activities.length
-        ? `All ${shown.length} activities`
-        : `${shown.length} ${shown.length === 1 ? "activity" : "activities"} found`;
-    results.replaceChildren(
-      ...shown.map((a) =>
-        element(
-          "li",
-          { "data-activity": a.id },
-          element(
-            "span",
-            {},
-            element("a", { href: base + a.url, text: a.title }),
-            " ",
-            element("span", {
-              class: "peerkit-hint",
-              text: `${modules.get(a.module).title} · ${a.minutes[0]}–${a.minutes[1]} min · ${a.formatLabel}`,
-            }),
-          ),
-          element("button", {
-            type: "button",
-            class: "md-button peerkit-small-button",
-            "data-add-activity": a.id,
-            "aria-label": `Add ${a.title} to the plan`,
-            text: "Add",
-          }),
-        ),
+        ? `All ${shown.length.toLocaleString("en-GB")} activities`
+        : `${shown.length.toLocaleString("en-GB")} ${shown.length === 1 ? "activity" : "activities"} found`;
+    drawn = Math.min(shown.length, rows);
+    results.replaceChildren(...shown.slice(0, drawn).map(row));
+    offerMore();
+  }
+
+  function row(a) {
+    return element(
+      "li",
+      { "data-activity": a.id },
+      element(
+        "span",
+        {},
+        element("a", { href: base + a.url, text: a.title }),
+        " ",
+        element("span", {
+          class: "peerkit-hint",
+          text: `${modules.get(a.module).title} · ${a.minutes[0]}–${a.minutes[1]} min · ${a.formatLabel}`,
+        }),
       ),
+      element("button", {
+        type: "button",
+        class: "md-button peerkit-small-button",
+        "data-add-activity": a.id,
+        "aria-label": `Add ${a.title} to the plan`,
+        text: "Add",
+      }),
     );
   }
 
@@ -569,7 +634,9 @@
     } else if (target.dataset.itemAction) {
       move(target.dataset.itemAction, Number(target.dataset.position));
     } else if (target.dataset.plannerAction === "print") {
-      window.print();
+      // The agenda's steps may still be on their way: print once they are here.
+      if (plan.items.some((item) => item.kind === "activity")) withDetails().finally(() => window.print());
+      else window.print();
     } else if (target.dataset.plannerAction === "download") {
       download();
     } else if (target.dataset.plannerAction === "restore" && saved) {

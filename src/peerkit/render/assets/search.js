@@ -3,8 +3,9 @@
 //
 // - Opened from a folder (file://), browsers refuse Web Workers, so the iframe-worker shim
 //   (served by the site itself) stands in for them. Only there: over http it is never loaded.
-// - Material fetches the whole search index (hundreds of KB) as soon as a page loads. Here that
-//   request waits until someone opens search (focuses the search box, presses a search
+// - Material fetches the whole search index (hundreds of KB) as soon as a page loads (over
+//   http search_index.json, from a folder search_index.js). Here that request waits until
+//   someone opens search (focuses the search box, presses a search
 //   shortcut or taps the search button), so reading a page costs nothing for search.
 (() => {
   "use strict";
@@ -15,12 +16,24 @@
     // Written in while the page is still being read, so the shim runs before Material's
     // (deferred) bundle starts its search worker.
     document.write(`<script src="${shim}"><\/script>`);
-    return; // from a folder Material already waits for search to open before reading the index
   }
 
   const INDEX = /\/search\/search_index\.json(?:$|[?#])/;
+  const SCRIPT = /\/search\/search_index\.js(?:$|[?#])/;
   const waiting = [];
   let wanted = false;
+
+  // From a folder Material reads the index from a script (search_index.js) it adds to <head>
+  // as the page loads: that script waits the same way.
+  const head = document.head;
+  const append = head.appendChild;
+  head.appendChild = function (node) {
+    if (!wanted && node instanceof HTMLScriptElement && SCRIPT.test(node.src)) {
+      waiting.push(() => append.call(head, node));
+      return node;
+    }
+    return append.call(this, node);
+  };
 
   function release() {
     if (wanted) return;
