@@ -76,8 +76,8 @@ def test_each_document_keeps_its_own_print_css_in_one_worker(tmp_path: Path) -> 
     # document still gets its own page size and its own rules.
     def html(size: str, colour: str) -> str:
         return (
-            '<html lang="en"><head><title>t</title><style>@page { size: %s; margin: 20mm }'
-            " p { color: %s }</style></head><body><p>Words</p></body></html>" % (size, colour)
+            f'<html lang="en"><head><title>t</title><style>@page {{ size: {size}; margin: 20mm }}'
+            f" p {{ color: {colour} }}</style></head><body><p>Words</p></body></html>"
         )
 
     sizes = {}
