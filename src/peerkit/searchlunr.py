@@ -233,7 +233,7 @@ class MaterialBuilder(Builder):  # type: ignore[misc]
         doc_ref = str(doc[self._ref])
         self._documents[doc_ref] = attributes or {}
         self.document_count += 1
-        whitelist = self.metadata_whitelist
+        (position,) = self.metadata_whitelist  # ["position"], as Material has it
         for field_name, field in self._fields.items():
             terms = self._terms(self.tokenize(field.extractor(doc)))
             field_ref = str(FieldRef(doc_ref, field_name))
@@ -248,11 +248,12 @@ class MaterialBuilder(Builder):  # type: ignore[misc]
                     posting["_index"] = self.term_index
                     self.term_index += 1
                     self.inverted_index[key] = posting
+                # Each entry's positions as a bare list, not lunr's {"position": [...]}: a
+                # dict fewer for each word of each entry (a third of the build's memory).
                 found = posting[field_name].get(doc_ref)
                 if found is None:
-                    found = posting[field_name][doc_ref] = {name: [] for name in whitelist}
-                for name in whitelist:
-                    found[name].append(metadata[name])
+                    found = posting[field_name][doc_ref] = []
+                found.append(metadata[position])
 
 
 def _js_order(term: str) -> bytes:
@@ -302,10 +303,18 @@ def prebuilt_index(index: dict[str, Any]) -> dict[str, Any] | None:
         "fields": list(builder._fields),
         "fieldVectors": [[ref, v.elements] for ref, v in builder.field_vectors.items()],
         "invertedIndex": [
-            [term, builder.inverted_index[term]]
+            [term, _lunr_posting(builder.inverted_index[term])]
             for term in sorted(builder.inverted_index, key=_js_order)
         ],
         "pipeline": _search_pipeline(index),
+    }
+
+
+def _lunr_posting(posting: dict[str, Any]) -> dict[str, Any]:
+    """A term's posting as lunr writes it: each entry's positions under "position"."""
+    return {
+        name: found if name == "_index" else {ref: {"position": at} for ref, at in found.items()}
+        for name, found in posting.items()
     }
 
 
@@ -322,13 +331,13 @@ def shipped_index(index: dict[str, Any]) -> dict[str, Any] | None:
     fields = list(builder._fields)
     terms = []
     for term in sorted(builder.inverted_index, key=_js_order):
-        posting = builder.inverted_index[term]
+        posting = builder.inverted_index.pop(term)  # let go of each as its row is made
         row: list[Any] = [term, posting["_index"]]
         for name in fields:
-            row.append([[place[ref], *found["position"]] for ref, found in posting[name].items()])
+            row.append([[place[ref], *found] for ref, found in posting[name].items()])
         terms.append(row)
     vectors = [
-        [builder.field_vectors[f"{name}/{doc['location']}"].elements for name in fields]
+        [builder.field_vectors.pop(f"{name}/{doc['location']}").elements for name in fields]
         for doc in docs
     ]
     return {
