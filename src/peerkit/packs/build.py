@@ -72,6 +72,11 @@ SET_LETTERS = "ABCDEF"
 """Card sets print lettered A to F, each letter with its own band pattern."""
 TEMPLATE_OF = {"large-print": "participant"}
 """Pack kinds printed from another kind's template (with a flag)."""
+SAFETY_PAGE = 2
+"""The facilitator pack's safety page: the page after its cover. The pack's mentions of it print
+this number (WeasyPrint's target-counter would lay out every page with a mention three times);
+each render checks that the safety page is there, and a pack where it is not is laid out again
+with target-counter."""
 
 
 # --- print HTML ------------------------------------------------------------------------
@@ -100,9 +105,11 @@ class PrintTemplates:
         *,
         decks: dict[str, Deck] | None = None,
         sets: Sequence[str] = ("A",),
+        safety_page: int | None = SAFETY_PAGE,
     ) -> str:
         """A pack's print HTML; card sheets lay each deck out as `decks` says (by default,
-        at the size its texts need by estimate) in the lettered `sets`."""
+        at the size its texts need by estimate) in the lettered `sets`. A facilitator pack's
+        mentions of its safety page name `safety_page` (None: the page it is laid out on)."""
         if kind == "slides":
             return slides_html(session, settings)  # run mode's screens, one a page
         template = self.env.get_template(f"{TEMPLATE_OF.get(kind, kind)}.html")
@@ -124,6 +131,7 @@ class PrintTemplates:
             circles_view=CIRCLES_VIEW,
             leading=LABEL_LEADING,
             local_support=list(session.local_support),
+            safety_page=safety_page,
         )
         if kind == "facilitator" and 'id="safety"' in html:
             # Mentions of "your organisation's procedures" point to the pack's safety page.
@@ -311,6 +319,7 @@ def build_packs(
     used: set[str] = set()
     floors: dict[str, int] = {}
     failed: dict[str, Overflow] = {}
+    unpinned: set[str] = set()  # packs whose safety page is not on SAFETY_PAGE
     workers = pdf.workers_for(jobs)
     # Packs waiting for the render of their HTML (key), and the render each future is.
     waiting: dict[str, list[tuple[Pack, dict[str, Deck]]]] = {}
@@ -320,7 +329,10 @@ def build_packs(
     def start(pack: Pack) -> None:
         """Lay out `pack` as HTML: from the cache, with a render already under way, or queued."""
         decks = card_decks(pack.printed, paper, floors) if pack.kind == "cards" else {}
-        html = templates.html(pack.kind, pack.printed, settings, paper, decks=decks, sets=sets)
+        pinned = None if pack.path in unpinned else SAFETY_PAGE
+        html = templates.html(
+            pack.kind, pack.printed, settings, paper, decks=decks, sets=sets, safety_page=pinned
+        )
         key = hashlib.sha256(f"{_ENGINE}\0{paper}\0{html}".encode()).hexdigest()
         cached, boxes = cache / f"{key}.pdf", cache / f"{key}.json"
         if key in waiting:
@@ -333,7 +345,12 @@ def build_packs(
             queued.append((key, html))
 
     def finish(pack: Pack, decks: dict[str, Deck], key: str, data: dict[str, object]) -> None:
-        """Place a rendered pack, or lay its cards out again one size smaller if they overflow."""
+        """Place a rendered pack, or lay its cards out again one size smaller if they overflow,
+        or the pack again naming its safety page as laid out if it is not where expected."""
+        if data.get("misplaced") and pack.path not in unpinned:
+            unpinned.add(pack.path)
+            start(pack)
+            return
         boxes_report = _box_report(data)
         retry = False
         for overflow in boxes_report.overflows:

@@ -10,6 +10,7 @@ to size card decks; the tests use it on every pack.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +84,20 @@ def _by_class(element: Any, names: dict[int, str]) -> str | None:
             names[id(element)] = f"{name}-{len(names) + 1}"
             return names[id(element)]
     return None
+
+
+PINNED = re.compile(r'<[^>]*\bid="([^"]+)"[^>]*\bdata-page="(\d+)"')
+
+
+def misplaced(document: Any, html: str) -> list[str]:
+    """The ids of elements the HTML says are on a page (`id="x" data-page="2"`: the print
+    HTML names that page elsewhere) that start on another page of `document`."""
+    wrong = []
+    for anchor, number in PINNED.findall(html):
+        page = int(number) - 1
+        if page >= len(document.pages) or anchor not in document.pages[page].anchors:
+            wrong.append(anchor)
+    return wrong
 
 
 def check_boxes(document: Any) -> BoxReport:
