@@ -102,7 +102,7 @@ run-previews: build ## Screenshots of run mode, the presenter view and a slide f
 	$(VENV)/bin/python tools/runmode_previews.py --site site --out docs/assets/facilitate
 
 bench: setup system-deps ## Time builds, checks and PDF packs against baselines (ratios, same run)
-	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3 --json bench/results.json
+	$(VENV)/bin/python bench/run.py --sizes $(SIZES) --repeat 3 --compile --json bench/results.json --write docs/benchmarks.md
 	$(VENV)/bin/python bench/packs.py --write docs/benchmarks.md
 	CHROME_PATH=/usr/bin/chromium $(VENV)/bin/python bench/lighthouse.py --repeat 3
 	$(VENV)/bin/python bench/frontend.py --size $(FRONTEND_SIZE) --repeat 3 --markdown docs/benchmarks.md --json bench/frontend-$(FRONTEND_SIZE).json

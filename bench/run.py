@@ -274,6 +274,39 @@ def report(all_figures: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+BEGIN, END = "<!-- bench/run.py: begin -->", "<!-- bench/run.py: end -->"
+
+
+def stamp(args: argparse.Namespace) -> str:
+    """What the table was measured on and how: machine, versions, date, runs, load."""
+    from importlib.metadata import version
+
+    libraries = ", ".join(
+        f"{name} {version(name)}" for name in ("mkdocs", "mkdocs-material", "PyYAML", "pydantic")
+    )
+    return (
+        f"`bench/run.py {' '.join(sys.argv[1:])}`, {time.strftime('%Y-%m-%d %H:%M')}: "
+        f"{os.cpu_count()} cores, {platform.platform(terse=True)}, Python "
+        f"{platform.python_version()}, {libraries}; median of {args.repeat} run(s) of each, "
+        f"subject and baseline in turn; load average {os.getloadavg()[0]:.1f} at the end. "
+        "CPU seconds (user + system, children included); wall and peak memory beside."
+    )
+
+
+def write_section(path: Path, body: str) -> None:
+    """Replace the block between this script's markers in `path` (added under
+    "## Check, build and serve" if missing), leaving the rest of the file as it is."""
+    text = path.read_text(encoding="utf-8")
+    block = f"{BEGIN}\n{body}\n{END}"
+    if BEGIN in text:
+        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    else:
+        heading = "## Check, build and serve\n"
+        at = text.index(heading) + len(heading) if heading in text else len(text)
+        text = text[:at] + "\n" + block + "\n" + text[at:]
+    path.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="8,100", help="numbers of modules, comma-separated")
@@ -289,6 +322,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument(
         "--only", choices=["check"], default="", help="measure only this row (check: no builds)"
+    )
+    parser.add_argument(
+        "--write", type=Path, help="put the table (machine, versions, date) into this Markdown file"
     )
     parser.add_argument(
         "--compile",
@@ -320,6 +356,8 @@ def main() -> None:
     machine = f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"{machine}, load average {os.getloadavg()[0]:.1f}\n")
     print(report(figures))
+    if args.write:
+        write_section(args.write, stamp(args) + "\n\n" + report(figures))
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "sizes": figures}, indent=1))
 
