@@ -110,6 +110,10 @@ def test_an_edit_renders_again_only_the_module_and_the_pages_that_show_it(
         rendered, unchanged, seen = server.next_count(0)
         assert (rendered, unchanged) == (8, 0)
         server.page("index.html", "</html>")
+        # While serving, the browser builds the search index itself: no lunr index is built
+        # on each rebuild (a build ships one, tests/test_search_prebuilt.py).
+        assert server.fetch("search/search_lunr.json")[0] == 404
+        assert "peerkit_prebuilt" not in server.fetch(SEARCH)[1]
 
         care = modules / "self-care.md"
         _save(care, care.read_text(encoding="utf-8") + "\nA zebra crossed the room.\n")

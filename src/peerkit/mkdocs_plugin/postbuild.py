@@ -195,8 +195,12 @@ def post_build(plugin: PeerkitPlugin, config: MkDocsConfig) -> None:
             plugin.config.offline,
             plugin.synonyms_memo,
             plugin.config.search_budget * 1000 or None,
+            # Not while serving: each rebuild would build the lunr index again (about a
+            # second per megabyte of index) for one person's browser, which builds it itself.
             prebuilt_from=(
-                None if plugin.config.search_prebuilt < 0 else plugin.config.search_prebuilt * 1000
+                None
+                if plugin.config.search_prebuilt < 0 or plugin._serving
+                else plugin.config.search_prebuilt * 1000
             ),
             held=material_index(config),
         )
