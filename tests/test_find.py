@@ -56,6 +56,22 @@ SETTLED = """() => {
 }"""
 
 
+def test_the_planner_passes_axe_while_its_index_is_still_on_the_way(
+    browser: Browser, base_url: str
+) -> None:
+    # On a slow connection the planner's buttons wait for its index; its lists, which scroll
+    # on a phone, must still be reachable by keyboard (axe: scrollable-region-focusable).
+    page = in_context(browser, 320)
+    page.route("**/index-planner.js", lambda route: None)  # held back: never arrives
+    page.goto(base_url + "browse/planner.html")
+    expect(page.locator("[data-add-version]").first).to_be_disabled()
+    assert axe_violations(page) == []
+    versions = page.get_by_role("list", name="A whole module, in less time")
+    versions.focus()
+    expect(versions).to_be_focused()
+    page.context.close()
+
+
 @pytest.mark.parametrize("width", [320, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_type_passes_axe(
