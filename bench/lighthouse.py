@@ -51,6 +51,11 @@ def lighthouse() -> Path:
     installed = json.loads(manifest.read_text())["version"] if manifest.is_file() else None
     if installed != version:
         TOOLS.mkdir(parents=True, exist_ok=True)
+        # A package.json of its own, or npm looks further up, finds the repository's and
+        # installs Lighthouse into the site's node_modules.
+        own = TOOLS / "package.json"
+        if not own.is_file():
+            own.write_text(json.dumps({"name": "peerkit-bench-tools", "private": True}) + "\n")
         subprocess.run(
             ["npm", "install", "--no-audit", "--no-fund", "--save-exact", f"lighthouse@{version}"],
             cwd=TOOLS,
