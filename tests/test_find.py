@@ -129,6 +129,8 @@ def test_search_count_and_result_tags_are_readable(
     page.locator("input[data-md-component=search-query]").click()
     page.keyboard.type("mutuality")
     expect(page.locator(".md-search-result .md-tag").first).to_be_visible()
+    # Colours are checked as a reader sees them: the results settled, their fade-in over.
+    page.wait_for_function(SETTLED, polling=300)
     assert axe_violations(page, ["color-contrast"]) == []
     page.context.close()
 
