@@ -120,6 +120,7 @@ def test_an_edit_renders_again_only_the_module_and_the_pages_that_show_it(
         rendered, unchanged, seen = server.next_count(seen)
         assert (rendered, unchanged) == (1, 7)
         assert "A zebra crossed the room." in server.page("modules/self-care.html", "zebra")
+        assert server.fetch("run/modules/self-care.html")[0] == 200
 
         values = modules / "peer-values.md"
         text = values.read_text(encoding="utf-8")
@@ -130,6 +131,11 @@ def test_an_edit_renders_again_only_the_module_and_the_pages_that_show_it(
         assert (rendered, unchanged) == (2, 6)
         sharing = server.page("modules/sharing-our-experiences.html", "Values we share as peers")
         assert "Values we share as peers" in sharing
+        # Run pages are kept while only a module's text changes, and made again when its
+        # front-matter does: the run page shows the new title.
+        assert "Values we share as peers" in server.page(
+            "run/modules/peer-values.html", "Values we share as peers"
+        )
     finally:
         server.proc.terminate()
         server.proc.wait(timeout=30)

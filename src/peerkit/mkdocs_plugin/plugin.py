@@ -72,6 +72,8 @@ class PeerkitPlugin(BasePlugin[PeerkitConfig]):
         self.front_matter: dict[str, tuple[RenderedModule, str]] = {}
         self.browse_kept: dict[str, tuple[str, str]] = {}
         self.index_kept: tuple[str, tuple[str, ...]] | None = None
+        # Run pages while serving: (key, [(path, html, page url, label)]) (see runmode.py).
+        self.run_kept: tuple[str, list[tuple[str, str, str | None, str | None]]] | None = None
         self.site_shape: str | None = None  # under `serve --dirty` (mkdocs_plugin.dirty)
         self.site_fronts = ""
 

@@ -9,6 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from peerkit.incremental import digest
 from peerkit.mkdocs_plugin.assets import WrittenOnce
 from peerkit.runmode.site import assets, plan_page, run_pages, with_plan_run_link, with_run_link
 from peerkit.sessions.view import Session, sessions_of
@@ -32,20 +33,40 @@ def add_run_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) -> 
         module = session.modules[0].id if session.modules else session.id
         return plugin.page_file(module).url
 
-    sessions = plugin.sessions
-    if not any(s.source == "module" for s in sessions):
-        # Without packs the build makes only the plans' sessions; run mode wants every module.
-        sessions = sessions_of(plugin.curriculum, plugin.plans, plugin.settings)
-    plugin.run_links = {}
-    for run in run_pages(sessions, plugin.settings, page_url):
-        files.append(WrittenOnce.generated(config, run.path, content=run.html))
-        plugin.run_links.setdefault(run.page_url, []).append((run.label, run.path))
     plugin.planner_uri = None
     if plugin.config.browse:
         plugin.planner_uri = f"{plugin.config.browse_path.strip('/')}/planner.md"
-        planner = File.generated(config, plugin.planner_uri, content="")
-        plan = plan_page(plugin.curriculum, plugin.settings, planner.url)
-        files.append(WrittenOnce.generated(config, plan.path, content=plan.html))
+    # Run pages show only structured data (modules' front-matter, the plans, the settings):
+    # while serving, an edit to a module's text leaves them as they were.
+    key = digest(
+        plugin.cache.fronts,
+        plugin.setting,
+        *(repr(plan.plan) + repr(plan.ideas) for plan in plugin.plans),
+        repr(sorted(plugin.config.items())),
+        str(config.use_directory_urls),
+    )
+    kept = plugin.run_kept if plugin.cache_in_use else None
+    if kept is None or kept[0] != key:
+        sessions = plugin.sessions
+        if not any(s.source == "module" for s in sessions):
+            # Without packs the build makes only the plans' sessions; run mode wants every
+            # module.
+            sessions = sessions_of(plugin.curriculum, plugin.plans, plugin.settings)
+        made: list[tuple[str, str, str | None, str | None]] = [
+            (run.path, run.html, run.page_url, run.label)
+            for run in run_pages(sessions, plugin.settings, page_url)
+        ]
+        if plugin.planner_uri is not None:
+            planner = File.generated(config, plugin.planner_uri, content="")
+            plan = plan_page(plugin.curriculum, plugin.settings, planner.url)
+            made.append((plan.path, plan.html, None, None))
+        kept = (key, made)
+        plugin.run_kept = kept if plugin.cache_in_use else None
+    plugin.run_links = {}
+    for path, html, url, label in kept[1]:
+        files.append(WrittenOnce.generated(config, path, content=html))
+        if url is not None:
+            plugin.run_links.setdefault(url, []).append((label, path))
     for path, source in assets().items():
         files.append(File.generated(config, path, abs_src_path=source))
 
