@@ -268,8 +268,12 @@ def test_plan_rows_keep_their_text_readable_at_320_px(browser: Browser, base_url
     page.goto(base_url + f"{PLANNER}?item=break~15~Tea%20and%20coffee&item=activity~{FIRST.id}~20")
     text = page.get_by_label("Text of item 1, Break")
     expect(text).to_be_visible()  # the plan is drawn once the planner's index has arrived
-    # Read in one step: the row is drawn again when the full index arrives for the agenda.
-    assert text.evaluate("e => e.getBoundingClientRect().width") >= 200
+    # The row is drawn again when the full index arrives for the agenda: wait for a drawn
+    # row at least 200 px wide (fails by timing out if it stays narrower).
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[aria-label="Text of item 1, Break"]')]
+            .some((e) => e.getBoundingClientRect().width >= 200)"""
+    )
     name = page.locator(".peerkit-planner-name").nth(1)
     assert name.bounding_box()["width"] >= 200  # type: ignore[index]
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
