@@ -68,6 +68,8 @@ def activities_for(theme: str, fmt: str, size: int, lo: int, hi: int) -> list[st
 
 
 def ids_of(page: Page, selector: str) -> list[str]:
+    """The items shown once the filters have run (they wait for the page's index to arrive)."""
+    page.wait_for_selector("[data-peerkit-enhanced]", state="attached")
     return page.eval_on_selector_all(
         selector, "els => els.filter(e => !e.hidden).map(e => e.dataset.peerkitId)"
     )
