@@ -61,11 +61,16 @@ class Serve:
         raise AssertionError("no build finished:\n" + "".join(self.lines[-30:]))
 
     def built(self, after: int) -> int:
-        """The number of log lines read once a build has finished after line `after`."""
+        """The number of log lines read once a build has finished after line `after`.
+
+        The first build ends with "Documentation built in N seconds"; a rebuild may not, as
+        MkDocs drops a log message it has printed before (a rebuild as quick as an earlier
+        one), so a rebuild is known by the "Reloading browsers" that follows it."""
+        done = "Reloading browsers" if after else "Documentation built"
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             for index in range(after, len(self.lines)):
-                if "Documentation built" in self.lines[index]:
+                if done in self.lines[index]:
                     return index + 1
             assert self.proc.poll() is None, "".join(self.lines)
             time.sleep(0.05)
