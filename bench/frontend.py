@@ -10,9 +10,10 @@ same module pages as Markdown in one flat "Modules" section. Then it measures:
 - first search results in Chromium: the time from the first key typed into a search box
   just opened (the index is fetched and built then) to the first list of results, over
   http and from the folder (file://), and the same once the index is ready;
-- the catalogue and the activity library: time to interactive (the end of the last long
-  task after load, or load when there is none) and each filter keystroke (the key pressed
-  to the next frame), with the time until the list shows the result of the last key.
+- the catalogue, the activity library and the reflection bank: time to interactive (the
+  end of the last long task after load, or load when there is none) and each filter
+  keystroke (the key pressed to the next frame), with the time until the list shows the
+  result of the last key.
 
 It prints a table and, with `--json`, writes the figures for comparison between runs.
 
@@ -252,6 +253,7 @@ def median(values: list[float]) -> float:
 BROWSE_PAGES = [
     ("catalogue", "browse/catalogue.html", True),
     ("library", "browse/activities.html", True),
+    ("bank", "browse/reflections.html", True),
     ("planner", "browse/planner.html", False),
 ]
 """The browse pages timed: name, path, and whether it has the word filter to type into."""
@@ -392,7 +394,7 @@ def measure(
         sizes = page_sizes(first_module_page(folder).read_text(encoding="utf-8"))
         for key, value in sizes.items():
             figures[f"{name}module_{key}_bytes"] = value
-    for name in ("catalogue", "activities", "planner"):
+    for name in ("catalogue", "activities", "reflections", "planner"):
         figures[f"{name}_html_bytes"] = (built / "browse" / f"{name}.html").stat().st_size
         if before:
             figures[f"before_{name}_html_bytes"] = (
@@ -463,6 +465,11 @@ ROWS = [
     ("library keystroke (median)", "library_keystroke_median_ms", None, "ms"),
     ("library keystroke (slowest)", "library_keystroke_max_ms", None, "ms"),
     ("library list updated after last key", "library_filtered_ms", None, "ms"),
+    ("reflection bank HTML", "reflections_html_bytes", None, "bytes"),
+    ("reflection bank interactive", "bank_interactive_ms", "baseline_page_interactive_ms", "ms"),
+    ("reflection bank keystroke (median)", "bank_keystroke_median_ms", None, "ms"),
+    ("reflection bank keystroke (slowest)", "bank_keystroke_max_ms", None, "ms"),
+    ("reflection bank updated after last key", "bank_filtered_ms", None, "ms"),
     ("planner HTML", "planner_html_bytes", None, "bytes"),
     ("planner's index, fetched after first paint", "planner_index_bytes", None, "bytes"),
     (
@@ -475,7 +482,7 @@ ROWS = [
 BEFORE_ROWS = [
     (label, key)
     for label, key, _, _ in ROWS
-    if key.split("_")[0] in ("catalogue", "library", "activities", "planner")
+    if key.split("_")[0] in ("catalogue", "library", "activities", "bank", "reflections", "planner")
 ]
 """The rows `--before` gives a second figure for (the same key with `before_`)."""
 

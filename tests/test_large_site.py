@@ -292,3 +292,86 @@ def test_a_long_planner_list_shows_more_on_request_and_filters_them_all(
     page.locator("#planner-q").fill(last.title)
     page.locator(f'[data-add-activity="{last.activities[-1].id}"]').click()
     expect(page.locator("[data-planner-items] > li")).to_have_count(1)
+
+
+def bank_questions(module: Module) -> int:
+    return len(module.reflection) + sum(len(a.reflection) for a in module.activities)
+
+
+def test_a_long_reflection_bank_folds_the_later_modules_by_theme(large: Path) -> None:
+    modules = modules_of(large)
+    html = (large / "site" / "browse" / "reflections.html").read_text(encoding="utf-8")
+    items = html[html.index("data-peerkit-items") : html.index("data-peerkit-none")]
+    # Every question once, for a reader without JavaScript and for the filters.
+    ids = re.findall(r'<li data-peerkit-id="([^"]+)"', items)
+    assert len(ids) == len(set(ids)) == sum(bank_questions(m) for m in modules)
+    # Open: the first modules, up to CARDS questions (their sections come before any fold).
+    open_part, folded = items[: items.index("<details")], items[items.index("<details") :]
+    shown = re.findall(r'data-peerkit-group="([^"]+)"', open_part)
+    assert shown == [m.id for m in modules[: len(shown)]]
+    assert 0 < sum(bank_questions(m) for m in modules[: len(shown)]) <= CARDS
+    assert sum(bank_questions(m) for m in modules[: len(shown) + 1]) > CARDS
+    # Folded: every other module under its first theme, in closed sections, themes A to Z.
+    assert "<details open" not in folded
+    folds = re.findall(
+        r"<details[^>]*data-peerkit-fold>\s*<summary>([^<]+) \((\d+) modules?\)</summary>"
+        r"(.*?)</details>",
+        folded,
+        re.S,
+    )
+    rest = modules[len(shown) :]
+    assert sum(int(n) for _, n, _ in folds) == len(rest)
+    for theme, _, body in folds:
+        members = re.findall(r'data-peerkit-group="([^"]+)"', body)
+        assert members == [m.id for m in rest if m.themes[0].casefold() == theme.casefold()]
+    assert len(html.encode()) < 2 * len(items.encode())  # no question twice
+
+
+def test_a_long_reflection_bank_opens_the_themes_that_hold_what_a_filter_finds(
+    page: Page, large: Path
+) -> None:
+    modules = modules_of(large)
+    theme = modules[-1].themes[0]  # the first theme of a folded module
+    wanted = [m for m in modules if theme in m.themes]
+    total = sum(bank_questions(m) for m in modules)
+    page.goto((large / "site" / "browse" / "reflections.html").as_uri())
+    folds = page.locator("[data-peerkit-fold]")
+    assert folds.count() > 1
+    expect(page.locator("[data-peerkit-fold][open]")).to_have_count(0)
+    # The reader opens a theme of their own before filtering.
+    mine = folds.nth(0)
+    mine.locator("summary").click()
+    page.get_by_label("Theme", exact=True).select_option(theme)
+    count = page.locator("[data-peerkit-count]")
+    found = sum(bank_questions(m) for m in wanted)
+    expect(count).to_have_text(f"Showing {found:,} of {total:,} questions")
+    # Each wanted module is shown, its questions on screen (in an opened theme if folded);
+    # a theme with nothing found is put away, and so is the note on folded themes.
+    for module in wanted:
+        group = page.locator(f'[data-peerkit-group="{module.id}"]')
+        expect(group).to_be_visible()
+        expect(group.locator("li").first).to_be_visible()
+    visible = page.locator("[data-peerkit-group]:visible")
+    expect(visible).to_have_count(len(wanted))
+    expect(page.locator("[data-peerkit-fold-note]")).to_be_hidden()
+    opened = page.locator("[data-peerkit-fold]:visible")
+    assert opened.count() < folds.count()
+    expect(page.locator("[data-peerkit-fold]:visible:not([open])")).to_have_count(0)
+    # Clearing the filters folds again what the filters opened, not what the reader had.
+    page.get_by_role("button", name="Clear filters").click()
+    expect(count).to_have_text(f"All {total:,} questions")
+    expect(page.locator("[data-peerkit-fold][open]")).to_have_count(1)
+    expect(mine).to_have_attribute("open", "")
+    expect(page.locator("[data-peerkit-fold-note]")).to_be_visible()
+
+
+def test_a_long_reflection_bank_passes_axe(page: Page, large: Path) -> None:
+    from browser import axe_violations
+
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto((large / "site" / "browse" / "reflections.html").as_uri())
+        assert axe_violations(page) == []
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # opened too

@@ -140,6 +140,16 @@
       }
     }
 
+    // A long reflection bank folds most modules under their first theme (closed <details>):
+    // while a filter is on, the themes that hold what it finds are opened (and closed again
+    // when the filters are cleared, unless the reader had opened them).
+    const folds = new Map();
+    for (const record of lists.values()) {
+      const fold = record.group.closest("[data-peerkit-fold]");
+      if (fold) folds.set(record.group, fold);
+    }
+    const foldNote = root.querySelector("[data-peerkit-fold-note]");
+
     const { number } = filter;
 
     // The form's fields, in the order they appear in the address bar.
@@ -273,8 +283,29 @@
           groups.set(record.group, (groups.get(record.group) || 0) + record.shown);
         }
         for (const [group, count] of groups) show(group, count > 0);
+        if (folds.size) unfold(groups, shown !== items.length);
       }
       shownAll(shown);
+    }
+
+    function unfold(groups, filtering) {
+      const found = new Map();
+      for (const [group, count] of groups) {
+        const fold = folds.get(group);
+        if (fold) found.set(fold, (found.get(fold) || 0) + count);
+      }
+      for (const [fold, count] of found) {
+        show(fold, !filtering || count > 0);
+        if (filtering && count > 0 && !fold.dataset.peerkitOpened) {
+          // once while the filters are on: a theme the reader closes again stays closed
+          fold.dataset.peerkitOpened = fold.open ? "by the reader" : "by the filters";
+          fold.open = true;
+        } else if (!filtering && fold.dataset.peerkitOpened) {
+          if (fold.dataset.peerkitOpened === "by the filters") fold.open = false;
+          delete fold.dataset.peerkitOpened;
+        }
+      }
+      if (foldNote) show(foldNote, !filtering);
     }
 
     function shownAll(shown) {
