@@ -332,6 +332,72 @@ def test_browse_lists_are_there_before_the_index_loads(page: Page, base_url: str
     assert len(fetched) == 1
 
 
+def test_browse_filters_say_when_their_index_cannot_load_and_try_again(
+    page: Page, base_url: str
+) -> None:
+    """Offline or on a server hiccup the filters say why nothing narrows, and the next use
+    of a filter fetches the index again."""
+    failing = [True]
+
+    def answer(route: Route) -> None:
+        if failing[0]:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/assets/peerkit/index-modules.js", answer)
+    page.goto(base_url + "browse/catalogue.html")
+    count = page.locator("[data-peerkit-count]")
+    theme = MODULES[0].themes[0]
+    page.get_by_label("Theme").select_option(theme)
+    expect(count).to_contain_text("could not load")
+    expect(count).to_have_attribute("role", "status")  # read out
+    failing[0] = False
+    page.get_by_label("Format").select_option("online")
+    wanted = [m for m in MODULES if theme in m.themes and m.format.value in ("online", "both")]
+    expect(count).to_have_text(f"Showing {len(wanted)} of {len(MODULES)} modules")
+
+
+def test_the_planner_says_when_its_activities_cannot_load(page: Page, base_url: str) -> None:
+    page.route("**/assets/peerkit/index-planner.js", lambda route: route.abort())
+    page.goto(base_url + PLANNER, wait_until="domcontentloaded")
+    expect(page.locator("[data-planner-found]")).to_contain_text("could not load")
+    expect(page.locator("[data-add-activity]").first).to_be_disabled()
+
+
+def test_the_full_index_arriving_leaves_the_plan_being_edited_alone(
+    page: Page, base_url: str
+) -> None:
+    """The printed agenda's steps come with index.js, which may arrive while the facilitator
+    is typing in the plan: the field keeps focus and what was typed; the agenda gets the
+    steps. If index.js never comes, the agenda says its steps are missing."""
+    held: list[Route] = []
+    page.route("**/assets/peerkit/index.js", lambda route: held.append(route))
+    first = MODULES[0].activities[0]
+    # Not "load": the page's load event may wait for the index held back.
+    page.goto(base_url + PLANNER + f"?add={first.id}", wait_until="domcontentloaded")
+    minutes = page.locator("[data-planner-items] input[type=number]").first
+    minutes.fill("")
+    minutes.press_sequentially("2")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the planner asks for index.js once the plan holds an activity"
+    print_area = page.locator("[data-planner-print]")
+    expect(print_area.locator("ol li")).to_have_count(0)
+    held[0].continue_()
+    expect(print_area.locator("ol li")).to_have_count(len(first.steps))
+    expect(minutes).to_be_focused()
+    minutes.press_sequentially("5")
+    expect(minutes).to_have_value("25")
+
+    page.unroute("**/assets/peerkit/index.js")
+    page.route("**/assets/peerkit/index.js", lambda route: route.abort())
+    page.reload(wait_until="domcontentloaded")
+    expect(print_area).to_contain_text("steps could not be loaded")
+
+
 def test_search_index_and_shim_load_only_when_needed(page: Page, base_url: str) -> None:
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url))

@@ -39,10 +39,24 @@
         const tag = document.createElement("script");
         tag.src = new URL(script.dataset.index, document.baseURI).href;
         tag.onload = () => resolve(window.peerkitBrowse);
-        tag.onerror = reject;
+        tag.onerror = () => {
+          tag.remove();
+          loading = null; // the next filter or "Show more" tries again
+          reject(new Error("index not loaded"));
+        };
         document.head.append(tag);
       });
     return loading;
+  }
+  // The index could not be fetched (offline, a server hiccup): say so where the count is
+  // read out, and try again on the next use of the filters.
+  function unloaded() {
+    const count = root.querySelector("[data-peerkit-count]");
+    if (count) {
+      count.textContent =
+        "The filters could not load their list. Check your connection, then try a filter again.";
+    }
+    waitForFilters();
   }
 
   form.hidden = false;
@@ -68,7 +82,7 @@
       if (link) planFor(link);
     });
   }
-  const start = () => loadIndex().then((index) => index && enhance(index));
+  const start = () => loadIndex().then((index) => index && enhance(index), unloaded);
 
   // A long list: "Show more" draws the next cards (it fetches the index the first time).
   const list = root.querySelector("[data-peerkit-items]");
@@ -88,12 +102,18 @@
     more.addEventListener("click", () => start().then(() => showMore && showMore()));
   }
 
+  function waitForFilters() {
+    const once = () => {
+      for (const type of types) form.removeEventListener(type, once);
+      start();
+    };
+    const types = ["focusin", "pointerdown", "input", "change"];
+    for (const type of types) form.addEventListener(type, once);
+  }
   if (location.search) {
     start();
   } else {
-    for (const type of ["focusin", "pointerdown", "input", "change"]) {
-      form.addEventListener(type, start, { once: true });
-    }
+    waitForFilters();
   }
 
   const TYPING_PAUSE = 150; // ms

@@ -39,7 +39,17 @@
   function loadIndex() {
     if (window.peerkitPlanner) return planner(window.peerkitPlanner, details);
     if (!script || !script.dataset.index) return;
-    fetchScript(script.dataset.index, "peerkitPlanner").then((index) => planner(index, details));
+    fetchScript(script.dataset.index, "peerkitPlanner").then(
+      (index) => planner(index, details),
+      () => {
+        // Say why the buttons stay disabled (the list above still links every activity).
+        const found = document.querySelector("[data-planner-found]");
+        if (found) {
+          found.textContent =
+            "The planner could not load its list of activities, so its buttons stay off. Check your connection, then reload the page.";
+        }
+      },
+    );
   }
   requestAnimationFrame(() => setTimeout(loadIndex, 0));
 })((index, loadDetails) => {
@@ -61,6 +71,7 @@
   // The printed agenda's steps, materials and notes, from the whole index: fetched once the
   // plan holds an activity (or Print is pressed), then the agenda is drawn again.
   let detailed = null;
+  let detailsMissing = false; // index.js could not be fetched: the agenda says so
   function withDetails() {
     if (!detailed) {
       detailed = loadDetails().then((full) => {
@@ -69,8 +80,11 @@
           if (!activity) continue;
           for (const key of ["contentNotes", "materials", "steps", "onlineVariation"]) activity[key] = a[key];
         }
-        drawItems();
-      }, () => {}); // offline without index.js: the agenda prints without the steps
+        retime(); // the printed agenda only: the rows, and the field being typed in, stay
+      }, () => {
+        detailsMissing = true; // offline without index.js: the agenda prints without the steps
+        retime();
+      });
     }
     return detailed;
   }
@@ -423,11 +437,17 @@
             : null,
         );
       });
+    const missing =
+      detailsMissing && steps.length
+        ? element("p", {
+            text: "The activities' steps could not be loaded, so this agenda leaves them out: reload the page when you are online, then print again.",
+          })
+        : null;
     print.replaceChildren(
       element("h2", { text: plan.title || "Session plan" }),
       element("p", { text: when }),
       table,
-      ...steps,
+      ...[missing, ...steps].filter(Boolean),
     );
   }
 
