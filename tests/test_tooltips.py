@@ -17,7 +17,15 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from browser import serve
-from conftest import FIXTURES, Build, copy_site, mkdocs_build, netlify_headers, site_config
+from conftest import (
+    FIXTURES,
+    Build,
+    copy_site,
+    mkdocs_build,
+    netlify_headers,
+    peerkit_options,
+    site_config,
+)
 
 RUN = "<img src='x' onerror=window.__pwned=1>"  # runs script when inserted as HTML
 GO = "<meta http-equiv='refresh' content='0;url=https://example.org/'>"  # navigates
@@ -256,3 +264,26 @@ def test_a_theme_override_that_drops_the_tooltip_guard_fails_the_build(tmp_path:
         "before it, so a title could show as markup in a tooltip: keep `{{ super() }}` in any "
         "`libs` block your overrides/main.html replaces"
     ) in build.output
+
+
+def test_a_theme_that_names_a_navigation_group_shows_as_text(tmp_path: Path, page: Page) -> None:
+    """Grouped by theme (`nav_groups`, the default past 30 modules), a module's first theme
+    becomes a section title in every page's navigation, which the theme writes unescaped."""
+    minimal = (FIXTURES / "minimal.md").read_text(encoding="utf-8")
+    theme = "tricks<img src=x onerror=window.__pwned=3>"
+    module = minimal.replace("themes: [listening]", f'themes: ["{theme}"]', 1)
+    assert theme in module
+    root = tmp_path / "site"
+    copy_site(root, modules={"listening.md": module})
+    with site_config(root) as config:
+        peerkit_options(config)["nav_groups"] = "theme"
+    build = mkdocs_build(root, "--strict")
+    assert build.returncode == 0, build.output
+    html = (build.site / "modules" / "listening.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html.replace("&lt;img src=x", "")
+    with serve(build.site) as url:
+        page.goto(url + "modules/listening.html")
+        nav = page.locator("nav.md-nav--primary")
+        # as text: in the section label, and again as the title of its drawer on a phone
+        expect(nav.get_by_text("Tricks<img src=x onerror=window.__pwned=3>")).to_have_count(2)
+        assert page.evaluate("window.__pwned") is None

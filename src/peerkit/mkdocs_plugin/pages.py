@@ -107,7 +107,9 @@ def module_nav(plugin: PeerkitPlugin, module_ids: list[str]) -> list[Any]:
     groups = nav_groups(modules, how, plugin.config.nav_group_size)
     if groups is None:
         return [uri[m.id] for m in modules]
-    return [{title: [uri[m.id] for m in members]} for title, members in groups]
+    # A group's title may be a module's theme, from front-matter: the theme's navigation
+    # templates write a section title unescaped, so escape it here, as page titles are.
+    return [{str(escape(title)): [uri[m.id] for m in members]} for title, members in groups]
 
 
 def add_session_pages(plugin: PeerkitPlugin, config: MkDocsConfig, files: Files) -> None:
