@@ -131,6 +131,12 @@ def test_a_step_keeps_its_words_and_takes_the_versions_minutes() -> None:
         min=8, max=10
     )
     assert retimed("Pair up.", Range(min=2, max=2)) == "Pair up. (2 minutes)"
+    # Every way modules write a step's time, read as run mode reads it: never timed twice.
+    assert retimed("Talk it through (about 8 minutes).", Range(min=3, max=3)) == (
+        "Talk it through (3 minutes)."
+    )
+    assert step_minutes("Swap roles (10 minutes each way).") == Range(min=10, max=10)
+    assert retimed("Swap (10 mins each way).", Range(min=6, max=6)) == "Swap (6 minutes each way)."
 
 
 def test_the_short_version_runs_shortened_steps_and_its_own_prompts() -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from peerkit.sessions.agenda import Entry
 from peerkit.sessions.model import Kind
+from peerkit.sessions.versions import step_minutes as timing_of
 
 if TYPE_CHECKING:
     from peerkit.sessions.view import Session
@@ -44,9 +45,6 @@ KIND_LINES = {
 SCREEN_CHARACTERS = 420
 """About as much text as one screen holds at projector size; longer text runs onto more."""
 
-_STEP_MINUTES = re.compile(
-    r"\((?:about\s+)?(\d+)(?:\s*(?:-|\N{EN DASH}|to)\s*(\d+))?\s+min(?:ute)?s?\b", re.I
-)
 
 
 @dataclass(frozen=True)
@@ -107,10 +105,8 @@ class Screen:
 
 def step_minutes(step: str) -> int | None:
     """The minutes a step gives itself, e.g. "(8-10 minutes, …)" → 10."""
-    found = _STEP_MINUTES.search(step)
-    if found is None:
-        return None
-    return int(found[2] or found[1])
+    found = timing_of(step)  # read as versions and `peerkit check` read it
+    return None if found is None else found.max
 
 
 def items_of(session: Session) -> list[Item]:

@@ -19,8 +19,8 @@ from peerkit.sessions.agenda import AgendaDay
 from peerkit.sessions.checks import leads_into_break
 from peerkit.sessions.model import Kind
 from peerkit.sessions.versions import (
-    _TIMING,
     BREAK_OVER,
+    STEP_TIMING,
     prompt_anchor_map,
     step_minutes,
     version_activity,
@@ -239,5 +239,5 @@ def _check_break_steps(
 def _original_step(module: Module, activity_id: str, text: str) -> int:
     """The number of the module's own step that `text` (perhaps retimed) came from."""
     activity = next(a for a in module.activities if a.id == activity_id)
-    head = _TIMING.split(text, maxsplit=1)[0]
+    head = STEP_TIMING.split(text, maxsplit=1)[0]
     return next((n for n, s in enumerate(activity.steps, 1) if s.startswith(head)), 1)

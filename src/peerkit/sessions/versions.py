@@ -31,12 +31,17 @@ BREAK_OVER = 75
 WELCOME_TITLE = "Welcome, introductions and group agreement"
 CLOSE_TITLE = "Close: where to find support, and goodbye"
 
-_TIMING = re.compile(r"\((\d+)(?:\s*(?:-|\N{EN DASH}|to)\s*(\d+))?\s*minutes?(?=[),])")
+STEP_TIMING = re.compile(
+    r"\((?:about\s+)?(\d+)(?:\s*(?:-|\N{EN DASH}|to)\s*(\d+))?\s*min(?:ute)?s?\b", re.I
+)
+"""A step's own timing, as written in modules: "(12-14 minutes)", "(about 8 minutes)",
+"(10 minutes each way)", "(8 mins, in pairs)". The one reading of it: versions retime it,
+`peerkit check` adds it up, run mode counts it down."""
 
 
 def step_minutes(step: str) -> Range | None:
     """The timing a step gives itself, e.g. `(12-14 minutes)`, if it gives one."""
-    found = _TIMING.search(step)
+    found = STEP_TIMING.search(step)
     if found is None:
         return None
     low = int(found[1])
@@ -46,8 +51,8 @@ def step_minutes(step: str) -> Range | None:
 def retimed(step: str, minutes: Range) -> str:
     """The step with its own timing replaced by `minutes` (added at the end if it has none)."""
     label = f"({minutes} minute{'s' if minutes.max != 1 else ''}"
-    if _TIMING.search(step):
-        return _TIMING.sub(lambda _: label, step, count=1)
+    if STEP_TIMING.search(step):
+        return STEP_TIMING.sub(lambda _: label, step, count=1)
     return f"{step} {label})"
 
 
