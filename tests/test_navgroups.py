@@ -68,3 +68,12 @@ def test_titles_group_a_to_z() -> None:
 def test_groups_with_numbers_come_in_number_order() -> None:
     groups = nav_groups(many(12, ["topic 10", "topic 2", "topic 1"]), "theme", 30)
     assert titles(groups) == ["Topic 1", "Topic 2", "Topic 10"]
+
+
+def test_a_group_of_one_module_may_name_it_without_a_list() -> None:
+    # `Start: mutuality` in mkdocs.yml, not `Start: [mutuality]`: the module, not its letters.
+    mapping: dict[str, list[str]] = {"Start": "mutuality"}  # type: ignore[dict-item]
+    groups = nav_groups(MODULES, mapping, 30)
+    assert groups is not None
+    assert [m.id for m in groups[0][1]] == ["mutuality"]
+    assert unknown_ids(MODULES, mapping) == []

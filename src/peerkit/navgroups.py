@@ -65,13 +65,20 @@ def by_theme(modules: Sequence[Module], size: int) -> Groups:
     return groups
 
 
+def _ids(ids: object) -> list[str]:
+    """A group's module ids as mkdocs.yml gives them: a list, or one id on its own."""
+    if isinstance(ids, str):
+        return [ids]
+    return [str(i) for i in ids] if isinstance(ids, list) else []
+
+
 def by_site(modules: Sequence[Module], mapping: dict[str, list[str]], size: int) -> Groups:
     """The site's own groups (title: module ids), in its order; the rest under OTHER."""
     known = {m.id: m for m in modules}
     placed: set[str] = set()
     groups: Groups = []
     for title, ids in mapping.items():
-        members = [known[i] for i in ids or [] if i in known and i not in placed]
+        members = [known[i] for i in _ids(ids) if i in known and i not in placed]
         placed.update(m.id for m in members)
         if members:
             groups.append((str(title), members))
@@ -84,7 +91,7 @@ def by_site(modules: Sequence[Module], mapping: dict[str, list[str]], size: int)
 def unknown_ids(modules: Sequence[Module], mapping: dict[str, list[str]]) -> list[str]:
     """Module ids a site's grouping names that the curriculum does not have."""
     known = {m.id for m in modules}
-    return [i for ids in mapping.values() for i in ids or [] if i not in known]
+    return [i for ids in mapping.values() for i in _ids(ids) if i not in known]
 
 
 def nav_groups(

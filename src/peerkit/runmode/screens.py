@@ -46,7 +46,6 @@ SCREEN_CHARACTERS = 420
 """About as much text as one screen holds at projector size; longer text runs onto more."""
 
 
-
 @dataclass(frozen=True)
 class Step:
     text: str
