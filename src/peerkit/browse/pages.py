@@ -9,7 +9,6 @@ autoescaping environment like every other fragment.
 
 from __future__ import annotations
 
-import re
 import weakref
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import jinja2
 from peerkit.anchors import prompt_anchors
 from peerkit.browse.modulemap import MAP_CSS, module_map_list, module_map_svg
 from peerkit.model import CHIME, PEER_VALUES, Module, Prompt
+from peerkit.navgroups import by_theme
 from peerkit.render import Link, Renderer
 from peerkit.sessions.model import FREE_KINDS
 from peerkit.vocabulary import Vocabulary, listed
@@ -151,22 +151,13 @@ cards from the page's index as the filters or "Show more" ask for them."""
 def _by_theme(modules: list[Module], kind: str) -> list[tuple[str, list[Module], int]]:
     """The modules under their first theme (as the navigation groups them), themes A to Z,
     each with how many items of `kind` its modules hold."""
-    groups: dict[str, list[Module]] = {}
-    for module in modules:
-        groups.setdefault(module.themes[0] if module.themes else "Other", []).append(module)
-
-    def order(theme: str) -> list[tuple[int, str]]:  # "topic 2" before "topic 10"
-        return [
-            (int(p), "") if p.isdigit() else (0, p) for p in re.split(r"(\d+)", theme.casefold())
-        ]
-
     return [
         (
-            theme[:1].upper() + theme[1:],
+            title,
             members,
             sum(len(m.activities) for m in members) if kind == "activities" else len(members),
         )
-        for theme, members in sorted(groups.items(), key=lambda item: order(item[0]))
+        for title, members in by_theme(modules, len(modules) or 1)  # as the navigation, unsplit
     ]
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from markupsafe import Markup
-
 from peerkit.model import Curriculum
 from peerkit.runmode.page import _env, _json
 from peerkit.runmode.screens import Screen, Step, entry_screens, split_points, step_minutes
@@ -91,7 +89,6 @@ def plan_run_page(curriculum: Curriculum, settings: SiteSettings, *, assets: str
             total=0,
             library_json=_json(data),
             numbered=lambda screens: [replace(s, number=n) for n, s in enumerate(screens, 1)],
-            markup=Markup,
         )
     )
 
