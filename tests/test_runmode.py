@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -439,8 +440,17 @@ def test_the_planners_plan_runs_from_the_planner(browser: Browser, reference_bui
             planner = context.new_page()
             planner.goto(f"{base}browse/planner.html?{query}")
             expect(planner.locator("[data-planner-items] li")).to_have_count(4)
-            planner.get_by_role("link", name="Run this plan on a projector").click()
-            planner.wait_for_url("**/run/plan.html")
+            link = planner.get_by_role("link", name="Run this plan on a projector")
+            # The link carries the plan, for a browser that keeps no storage.
+            expect(link).to_have_attribute("href", re.compile(r"item=activity%7Eself-care"))
+            href = link.get_attribute("href") or ""
+            empty = browser.new_context(viewport={"width": 1280, "height": 720})
+            elsewhere = empty.new_page()
+            elsewhere.goto(urljoin(planner.url, href))
+            expect(elsewhere.locator("#screen-1 h1")).to_have_text("Welcome to Tuesday group")
+            empty.close()
+            link.click()
+            planner.wait_for_url("**/run/plan.html?*")
             run = planner
             expect(run.locator("#screen-1 h1")).to_have_text("Welcome to Tuesday group")
             screens = run.locator(".run-screens .screen")
@@ -487,5 +497,50 @@ def test_every_screen_fits_a_projector_in_large_type(
             assert found, path
             assert [f for f in found if f[1]] == [], path
             assert min(f[2] for f in found) >= 28, path
+    finally:
+        context.close()
+
+
+def test_a_screen_too_long_for_a_small_projector_scrolls_by_keyboard(
+    browser: Browser, reference_build: Build
+) -> None:
+    """On a small projector a long screen scrolls: ↓ shows the rest of it, and moves on only
+    at its end; Page Down (a clicker) always moves on."""
+    context = browser.new_context(viewport={"width": 568, "height": 320})  # a phone, on its side
+    try:
+        page = context.new_page()
+        long = 0
+        for path in sorted((reference_build.site / "run" / "modules").glob("*.html")):
+            page.goto(path.as_uri())
+            long = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.run-screens .screen'), (s) => {
+                    const was = s.hidden;
+                    s.hidden = false;
+                    const over = s.scrollHeight > s.clientHeight + 40;
+                    s.hidden = was;
+                    return over;
+                }).indexOf(true) + 1"""
+            )
+            if long:
+                break
+        assert long, "some screen is too long for 568 by 320"
+        for _ in range(long - 1):
+            page.keyboard.press("PageDown")
+        assert shown(page) == long
+        screen = page.locator(f"#screen-{long}")
+        page.keyboard.press("ArrowDown")
+        assert shown(page) == long
+        expect(screen).not_to_have_js_property("scrollTop", 0)
+        for _ in range(200):
+            if shown(page) != long:
+                break
+            page.keyboard.press("ArrowDown")
+        assert shown(page) == long + 1
+        at_end = screen.evaluate("s => { s.hidden = false; return s.scrollTop + s.clientHeight }")
+        assert at_end >= screen.evaluate("s => s.scrollHeight") - 1  # all of it was shown
+        page.keyboard.press("PageUp")
+        assert shown(page) == long
+        page.keyboard.press("PageDown")  # not at its start: a clicker still moves on
+        assert shown(page) == long + 1
     finally:
         context.close()

@@ -246,9 +246,15 @@
     showNotice(messages.join(" "), Boolean(saved));
   }
 
+  // "Run this plan on a projector" carries the plan too, so run mode has it where this
+  // browser keeps no storage (a private window, strict settings).
+  const runLink = document.querySelector(".peerkit-run a");
+  const runPage = runLink ? runLink.getAttribute("href").split("?")[0] : "";
+
   function save() {
     const query = toQuery(plan);
     history.replaceState(history.state, "", `${location.pathname}?${query}${location.hash}`);
+    if (runLink) runLink.setAttribute("href", `${runPage}?${query}`);
     try {
       localStorage.setItem(STORAGE_KEY, JSON.stringify(plan));
     } catch {

@@ -341,6 +341,20 @@
     else if (action === "close") closeDialogs();
   });
 
+  // ↓ and ↑ first scroll a screen (or the presenter's notes) too long for the projector,
+  // then move on at its end; Page Down, Space and a clicker always move on.
+  function scrollsFurther(event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return null;
+    const target = event.target.closest && event.target.closest(".screen, .presenter-notes");
+    const box = target || screens[state.screen];
+    if (!box || box.scrollHeight <= box.clientHeight + 1) return null;
+    const further =
+      event.key === "ArrowUp"
+        ? box.scrollTop > 0
+        : box.scrollTop + box.clientHeight < box.scrollHeight - 1;
+    return further ? box : null;
+  }
+
   document.addEventListener("keydown", (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     if (dialogOpen()) {
@@ -356,6 +370,13 @@
     }
     const onControl = event.target.closest && event.target.closest("button, a, input");
     if (onControl && (event.key === " " || event.key === "Enter")) return;
+    const scroller = scrollsFurther(event);
+    if (scroller) {
+      if (scroller.contains(event.target)) return; // the browser scrolls what has focus
+      scroller.scrollBy({ top: (event.key === "ArrowDown" ? 1 : -1) * 48 });
+      event.preventDefault();
+      return;
+    }
     const actions = {
       ArrowRight: () => go(state.screen + 1), ArrowDown: () => go(state.screen + 1),
       PageDown: () => go(state.screen + 1), " ": () => go(state.screen + 1),
