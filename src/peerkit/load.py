@@ -172,8 +172,9 @@ def load_folder(
 ) -> tuple[list[ModuleFile], list[Finding], int]:
     """Load every module file in `folder`: (the valid modules, all findings, files read).
 
-    With `parallel`, a large folder is read with `load_module` by one process per core
-    (forked: only from a process with no other threads, such as `peerkit check`)."""
+    With `parallel`, a large folder is read by one process per core, which parse each file's
+    YAML; this process validates what they send back (forked: only from a process with no
+    other threads, such as `peerkit check`)."""
     paths = module_paths(folder)
     root = folder.absolute().parent
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1

@@ -18,7 +18,7 @@ What every module page repeats is left out: the support list, the running order 
 activities are entries of their own), the Easy Read summary, sources and licence, the
 template's fixed sentences, and the tags on every section (the module's entry holds them).
 
-The budget (`search_budget`, bytes of index) is shared evenly between the modules after the
+The budget (`search_budget`, kilobytes of index) is shared evenly between the modules after the
 other pages have taken their share, so a small site keeps all its text and a site of 1,000
 modules keeps about 4 KB a module. Text is HTML-escaped as Material expects (`<`, `>`, `&`).
 """

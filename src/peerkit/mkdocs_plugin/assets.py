@@ -122,7 +122,7 @@ def add_index(
     kept: tuple[str, ...] | None = None,
 ) -> tuple[str, ...]:
     """The curriculum index the browse pages read: JSON for tools, a script for file://.
-    `kept` is both as an earlier build made them from the same modules (while serving)."""
+    `kept` is the texts an earlier build made from the same modules (while serving)."""
     if kept is None:
         index = curriculum_index(curriculum, link)
         kept = (

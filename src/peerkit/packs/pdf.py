@@ -70,7 +70,9 @@ def submit(workers: int, html: str, target: Path) -> Future[tuple[str, dict[str,
     args = (html, str(target.absolute()), Path.cwd().as_uri() + "/")
     try:
         return pool(workers).submit(render, *args)
-    except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh once
+    except BrokenProcessPool:  # broken between `pool`'s check and this submit: start afresh
+        # (A worker that dies during a render breaks that render's future, which the caller
+        # reports; the next call to `pool` then starts a new pool.)
         shutdown()
         return pool(workers).submit(render, *args)
 

@@ -12,8 +12,11 @@ import re
 
 from markupsafe import escape
 
+_OWNERS = ("your", "the", "his", "her", "their", "my")
+"""The words a mention of "organisation's procedures" may start with."""
+
 PHRASE = re.compile(
-    r"\b((?:your|the|his|her|their|my) organisation(?:&#39;|&#x27;|'|\u2019)s "
+    rf"\b((?:{'|'.join(_OWNERS)}) organisation(?:&#39;|&#x27;|'|\u2019)s "
     r"(?:own |emergency |safety |safeguarding )?(?:procedures?|guidance|policy|policies|steps))\b",
     re.IGNORECASE,
 )
@@ -25,7 +28,7 @@ _RAW_CLOSE = re.compile(r"</(script|style|title|textarea|head)\s*>", re.IGNORECA
 
 
 _ORGANISATION = re.compile("organisation", re.IGNORECASE)
-_BEFORE = sorted({len(word) + 1 for word in ("your", "the", "his", "her", "their", "my")})[::-1]
+_BEFORE = sorted({len(word) + 1 for word in _OWNERS})[::-1]
 """How far before "organisation" a mention starts (its first word and a space), longest
 first, so that the first that matches is where a search of the page would find it."""
 

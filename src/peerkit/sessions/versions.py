@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from peerkit.anchors import prompt_anchors
 from peerkit.model import (
     STANDARD_VERSION,
     Activity,
@@ -62,15 +63,15 @@ def prompt_anchor_map(module: Module) -> dict[str, tuple[str, int]]:
     owners += [(a.id, list(a.reflection)) for a in module.activities]
     found: dict[str, tuple[str, int]] = {}
     for owner, prompts in owners:
-        for n, prompt in enumerate(prompts, start=1):
-            found.setdefault(prompt.id or f"{owner}-reflect-{n}", (owner, n - 1))
+        for n, (anchor, _) in enumerate(prompt_anchors(owner, prompts)):
+            found.setdefault(anchor, (owner, n))
     return found
 
 
 def _kept(owner: str, prompts: list[Prompt], wanted: set[str] | None) -> list[Prompt]:
     if wanted is None:
         return prompts
-    return [p for n, p in enumerate(prompts, start=1) if (p.id or f"{owner}-reflect-{n}") in wanted]
+    return [prompt for anchor, prompt in prompt_anchors(owner, prompts) if anchor in wanted]
 
 
 def version_activity(

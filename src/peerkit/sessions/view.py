@@ -218,10 +218,16 @@ def module_session(module: Module, curriculum: Curriculum, settings: SiteSetting
 
 
 def version_sessions(
-    module: Module, curriculum: Curriculum, settings: SiteSettings
+    module: Module,
+    curriculum: Curriculum,
+    settings: SiteSettings,
+    standard: Session | None = None,
 ) -> list[Session]:
-    """A session for each version a module declares (its standard one is `module_session`)."""
-    standard = module_session(module, curriculum, settings)
+    """A session for each version a module declares (its standard one is `module_session`,
+    `standard` when the caller has it already)."""
+    if not module.versions:
+        return []
+    standard = standard or module_session(module, curriculum, settings)
     return [
         dataclasses.replace(
             standard,
@@ -274,8 +280,9 @@ def sessions_of(
     packs of."""
     sessions = []
     for module in curriculum.modules:
-        sessions.append(module_session(module, curriculum, settings))
-        sessions += version_sessions(module, curriculum, settings)
+        standard = module_session(module, curriculum, settings)
+        sessions.append(standard)
+        sessions += version_sessions(module, curriculum, settings, standard)
     return sessions + [plan_session(p, curriculum, settings) for p in plans]
 
 
