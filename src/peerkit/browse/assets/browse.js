@@ -30,24 +30,7 @@
   if (!root || !script || !filter) return;
   const form = root.querySelector("[data-peerkit-filters]");
 
-  let loading = null;
-  function loadIndex() {
-    if (window.peerkitBrowse) return Promise.resolve(window.peerkitBrowse);
-    loading =
-      loading ||
-      new Promise((resolve, reject) => {
-        const tag = document.createElement("script");
-        tag.src = new URL(script.dataset.index, document.baseURI).href;
-        tag.onload = () => resolve(window.peerkitBrowse);
-        tag.onerror = () => {
-          tag.remove();
-          loading = null; // the next filter or "Show more" tries again
-          reject(new Error("index not loaded"));
-        };
-        document.head.append(tag);
-      });
-    return loading;
-  }
+  const loadIndex = () => filter.loadScript(script.dataset.index, "peerkitBrowse");
   // The index could not be fetched (offline, a server hiccup): say so where the count is
   // read out, and try again on the next use of the filters.
   function unloaded() {
@@ -72,7 +55,7 @@
     const to = filter.number(new FormData(form).get("to"));
     const url = new URL(link.getAttribute("href"), document.baseURI);
     const id = (url.searchParams.get("add") || "").split("~")[0];
-    const minutes = to && low && high ? Math.min(Math.max(to, low), high) : 0;
+    const minutes = filter.plannedMinutes(low, high, to);
     url.searchParams.set("add", minutes ? `${id}~${minutes}` : id);
     link.setAttribute("href", url.href);
   }

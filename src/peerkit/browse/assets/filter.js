@@ -1,7 +1,9 @@
 // The one filter of the catalogue, the activity library, the reflection bank and the planner:
 // what the form asks for (`wanted`) and whether an item of the curriculum index matches it
 // (`matches`). Loaded before browse.js and planner.js, which both use it, so a filter means
-// the same on every page. Text from the index is only compared, never written into the page.
+// the same on every page; with the two things both pages also need: the minutes an activity
+// goes into a plan at, and fetching an index once. Text from the index is only compared,
+// never written into the page.
 window.peerkitFilter = (() => {
   "use strict";
 
@@ -56,5 +58,34 @@ window.peerkitFilter = (() => {
     words: [a.title, a.aim, modules.get(a.module).title],
   });
 
-  return { number, wanted, matches, activity };
+  /** The minutes an activity of `low` to `high` minutes goes into a plan at, when the list
+   * was filtered to "up to `to`": `to`, within the activity's range; 0 with no such filter. */
+  const plannedMinutes = (low, high, to) =>
+    to && low && high ? Math.min(Math.max(to, low), high) : 0;
+
+  /** A script of the site (an index), fetched once, as a promise of the global it sets. A
+   * fetch that fails is forgotten, so the next call tries again. */
+  const fetched = new Map();
+  function loadScript(address, name) {
+    if (window[name]) return Promise.resolve(window[name]);
+    if (!fetched.has(address)) {
+      fetched.set(
+        address,
+        new Promise((resolve, reject) => {
+          const tag = document.createElement("script");
+          tag.src = new URL(address, document.baseURI).href;
+          tag.onload = () => resolve(window[name]);
+          tag.onerror = () => {
+            tag.remove();
+            fetched.delete(address);
+            reject(new Error(`${address} not loaded`));
+          };
+          document.head.append(tag);
+        }),
+      );
+    }
+    return fetched.get(address);
+  }
+
+  return { number, wanted, matches, activity, plannedMinutes, loadScript };
 })();

@@ -14,24 +14,8 @@
 
   const script = document.currentScript;
   if (!document.querySelector("[data-peerkit-planner]")) return;
-  const fetched = new Map();
   // A script of the site (index-planner.js, index.js) once, as a promise of what it sets.
-  function fetchScript(address, name) {
-    if (window[name]) return Promise.resolve(window[name]);
-    if (!fetched.has(address)) {
-      fetched.set(
-        address,
-        new Promise((resolve, reject) => {
-          const tag = document.createElement("script");
-          tag.src = new URL(address, document.baseURI).href;
-          tag.onload = () => resolve(window[name]);
-          tag.onerror = reject;
-          document.head.append(tag);
-        }),
-      );
-    }
-    return fetched.get(address);
-  }
+  const fetchScript = (address, name) => window.peerkitFilter.loadScript(address, name);
   const details = () =>
     script && script.dataset.details
       ? fetchScript(script.dataset.details, "peerkitIndex")
@@ -649,7 +633,8 @@
       const activity = activities.get(target.dataset.addActivity);
       const upTo = wholeMinutes(new FormData(filters).get("to"), 0);
       const minutes =
-        activity && upTo ? Math.min(Math.max(upTo, activity.minutes[0]), activity.minutes[1]) : undefined;
+        (activity && window.peerkitFilter.plannedMinutes(activity.minutes[0], activity.minutes[1], upTo)) ||
+        undefined;
       const item = cleanItem({ kind: "activity", id: target.dataset.addActivity, minutes });
       if (item) add(item, target);
     } else if (target.dataset.addVersion) {
