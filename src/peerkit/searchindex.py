@@ -68,7 +68,7 @@ def _joined(texts: Iterable[str | None]) -> str:
     return " ".join(_markdown_text(t) for t in texts if t)
 
 
-def _text(text: str) -> str:
+def one_line(text: str) -> str:
     """Front-matter text as it is, escaped, on one line."""
     return escape(" ".join(text.split()), quote=False)
 
@@ -143,7 +143,7 @@ def _entries(
         return doc
 
     first = entry(
-        "", escape(module.title, quote=False), _joined(module.outcomes), _text(module.summary)
+        "", escape(module.title, quote=False), _joined(module.outcomes), one_line(module.summary)
     )
     first["tags"] = [escape(tag, quote=False) for tag in tags]
     docs: list[Doc] = [first]
@@ -160,7 +160,7 @@ def _entries(
             continue
         if anchor in activities:
             activity = activities[anchor]
-            new = with_questions(entry(anchor, title, "", _text(activity.aim)), anchor)
+            new = with_questions(entry(anchor, title, "", one_line(activity.aim)), anchor)
             more = [*activity.steps, activity.facilitator_notes]
             more += [activity.online_variation, activity.alternative]
             extra.append((new, _joined(more)))

@@ -23,6 +23,7 @@ from mkdocs.utils import clean_directory
 
 from peerkit.incremental import digest
 from peerkit.mkdocs_plugin.log import log
+from peerkit.mkdocs_plugin.search import search_plugin
 
 if TYPE_CHECKING:
     from peerkit.mkdocs_plugin.plugin import PeerkitPlugin
@@ -89,7 +90,7 @@ def _uses_macros(markdown: str) -> bool:
 
 
 def _material_search(config: MkDocsConfig) -> Any:
-    search = config.plugins.get("material/search") or config.plugins.get("search")
+    search = search_plugin(config)
     return search if hasattr(search, "search_index_prev") else None
 
 

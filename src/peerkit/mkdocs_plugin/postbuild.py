@@ -16,7 +16,7 @@ from peerkit.findings import summary
 from peerkit.headers import write_server_configs
 from peerkit.mkdocs_plugin import configure
 from peerkit.mkdocs_plugin.log import findings, log
-from peerkit.mkdocs_plugin.search import weigh
+from peerkit.mkdocs_plugin.search import search_plugin, weigh
 from peerkit.model import Module, ModuleFile
 from peerkit.packs.build import SET_LETTERS, CardsDoNotFit, build_packs, packs_for
 from peerkit.packs.prints import build_site_prints
@@ -45,7 +45,7 @@ class Progress:
 
 def material_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
     """The entries Material's search plugin holds (None when it is not Material's)."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
+    search = search_plugin(config)
     entries = getattr(getattr(search, "search_index", None), "entries", None)
     return entries if isinstance(entries, list) else None
 
@@ -55,8 +55,7 @@ def material_index(config: MkDocsConfig) -> dict[str, Any] | None:
     the very objects it wrote), so that it need not be read back and parsed: a second copy
     of the whole index (60 MB at 1,000 modules) at the build's peak. None when the plugin
     is not Material's or holds no index."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    held = getattr(search, "search_index", None)
+    held = getattr(search_plugin(config), "search_index", None)
     entries = getattr(held, "entries", None)
     settings = getattr(held, "config", None)
     if not isinstance(entries, list) or not isinstance(settings, dict):

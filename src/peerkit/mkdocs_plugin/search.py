@@ -18,11 +18,13 @@ word of the query above pages that match one word in a heading.
 from __future__ import annotations
 
 import re
-from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from peerkit.model import Module
-from peerkit.searchindex import DEFAULT_BUDGET, compact, text_used
+from peerkit.searchindex import DEFAULT_BUDGET, compact, one_line, text_used
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 KEYWORDS_BOOST = 10.0
 """How much more a word in a summary or an aim counts than the same word in body text."""
@@ -149,9 +151,9 @@ def _add_synonyms(
         key = (groups_key, *parts)
         if key not in memo:
             found = _terms_of(" ".join(_plain(part) for part in parts), patterns)
-            memo[key] = _text(" ".join(t for t in found if t not in tagged))
+            memo[key] = one_line(" ".join(t for t in found if t not in tagged))
         if tagged:
-            doc["tag_synonyms"] = _text(" ".join(tagged))
+            doc["tag_synonyms"] = one_line(" ".join(tagged))
         if memo[key]:
             doc["synonyms"] = memo[key]
 
@@ -185,5 +187,6 @@ def _plain(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
-def _text(text: str) -> str:
-    return escape(" ".join(text.split()), quote=False)
+def search_plugin(config: MkDocsConfig) -> Any:
+    """The site's search plugin (Material's, or MkDocs' own), or None."""
+    return config.plugins.get("material/search") or config.plugins.get("search")
